@@ -1,0 +1,149 @@
+using ErrorTelemetry;
+using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Hosting.Internal;
+using ErrorTelemetry.Metrics.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers ErrorTelemetry in a service collection: the catalog, the span and log processors ahead of every
+/// exporter, the failure meter, the native ASP.NET Core and HttpClient telemetry, and OTLP export.
+/// </summary>
+public static class ErrorTelemetryServiceCollectionExtensions
+{
+    /// <summary>The configuration section ErrorTelemetry binds its options from.</summary>
+    public const string SectionName = "ErrorTelemetry";
+
+    private static readonly string[] NativeSources = ["Microsoft.AspNetCore", "System.Net.Http", ErrorTelemetryVersion.ScopeName];
+
+    private static readonly string[] NativeMeters =
+    [
+        ErrorTelemetryVersion.ScopeName,
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.Routing",
+        "System.Net.Http",
+    ];
+
+    /// <summary>Adds ErrorTelemetry with its options bound from the <c>ErrorTelemetry</c> section of the host's configuration.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>An OpenTelemetry builder: add your own sources, meters, processors and exporters with <c>WithTracing</c>, <c>WithMetrics</c> and <c>WithLogging</c>.</returns>
+    /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
+    public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services) =>
+        AddErrorTelemetryCore(services, configuration: null, configure: null);
+
+    /// <summary>Adds ErrorTelemetry and configures its options in code, after configuration is applied.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options: catalog definitions, mapping rules, limits.</param>
+    /// <returns>An OpenTelemetry builder for further configuration.</returns>
+    /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
+    public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, Action<ErrorTelemetryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddErrorTelemetryCore(services, configuration: null, configure);
+    }
+
+    /// <summary>Adds ErrorTelemetry with its options bound from the given configuration section.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section to bind, instead of the host's <c>ErrorTelemetry</c> section.</param>
+    /// <returns>An OpenTelemetry builder for further configuration.</returns>
+    /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
+    public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddErrorTelemetryCore(services, configuration, configure: null);
+    }
+
+    private static ErrorTelemetryOpenTelemetryBuilder AddErrorTelemetryCore(
+        IServiceCollection services,
+        IConfiguration? configuration,
+        Action<ErrorTelemetryOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new ErrorTelemetryOpenTelemetryBuilder(services);
+
+        if (configuration is not null)
+        {
+            services.AddOptions<ErrorTelemetryOptions>().Bind(configuration);
+            services.AddOptions<ErrorTelemetryHostOptions>().Bind(configuration);
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(static d => d.ServiceType == typeof(ErrorTelemetryMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<ErrorTelemetryMarker>();
+
+        // ASP.NET Core puts the request-start semantic-convention tags on its own span only when this is off.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+
+        if (configuration is null)
+        {
+            services.AddOptions<ErrorTelemetryOptions>().BindConfiguration(SectionName);
+            services.AddOptions<ErrorTelemetryHostOptions>().BindConfiguration(SectionName);
+        }
+
+        services.AddOptions<ErrorTelemetryOptions>().ValidateOnStart();
+        services.AddOptions<ErrorTelemetryHostOptions>().ValidateOnStart();
+
+        services.TryAddSingleton(static sp => CatalogFactory.Create(sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value));
+        services.TryAddSingleton(static sp => new ExceptionClassifier(sp.GetRequiredService<ErrorCatalog>()));
+        services.TryAddSingleton(static sp => new FailureCounter(
+            sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value.MaxFailureSeries,
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<FailureRecorder>();
+        services.TryAddSingleton(static _ => new ProcessorHooks());
+
+        // Head of the collection: our processors are added before any exporter the application registers.
+        ProcessorRegistration.AddAtHead(services);
+
+        // First registered, last stopped: the providers outlive every other hosted service.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TelemetryProvidersHostedService>());
+
+        builder
+            .ConfigureResource(static r => r.AddDetector(static sp => new ServiceResourceDetector(sp)))
+            .WithTracing(static t => t.AddSource(NativeSources))
+            .WithMetrics(static m => m.AddMeter(NativeMeters))
+            .WithLogging();
+
+        if (OtlpExport.IsEnabled(configuration ?? FindConfiguration(services)))
+        {
+            // The cross-cutting exporter honours the signal-specific OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_* too.
+            builder.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    private static IConfiguration? FindConfiguration(IServiceCollection services)
+    {
+        // Hosts register their configuration as an instance; the last registration is the one that is resolved.
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IConfiguration) && !services[i].IsKeyedService && services[i].ImplementationInstance is IConfiguration configuration)
+            {
+                return configuration;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class ErrorTelemetryMarker;
+}

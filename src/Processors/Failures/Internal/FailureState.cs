@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace ErrorTelemetry.Failures.Internal;
+
+/// <summary>
+/// What is known about one failure while it travels through spans and log records of this process, so that it is
+/// counted once per service however many spans it bubbles through and however often it is logged.
+/// </summary>
+internal sealed class FailureState
+{
+    private const string ActivityPropertyName = "ErrorTelemetry.Failure";
+    private const string ExplicitPropertyName = "ErrorTelemetry.ExplicitDefinition";
+    private const string ExceptionPropertyName = "ErrorTelemetry.Exception";
+
+    // Weak: an exception that is no longer referenced takes its state with it, so this never grows without bound.
+    private static readonly ConditionalWeakTable<Exception, FailureState> ByException = new();
+
+    public FailureState(ErrorDefinition definition, string fingerprint, string? causeCode)
+    {
+        Definition = definition;
+        Fingerprint = fingerprint;
+        CauseCode = causeCode;
+    }
+
+    public ErrorDefinition Definition { get; }
+
+    public string Fingerprint { get; }
+
+    public string? CauseCode { get; }
+
+    public int Counted;
+
+    public static FailureState? Of(Exception exception) =>
+        ByException.TryGetValue(exception, out var state) ? state : null;
+
+    public static FailureState For(Exception exception, FailureState state) => ByException.GetValue(exception, _ => state);
+
+    public static FailureState? Of(Activity activity) => activity.GetCustomProperty(ActivityPropertyName) as FailureState;
+
+    /// <summary>Records the failure on a span and on its in-process ancestors that do not already carry one.</summary>
+    public void AttachTo(Activity activity)
+    {
+        for (var current = activity; current is not null; current = current.Parent)
+        {
+            if (current.GetCustomProperty(ActivityPropertyName) is FailureState existing && !ReferenceEquals(existing, this))
+            {
+                break;
+            }
+
+            current.SetCustomProperty(ActivityPropertyName, this);
+        }
+    }
+
+    /// <summary>Marks the failure counted; returns false when it already was.</summary>
+    public bool TryMarkCounted() => Interlocked.Exchange(ref Counted, 1) == 0;
+
+    public static void SetExplicit(Activity activity, ErrorDefinition definition) =>
+        activity.SetCustomProperty(ExplicitPropertyName, definition);
+
+    public static ErrorDefinition? GetExplicit(Activity activity) =>
+        activity.GetCustomProperty(ExplicitPropertyName) as ErrorDefinition;
+
+    public static void SetException(Activity activity, Exception exception)
+    {
+        // The first exception recorded on a span is the one it failed with; later ones are usually the same, rethrown.
+        if (activity.GetCustomProperty(ExceptionPropertyName) is null)
+        {
+            activity.SetCustomProperty(ExceptionPropertyName, exception);
+        }
+    }
+
+    public static Exception? GetException(Activity activity) =>
+        activity.GetCustomProperty(ExceptionPropertyName) as Exception;
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Failures.Internal;
+using OpenTelemetry;
+
+namespace ErrorTelemetry.Tracing.Internal;
+
+/// <summary>
+/// Runs on every span as it ends, ahead of every exporter: decides whether the span failed, attaches the error
+/// code and its attributes, sets the status from the catalog, keeps exactly one exception event, and counts the
+/// failure once per service.
+/// </summary>
+internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
+{
+    private const string HttpResponseStatusCode = "http.response.status_code";
+    private const string ExceptionEventName = "exception";
+
+    private readonly FailureRecorder _recorder;
+    private readonly Action<Activity>? _afterEnrich;
+    private readonly ExceptionCaptureListener _listener;
+
+    public ErrorSpanProcessor(FailureRecorder recorder, Action<Activity>? afterEnrich = null)
+    {
+        _recorder = recorder;
+        _afterEnrich = afterEnrich;
+        _listener = new ExceptionCaptureListener();
+    }
+
+    public override void OnEnd(Activity data)
+    {
+        try
+        {
+            Enrich(data);
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
+        }
+
+        if (_afterEnrich is not null)
+        {
+            try
+            {
+                _afterEnrich(data);
+            }
+            catch (Exception ex)
+            {
+                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _listener.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Enrich(Activity activity)
+    {
+        var explicitDefinition = FailureState.GetExplicit(activity);
+        var exception = FailureState.GetException(activity);
+        var statusCode = HttpStatusOf(activity);
+        var kind = activity.Kind;
+        var exceptionEvents = CountExceptionEvents(activity);
+        var explicitCode = explicitDefinition is null ? activity.GetTagItem(ErrorTelemetryAttributes.Code) as string : null;
+
+        var failed = explicitDefinition is not null
+            || explicitCode is not null
+            || exception is not null
+            || exceptionEvents > 0
+            || activity.Status == ActivityStatusCode.Error
+            || (statusCode >= 500 && kind is ActivityKind.Server or ActivityKind.Client);
+        if (!failed)
+        {
+            return;
+        }
+
+        FailureState state;
+        if (explicitDefinition is not null || explicitCode is not null)
+        {
+            state = FailureRecorder.ForDefinition(explicitDefinition ?? _recorder.Lookup(explicitCode!));
+        }
+        else if (exception is not null)
+        {
+            state = _recorder.ForException(exception);
+        }
+        else if (FailureState.Of(activity) is { } inherited)
+        {
+            // A descendant span or a log record inside this span already recorded the failure that bubbled up here.
+            state = inherited;
+        }
+        else
+        {
+            state = FailureRecorder.ForDefinition(ClassifyBySignals(activity, kind, statusCode));
+        }
+
+        state.AttachTo(activity);
+        Annotate(activity, state, kind);
+
+        if (exception is not null && exceptionEvents == 0)
+        {
+            activity.AddException(exception);
+        }
+
+        _recorder.Count(state, activity, activity.DisplayName);
+    }
+
+    private static void Annotate(Activity activity, FailureState state, ActivityKind kind)
+    {
+        var definition = state.Definition;
+        activity.SetTag(ErrorTelemetryAttributes.ErrorType, definition.Code);
+        activity.SetTag(ErrorTelemetryAttributes.Code, definition.Code);
+        activity.SetTag(ErrorTelemetryAttributes.Category, definition.CategoryName);
+        activity.SetTag(ErrorTelemetryAttributes.Severity, definition.SeverityName);
+        activity.SetTag(ErrorTelemetryAttributes.Fingerprint, state.Fingerprint);
+        activity.SetTag(ErrorTelemetryAttributes.Retryable, definition.Retryable);
+        if (state.CauseCode is not null)
+        {
+            activity.SetTag(ErrorTelemetryAttributes.CauseCode, state.CauseCode);
+        }
+
+        // Semantic conventions: a server span is an error only when the server is at fault; a handled 4xx is not.
+        if (kind == ActivityKind.Server && !definition.IsServerFault)
+        {
+            activity.SetStatus(ActivityStatusCode.Unset);
+        }
+        else
+        {
+            activity.SetStatus(ActivityStatusCode.Error, definition.Title);
+        }
+    }
+
+    private ErrorDefinition ClassifyBySignals(Activity activity, ActivityKind kind, int statusCode)
+    {
+        if (kind == ActivityKind.Client)
+        {
+            var errorType = activity.GetTagItem(ErrorTelemetryAttributes.ErrorType) as string;
+            return errorType switch
+            {
+                "name_resolution_error" => _recorder.Lookup("CONNECTIVITY_DNS"),
+                "connection_error" or "secure_connection_error" => _recorder.Lookup("CONNECTIVITY_SOCKET"),
+                "timeout" => _recorder.Lookup("DEPENDENCY_TIMEOUT"),
+                _ when statusCode >= 500 => _recorder.Lookup("DEPENDENCY_HTTP_SERVER_ERROR"),
+                _ => _recorder.Lookup("DEPENDENCY_HTTP_FAILURE"),
+            };
+        }
+
+        if (kind == ActivityKind.Server && statusCode >= 500)
+        {
+            return _recorder.Lookup(statusCode == 503 ? "SERVICE_UNAVAILABLE" : "HTTP_SERVER_ERROR");
+        }
+
+        return _recorder.Catalog.Unclassified;
+    }
+
+    private static int HttpStatusOf(Activity activity) => activity.GetTagItem(HttpResponseStatusCode) switch
+    {
+        int i => i,
+        long l => (int)l,
+        string s when int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => 0,
+    };
+
+    private static int CountExceptionEvents(Activity activity)
+    {
+        var count = 0;
+        foreach (ref readonly var e in activity.EnumerateEvents())
+        {
+            if (e.Name == ExceptionEventName)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}

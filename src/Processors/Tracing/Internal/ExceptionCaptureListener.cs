@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using ErrorTelemetry.Failures.Internal;
+
+namespace ErrorTelemetry.Tracing.Internal;
+
+/// <summary>
+/// Keeps the exception object behind every <see cref="Activity.AddException"/> call (OpenTelemetry's
+/// <c>RecordException</c> goes through it too), because the span's exception event only carries its text, and
+/// classification needs the type hierarchy and inner exceptions.
+/// </summary>
+/// <remarks>
+/// The listener never samples (its sampling callback is absent), so it changes nothing about which spans exist.
+/// </remarks>
+internal sealed class ExceptionCaptureListener : IDisposable
+{
+    private readonly ActivityListener _listener;
+
+    public ExceptionCaptureListener(Func<string, string>? redact = null)
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = static _ => true,
+            ExceptionRecorder = (Activity activity, Exception exception, ref TagList tags) =>
+            {
+                FailureState.SetException(activity, exception);
+                if (redact is not null)
+                {
+                    // Activity.AddException fills in only the tags that are missing, so the raw message never lands.
+                    tags.Add("exception.message", redact(exception.Message));
+                    tags.Add("exception.stacktrace", redact(exception.ToString()));
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose() => _listener.Dispose();
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using ErrorTelemetry.Tests.TestSupport;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTelemetry.Tests.Tracing;
+
+public class ErrorSpanProcessorTests
+{
+    private static readonly ErrorDefinition OrderNotFound = new("ORDER_NOT_FOUND", ErrorCategory.NotFound, "The order does not exist.");
+    private static readonly ErrorDefinition PaymentDeclined = new("PAYMENT_DECLINED", ErrorCategory.BusinessRule, "The payment was declined.") { Owner = "payments" };
+
+    [Fact]
+    public void OnEnd_SuccessfulSpan_NoErrorAttributesAndNothingCounted()
+    {
+        using var p = new TelemetryPipeline();
+        using (var a = p.Source.StartActivity("work"))
+        {
+            a!.SetTag("http.response.status_code", 200);
+        }
+
+        var span = p.Span("work");
+        Assert.DoesNotContain(span.Tags.Keys, k => k.StartsWith("error.", StringComparison.Ordinal));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Equal(0, p.FailureCount());
+    }
+
+    [Fact]
+    public void OnEnd_ExceptionRecorded_CodeAttributesStatusTitleAndOneExceptionEvent()
+    {
+        using var p = new TelemetryPipeline();
+        using (var a = p.Source.StartActivity("query"))
+        {
+            a!.AddException(new TimeoutException("db did not answer for customer jane@example.com"));
+            a.SetStatus(ActivityStatusCode.Error, "db did not answer for customer jane@example.com");
+        }
+
+        var span = p.Span("query");
+        Assert.Equal("OPERATION_TIMEOUT", span.Tag("error.code"));
+        Assert.Equal("OPERATION_TIMEOUT", span.Tag("error.type"));
+        Assert.Equal("timeout", span.Tag("error.category"));
+        Assert.Equal("error", span.Tag("error.severity"));
+        Assert.Equal(true, span.Tag("error.retryable"));
+        Assert.Matches("^[0-9a-f]{16}$", Assert.IsType<string>(span.Tag("error.fingerprint")));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(BuiltInErrors.OperationTimeout.Title, span.StatusDescription);
+        var exceptionEvent = Assert.Single(span.Events, e => e.Name == "exception");
+        Assert.Equal("System.TimeoutException", exceptionEvent.Tags["exception.type"]);
+        Assert.Equal(1, p.FailureCount("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
+    public void OnEnd_RecordErrorWithoutEvent_AddsExactlyOneExceptionEvent()
+    {
+        using var p = new TelemetryPipeline();
+        using (var a = p.Source.StartActivity("op"))
+        {
+            a.RecordError(new InvalidOperationException("bug"));
+        }
+
+        var span = p.Span("op");
+        Assert.Single(span.Events, e => e.Name == "exception");
+        Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
+    }
+
+    [Fact]
+    public void OnEnd_ServerSpanWithHandledBusinessError_CodedAndCountedButStatusNotError()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(OrderNotFound));
+        using (var a = p.Source.StartActivity("GET /orders/{id}", ActivityKind.Server))
+        {
+            a.RecordError(new CodedException(OrderNotFound));
+            a!.SetTag("http.response.status_code", 404);
+        }
+
+        var span = p.Span("GET /orders/{id}");
+        Assert.Equal("ORDER_NOT_FOUND", span.Tag("error.code"));
+        Assert.Equal("not_found", span.Tag("error.category"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Equal(1, p.FailureCount("ORDER_NOT_FOUND"));
+    }
+
+    [Fact]
+    public void OnEnd_InternalSpanWithBusinessError_StatusError()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        using (var a = p.Source.StartActivity("charge"))
+        {
+            a.RecordError(new CodedException(PaymentDeclined));
+        }
+
+        var span = p.Span("charge");
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("The payment was declined.", span.StatusDescription);
+    }
+
+    [Fact]
+    public void OnEnd_ExplicitErrorCode_AttachedAndCounted()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        using (var a = p.Source.StartActivity("checkout"))
+        {
+            a.SetErrorCode(PaymentDeclined);
+        }
+
+        var span = p.Span("checkout");
+        Assert.Equal("PAYMENT_DECLINED", span.Tag("error.code"));
+        Assert.Equal("business_rule", span.Tag("error.category"));
+        Assert.Equal("warning", span.Tag("error.severity"));
+        Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+    }
+
+    [Fact]
+    public void OnEnd_ServerSpan5xxWithoutException_ClassifiedByStatus()
+    {
+        using var p = new TelemetryPipeline();
+        using (var a = p.Source.StartActivity("POST /pay", ActivityKind.Server))
+        {
+            a!.SetTag("http.response.status_code", 500);
+        }
+
+        var span = p.Span("POST /pay");
+        Assert.Equal("HTTP_SERVER_ERROR", span.Tag("error.code"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(1, p.FailureCount("HTTP_SERVER_ERROR"));
+    }
+
+    [Theory]
+    [InlineData("connection_error", 0, "CONNECTIVITY_SOCKET")]
+    [InlineData("name_resolution_error", 0, "CONNECTIVITY_DNS")]
+    [InlineData("500", 500, "DEPENDENCY_HTTP_SERVER_ERROR")]
+    public void OnEnd_ClientSpanFailure_ClassifiedFromNativeTags(string errorType, int status, string expected)
+    {
+        using var p = new TelemetryPipeline();
+        using (var a = p.Source.StartActivity("GET", ActivityKind.Client))
+        {
+            a!.SetTag("error.type", errorType);
+            if (status > 0)
+            {
+                a.SetTag("http.response.status_code", status);
+            }
+
+            a.SetStatus(ActivityStatusCode.Error);
+        }
+
+        Assert.Equal(expected, p.Span("GET").Tag("error.code"));
+    }
+
+    [Fact]
+    public void OnEnd_ClientSpanWith4xx_NotAFailure()
+    {
+        using var p = new TelemetryPipeline();
+        using (var a = p.Source.StartActivity("GET", ActivityKind.Client))
+        {
+            a!.SetTag("http.response.status_code", 404);
+        }
+
+        Assert.Null(p.Span("GET").Tag("error.code"));
+        Assert.Equal(0, p.FailureCount());
+    }
+
+    [Fact]
+    public void OnEnd_FailureBubblesThroughThreeSpansAndIsLoggedTwice_CountedOnce()
+    {
+        using var p = new TelemetryPipeline();
+        var logger = p.Logger();
+        var failure = new TimeoutException("db timeout");
+        using (var outer = p.Source.StartActivity("outer"))
+        {
+            using (var middle = p.Source.StartActivity("middle"))
+            {
+                using (var inner = p.Source.StartActivity("inner"))
+                {
+                    inner!.AddException(failure);
+                    logger.LogError(failure, "Query failed");
+                }
+
+                middle!.AddException(failure);
+            }
+
+            outer!.AddException(failure);
+            logger.LogError(failure, "Request failed");
+        }
+
+        Assert.Equal(1, p.FailureCount());
+        Assert.Equal(1, p.FailureCount("OPERATION_TIMEOUT"));
+        foreach (var name in new[] { "inner", "middle", "outer" })
+        {
+            Assert.Equal("OPERATION_TIMEOUT", p.Span(name).Tag("error.code"));
+        }
+
+        Assert.All(p.Logs.Items, l => Assert.Equal("OPERATION_TIMEOUT", l.Attribute("error.code")));
+        var fingerprints = p.Spans.Items.Select(s => s.Tag("error.fingerprint")).Distinct().ToList();
+        Assert.Single(fingerprints);
+    }
+
+    [Fact]
+    public void OnEnd_ParentFailsWithoutOwnException_InheritsChildCodeWithoutSecondCount()
+    {
+        using var p = new TelemetryPipeline();
+        using (var server = p.Source.StartActivity("GET /checkout", ActivityKind.Server))
+        {
+            using (var child = p.Source.StartActivity("call inventory"))
+            {
+                child!.AddException(new TimeoutException("inventory"));
+            }
+
+            server!.SetTag("http.response.status_code", 500);
+        }
+
+        Assert.Equal("OPERATION_TIMEOUT", p.Span("GET /checkout").Tag("error.code"));
+        Assert.Equal(1, p.FailureCount());
+        var point = Assert.Single(p.FailurePoints());
+        Assert.Equal("GET /checkout", point.Tags["operation"]);
+    }
+
+    [Fact]
+    public void OnEnd_TwoDistinctFailures_CountedTwice()
+    {
+        using var p = new TelemetryPipeline();
+        for (var i = 0; i < 2; i++)
+        {
+            using var a = p.Source.StartActivity("job");
+            a!.AddException(new TimeoutException("t" + i));
+        }
+
+        Assert.Equal(2, p.FailureCount("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
+    public void OnEnd_HookThrows_SpanStillExportedAndNothingThrown()
+    {
+        using var p = new TelemetryPipeline(afterSpan: _ => throw new InvalidOperationException("hook broke"));
+        using (var a = p.Source.StartActivity("op"))
+        {
+            a!.AddException(new TimeoutException());
+        }
+
+        Assert.Equal("OPERATION_TIMEOUT", p.Span("op").Tag("error.code"));
+    }
+}
