@@ -1,4 +1,8 @@
 using ErrorTelemetry;
+using ErrorTelemetry.AspNetCore.Internal;
+using ErrorTelemetry.Correlation.Internal;
+using ErrorTelemetry.Health.Internal;
+using ErrorTelemetry.Triage.Internal;
 using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Hosting.Internal;
@@ -112,6 +116,10 @@ public static class ErrorTelemetryServiceCollectionExtensions
 
         // Head of the collection: our processors are added before any exporter the application registers.
         ProcessorRegistration.AddAtHead(services);
+        AspNetCoreRegistration.Register(services);
+        CorrelationRegistration.Register(services);
+        HealthRegistration.Register(services);
+        TriageRegistration.Register(services);
 
         // First registered, last stopped: the providers outlive every other hosted service.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TelemetryProvidersHostedService>());
@@ -122,7 +130,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
             .WithMetrics(static m => m.AddMeter(NativeMeters))
             .WithLogging();
 
-        if (OtlpExport.IsEnabled(configuration ?? FindConfiguration(services)))
+        if (OtlpExport.IsEnabled(FindConfiguration(services), configuration))
         {
             // The cross-cutting exporter honours the signal-specific OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_* too.
             builder.UseOtlpExporter();

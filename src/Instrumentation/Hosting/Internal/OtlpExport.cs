@@ -18,9 +18,9 @@ internal static class OtlpExport
         "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
     ];
 
-    public static bool IsEnabled(IConfiguration? configuration)
+    public static bool IsEnabled(IConfiguration? configuration, IConfiguration? section)
     {
-        var value = Read(configuration, SwitchKey);
+        var value = section?["ExportOtlp"] ?? Read(configuration, SwitchKey);
         if (!string.IsNullOrWhiteSpace(value))
         {
             return bool.TryParse(value, out var enabled)

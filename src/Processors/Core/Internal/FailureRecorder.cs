@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Metrics.Internal;
 
@@ -13,11 +14,13 @@ internal sealed class FailureRecorder
 {
     private readonly ExceptionClassifier _classifier;
     private readonly FailureCounter _counter;
+    private readonly IFailureSink[] _sinks;
 
-    public FailureRecorder(ExceptionClassifier classifier, FailureCounter counter)
+    public FailureRecorder(ExceptionClassifier classifier, FailureCounter counter, IEnumerable<IFailureSink>? sinks = null)
     {
         _classifier = classifier;
         _counter = counter;
+        _sinks = sinks is null ? [] : [.. sinks];
     }
 
     public ErrorCatalog Catalog => _classifier.Catalog;
@@ -51,8 +54,36 @@ internal sealed class FailureRecorder
             return;
         }
 
-        _counter.Add(state.Definition, OperationOf(activity) ?? fallbackOperation);
+        var operation = OperationOf(activity) ?? fallbackOperation ?? string.Empty;
+        _counter.Add(state.Definition, operation);
+        if (_sinks.Length == 0)
+        {
+            return;
+        }
+
+        var record = new FailureRecord(
+            state.Definition,
+            state.Fingerprint,
+            state.CauseCode,
+            operation,
+            activity?.TraceId,
+            CorrelationIdOf(activity));
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.OnFailure(record);
+            }
+            catch (Exception ex)
+            {
+                ErrorTelemetryEventSource.Log.CallbackFailed(sink.GetType().Name, ex);
+            }
+        }
     }
+
+    /// <summary>The correlation id travels as W3C baggage; the span's own baggage is searched up to the root.</summary>
+    public static string? CorrelationIdOf(Activity? activity) =>
+        activity?.GetBaggageItem(ErrorTelemetryAttributes.CorrelationId) ?? OpenTelemetry.Baggage.GetBaggage(ErrorTelemetryAttributes.CorrelationId);
 
     /// <summary>The operation a failure is counted under: the name of the local root span (for a request, its route).</summary>
     public static string? OperationOf(Activity? activity)
