@@ -1,0 +1,69 @@
+using BenchmarkDotNet.Attributes;
+using ErrorTelemetry.Benchmarks.Support;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTelemetry.Benchmarks;
+
+/// <summary>An ordinary log record with 3 attributes: bare SDK vs. with ErrorTelemetry.</summary>
+[MemoryDiagnoser]
+public class LogRecordBenchmarks
+{
+    private static readonly Action<ILogger, int, string, double, Exception?> Shipped =
+        LoggerMessage.Define<int, string, double>(LogLevel.Information, new EventId(1, "Shipped"), "Order {OrderId} shipped to {Country} for {Amount}");
+
+    private ILoggerFactory _factory = null!;
+    private ILogger _logger = null!;
+
+    [GlobalSetup(Target = nameof(BareSdk))]
+    public void SetupBare() => Setup(withErrorTelemetry: false);
+
+    [GlobalSetup(Target = nameof(WithErrorTelemetry))]
+    public void SetupOurs() => Setup(withErrorTelemetry: true);
+
+    [Benchmark(Baseline = true)]
+    public void BareSdk() => Shipped(_logger, 42, "NL", 99.5, null);
+
+    [Benchmark]
+    public void WithErrorTelemetry() => Shipped(_logger, 42, "NL", 99.5, null);
+
+    [GlobalCleanup]
+    public void Cleanup() => _factory.Dispose();
+
+    private void Setup(bool withErrorTelemetry)
+    {
+        _factory = Pipelines.Logging(withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, BenchmarkHooks.AfterLog(withErrorTelemetry));
+        _logger = _factory.CreateLogger("Bench");
+    }
+}
+
+/// <summary>An error log record with an exception: bare SDK vs. with ErrorTelemetry.</summary>
+[MemoryDiagnoser]
+public class ErrorLogBenchmarks
+{
+    private static readonly Action<ILogger, int, Exception?> Failed =
+        LoggerMessage.Define<int>(LogLevel.Error, new EventId(2, "Failed"), "Order {OrderId} failed");
+
+    private ILoggerFactory _factory = null!;
+    private ILogger _logger = null!;
+
+    [GlobalSetup(Target = nameof(BareSdk))]
+    public void SetupBare() => Setup(withErrorTelemetry: false);
+
+    [GlobalSetup(Target = nameof(WithErrorTelemetry))]
+    public void SetupOurs() => Setup(withErrorTelemetry: true);
+
+    [Benchmark(Baseline = true)]
+    public void BareSdk() => Failed(_logger, 42, new TimeoutException("The database did not answer within 30 seconds."));
+
+    [Benchmark]
+    public void WithErrorTelemetry() => Failed(_logger, 42, new TimeoutException("The database did not answer within 30 seconds."));
+
+    [GlobalCleanup]
+    public void Cleanup() => _factory.Dispose();
+
+    private void Setup(bool withErrorTelemetry)
+    {
+        _factory = Pipelines.Logging(withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, BenchmarkHooks.AfterLog(withErrorTelemetry));
+        _logger = _factory.CreateLogger("Bench");
+    }
+}
