@@ -21,13 +21,6 @@ public static class ErrorTelemetryHostApplicationBuilderExtensions
     public static IOpenTelemetryBuilder AddErrorTelemetry(this IHostApplicationBuilder builder, Action<ErrorTelemetryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var section = builder.Configuration.GetSection(ErrorTelemetryServiceCollectionExtensions.SectionName);
-        var otel = builder.Services.AddErrorTelemetry(section);
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        return otel;
+        return ErrorTelemetryServiceCollectionExtensions.AddErrorTelemetry(builder.Services, builder.Configuration, configure);
     }
 }

@@ -44,7 +44,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
     /// <returns>An OpenTelemetry builder: add your own sources, meters, processors and exporters with <c>WithTracing</c>, <c>WithMetrics</c> and <c>WithLogging</c>.</returns>
     /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
     public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services) =>
-        AddErrorTelemetryCore(services, configuration: null, configure: null);
+        AddErrorTelemetryCore(services, configuration: null, configure: null, root: null);
 
     /// <summary>Adds ErrorTelemetry and configures its options in code, after configuration is applied.</summary>
     /// <param name="services">The service collection.</param>
@@ -54,7 +54,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
     public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, Action<ErrorTelemetryOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        return AddErrorTelemetryCore(services, configuration: null, configure);
+        return AddErrorTelemetryCore(services, configuration: null, configure, root: null);
     }
 
     /// <summary>Adds ErrorTelemetry with its options bound from the given configuration section.</summary>
@@ -65,13 +65,18 @@ public static class ErrorTelemetryServiceCollectionExtensions
     public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return AddErrorTelemetryCore(services, configuration, configure: null);
+        return AddErrorTelemetryCore(services, configuration, configure: null, root: null);
     }
+
+    /// <summary>The host builder's entry point: knows the root configuration, so OTLP keys set there (not only in the environment) count.</summary>
+    internal static IOpenTelemetryBuilder AddErrorTelemetry(IServiceCollection services, IConfiguration root, Action<ErrorTelemetryOptions>? configure) =>
+        AddErrorTelemetryCore(services, root.GetSection(SectionName), configure, root);
 
     private static ErrorTelemetryOpenTelemetryBuilder AddErrorTelemetryCore(
         IServiceCollection services,
         IConfiguration? configuration,
-        Action<ErrorTelemetryOptions>? configure)
+        Action<ErrorTelemetryOptions>? configure,
+        IConfiguration? root)
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new ErrorTelemetryOpenTelemetryBuilder(services);
@@ -130,7 +135,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
             .WithMetrics(static m => m.AddMeter(NativeMeters))
             .WithLogging();
 
-        if (OtlpExport.IsEnabled(FindConfiguration(services), configuration))
+        if (OtlpExport.IsEnabled(root ?? FindConfiguration(services), configuration))
         {
             // The cross-cutting exporter honours the signal-specific OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_* too.
             builder.UseOtlpExporter();
@@ -141,7 +146,8 @@ public static class ErrorTelemetryServiceCollectionExtensions
 
     private static IConfiguration? FindConfiguration(IServiceCollection services)
     {
-        // Hosts register their configuration as an instance; the last registration is the one that is resolved.
+        // Some hosts register their configuration as an instance (HostApplicationBuilder uses a factory, and passes it
+        // in directly); the last registration is the one that is resolved. Without one, the environment is read.
         for (var i = services.Count - 1; i >= 0; i--)
         {
             if (services[i].ServiceType == typeof(IConfiguration) && !services[i].IsKeyedService && services[i].ImplementationInstance is IConfiguration configuration)
