@@ -1,0 +1,4 @@
+using Inventory;
+
+var app = InventoryApp.Build(args);
+await app.RunAsync().ConfigureAwait(false);

@@ -1,0 +1,4 @@
+using Storefront;
+
+var app = StorefrontApp.Build(args);
+await app.RunAsync().ConfigureAwait(false);
