@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ErrorTelemetry.Classification.Internal;
@@ -17,7 +18,8 @@ namespace ErrorTelemetry.Classification.Internal;
 /// path. Two throw sites in one method therefore share a key; a failure reached through another method does not.</para>
 /// <para>Known limit: a JIT that inlines an application method after tiering removes its frame, which changes the
 /// key. Methods that throw are rarely inlined, so in practice this affects deep frames only.</para>
-/// <para>Thread-safe. Costs one <see cref="StackTrace"/> walk (microseconds); compute it once per exported failure.</para>
+/// <para>Thread-safe. The first fingerprint of an exception resolves its stack trace (tens of microseconds); the
+/// normalized frames are then cached for as long as the exception lives, so later calls only hash.</para>
 /// </remarks>
 internal static class Fingerprint
 {
@@ -25,6 +27,12 @@ internal static class Fingerprint
 
     private const ulong OffsetBasis = 14695981039346656037;
     private const ulong Prime = 1099511628211;
+
+    // Resolving a stack trace is the expensive part (tens of microseconds), and the span and the log record of one
+    // failure fingerprint the same exception. Entries live exactly as long as their exception.
+    private static readonly ConditionalWeakTable<Exception, string[]> FramesCache = new();
+
+    private static readonly ConditionalWeakTable<Exception, string[]>.CreateValueCallback FindFramesCallback = FindFrames;
 
     private static readonly string[] FrameworkNamespaces = ["System", "Microsoft", "OpenTelemetry"];
 
@@ -41,14 +49,7 @@ internal static class Fingerprint
             return Compute(definition.Code, null, []);
         }
 
-        var frames = new List<string>(MaxFrames);
-        var walk = new ExceptionWalk(exception);
-        while (frames.Count == 0 && walk.MoveNext(out var current, out _))
-        {
-            AddApplicationFrames(current, frames);
-        }
-
-        return Compute(definition.Code, TypeName(exception.GetType()), frames);
+        return Compute(definition.Code, TypeName(exception.GetType()), FramesCache.GetValue(exception, FindFramesCallback));
     }
 
     /// <summary>The fingerprint of explicit parts; what <see cref="Compute(ErrorDefinition, Exception?)"/> hashes.</summary>
@@ -58,13 +59,21 @@ internal static class Fingerprint
         Append(ref hash, code);
         Append(ref hash, "\n");
         Append(ref hash, exceptionType ?? string.Empty);
-        foreach (var frame in frames)
+        for (var i = 0; i < frames.Count; i++)
         {
             Append(ref hash, "\n");
-            Append(ref hash, frame);
+            Append(ref hash, frames[i]);
         }
 
         return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>FNV-1a, 64-bit, over the UTF-8 of <paramref name="text"/>: the hash the fingerprint is built on.</summary>
+    public static ulong Fnv1a64(string text)
+    {
+        var hash = OffsetBasis;
+        Append(ref hash, text);
+        return hash;
     }
 
     /// <summary>The application frames of an exception's own stack trace, throw site first, normalized.</summary>
@@ -132,6 +141,18 @@ internal static class Fingerprint
         }
 
         return builder.ToString();
+    }
+
+    private static string[] FindFrames(Exception exception)
+    {
+        var frames = new List<string>(MaxFrames);
+        var walk = new ExceptionWalk(exception);
+        while (frames.Count == 0 && walk.MoveNext(out var current, out _))
+        {
+            AddApplicationFrames(current, frames);
+        }
+
+        return [.. frames];
     }
 
     private static void AddApplicationFrames(Exception exception, List<string> frames)
