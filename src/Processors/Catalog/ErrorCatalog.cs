@@ -44,6 +44,10 @@ public sealed class ErrorCatalog
     public bool TryGet(ReadOnlySpan<char> code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ErrorDefinition? definition) =>
         _bySpan.TryGetValue(code, out definition);
 
+    /// <summary>Returns this catalog's definition for the code of <paramref name="definition"/> (which carries any configuration overrides), or <paramref name="definition"/> itself when the catalog lacks the code.</summary>
+    internal ErrorDefinition Resolve(ErrorDefinition definition) =>
+        _byCode.TryGetValue(definition.Code, out var own) ? own : definition;
+
     /// <summary>Gets the definition of a code.</summary>
     /// <param name="code">The code.</param>
     /// <returns>The definition.</returns>

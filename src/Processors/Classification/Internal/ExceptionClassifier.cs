@@ -1,29 +1,248 @@
+using System.Collections.Concurrent;
+using ErrorTelemetry.Catalog.Internal;
+using ErrorTelemetry.Diagnostics;
+
 namespace ErrorTelemetry.Classification.Internal;
 
-/// <summary>Turns any exception into a catalogued error.</summary>
+/// <summary>
+/// Turns any exception into a catalogued error.
+/// </summary>
+/// <remarks>
+/// <para>The exception and its causes are walked depth-first, outer before inner (see <see cref="ExceptionWalk"/>).
+/// The decision, in order of precedence:</para>
+/// <list type="number">
+/// <item>A <see cref="CodedException"/> or a user rule (<c>Map&lt;TException&gt;</c>): the first exception in the walk
+/// that is one or that a user rule matches decides. At one exception, a coded exception beats user rules, and among
+/// user rules the one for the most specific type (fewest base-type steps) wins, then the one registered first. A
+/// coded exception at the top therefore always wins, and wrappers such as TargetInvocationException or a one-inner
+/// AggregateException never hide one.</item>
+/// <item>When the client aborted the request: an <see cref="OperationCanceledException"/> or <see cref="IOException"/>
+/// anywhere in the chain means <c>REQUEST_CANCELLED</c>, not a server failure.</item>
+/// <item>The built-in rules: the first exception in the walk with a built-in match decides, except that the weak
+/// matches (a bare IOException, an HttpRequestException without status or known cause) yield to any other built-in
+/// match deeper in the chain, because they usually just wrap the real cause.</item>
+/// <item>Otherwise <c>UNCLASSIFIED</c>.</item>
+/// </list>
+/// <para>Definitions come from the catalog, so configuration overrides of built-in codes apply. Thread-safe. Never
+/// throws for a non-null exception; a user predicate that throws is skipped and reported on the event source.
+/// Allocation-free once a given exception type has been seen (user rules are cached per type), apart from
+/// <see cref="Exception.Data"/>, which the runtime creates on first read.</para>
+/// </remarks>
 internal sealed class ExceptionClassifier
 {
-    private readonly ErrorCatalog _catalog;
+    private const int MaxCachedTypes = 1024;
 
+    private readonly ErrorCatalog _catalog;
+    private readonly ResolvedRule[] _userRules;
+    private readonly ConcurrentDictionary<Type, ResolvedRule[]> _rulesByType = new();
+
+    /// <summary>Creates a classifier with the built-in rules only.</summary>
     public ExceptionClassifier(ErrorCatalog catalog)
+        : this(catalog, null)
     {
+    }
+
+    /// <summary>Creates a classifier with the built-in rules and the user rules of <paramref name="options"/>.</summary>
+    /// <remarks>Rules whose code is not in the catalog are ignored here; the options validator reports them at start.</remarks>
+    public ExceptionClassifier(ErrorCatalog catalog, ErrorTelemetryOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
+        var rules = new List<ResolvedRule>();
+        if (options is not null)
+        {
+            foreach (var rule in options.MappingRules)
+            {
+                if (rule.Definition is not null)
+                {
+                    rules.Add(new ResolvedRule(rule, catalog.Resolve(rule.Definition)));
+                }
+                else if (catalog.TryGet(rule.Code, out var definition))
+                {
+                    rules.Add(new ResolvedRule(rule, definition));
+                }
+            }
+        }
+
+        _userRules = [.. rules];
     }
 
     public ErrorCatalog Catalog => _catalog;
 
-    public ErrorClassification Classify(Exception exception)
+    /// <summary>Classifies a failure outside a request, or one whose request was not aborted.</summary>
+    public ErrorClassification Classify(Exception exception) => Classify(exception, requestAborted: false);
+
+    /// <summary>Classifies a failure of a request whose abort token is given.</summary>
+    public ErrorClassification Classify(Exception exception, CancellationToken requestAborted) =>
+        Classify(exception, requestAborted.IsCancellationRequested);
+
+    /// <summary>Classifies a failure.</summary>
+    /// <param name="exception">The exception that ended the operation.</param>
+    /// <param name="requestAborted">Whether the client aborted the request (e.g. <c>HttpContext.RequestAborted</c> is cancelled).</param>
+    public ErrorClassification Classify(Exception exception, bool requestAborted)
     {
-        if (exception is CodedException coded)
+        ArgumentNullException.ThrowIfNull(exception);
+
+        Exception? cancellation = null;
+        Exception? builtInMatch = null;
+        ErrorDefinition? builtIn = null;
+        Exception? weakMatch = null;
+        ErrorDefinition? weak = null;
+
+        var walk = new ExceptionWalk(exception);
+        while (walk.MoveNext(out var current, out _))
         {
-            return new(coded.Definition, coded, null);
+            if (current is CodedException coded)
+            {
+                return Decide(_catalog.Resolve(coded.Definition), coded);
+            }
+
+            if (_userRules.Length > 0 && MatchUserRule(current) is { } user)
+            {
+                return Decide(user, current);
+            }
+
+            if (requestAborted && cancellation is null && current is OperationCanceledException or IOException)
+            {
+                cancellation = current;
+            }
+
+            if (builtInMatch is null && BuiltInRules.Match(current, out var isWeak) is { } match)
+            {
+                if (!isWeak)
+                {
+                    builtInMatch = current;
+                    builtIn = match;
+                }
+                else if (weakMatch is null)
+                {
+                    weakMatch = current;
+                    weak = match;
+                }
+            }
         }
 
-        if (exception is TimeoutException)
+        if (cancellation is not null)
         {
-            return new(BuiltInErrors.OperationTimeout, exception, null);
+            return Decide(_catalog.Resolve(BuiltInErrors.RequestCancelled), cancellation);
         }
 
-        return new(_catalog.Unclassified, exception, null);
+        if (builtInMatch is not null)
+        {
+            return Decide(_catalog.Resolve(builtIn!), builtInMatch);
+        }
+
+        if (weakMatch is not null)
+        {
+            return Decide(_catalog.Resolve(weak!), weakMatch);
+        }
+
+        return Decide(_catalog.Unclassified, exception);
     }
+
+    /// <summary>The definition for an HTTP response that failed without an exception; <see langword="null"/> below 400.</summary>
+    public ErrorDefinition? ClassifyStatus(int status) => HttpStatusErrors.ForStatus(_catalog, status);
+
+    /// <summary>
+    /// The first catalogued cause below (or on) the deciding exception whose code differs from the decision: an inner
+    /// <see cref="CodedException"/>, or a downstream code stored under <see cref="ExceptionDataKeys.CauseCode"/>.
+    /// </summary>
+    private static string? FindCauseCode(Exception matched, string code)
+    {
+        var walk = new ExceptionWalk(matched);
+        while (walk.MoveNext(out var current, out var depth))
+        {
+            if (depth > 0 && current is CodedException coded && !string.Equals(coded.Definition.Code, code, StringComparison.Ordinal))
+            {
+                return coded.Definition.Code;
+            }
+
+            if (current.Data is { Count: > 0 } data
+                && data[ExceptionDataKeys.CauseCode] is string cause
+                && ErrorCodeRule.IsValid(cause)
+                && !string.Equals(cause, code, StringComparison.Ordinal))
+            {
+                return cause;
+            }
+        }
+
+        return null;
+    }
+
+    private static ErrorClassification Decide(ErrorDefinition definition, Exception matched) =>
+        new(definition, matched, FindCauseCode(matched, definition.Code));
+
+    private ErrorDefinition? MatchUserRule(Exception exception)
+    {
+        var rules = RulesFor(exception.GetType());
+        foreach (var rule in rules)
+        {
+            var predicate = rule.Rule.Predicate;
+            if (predicate is null)
+            {
+                return rule.Definition;
+            }
+
+            try
+            {
+                if (predicate(exception))
+                {
+                    return rule.Definition;
+                }
+            }
+            catch (Exception e)
+            {
+                ErrorTelemetryEventSource.Log.CallbackFailed(rule.Rule.Name, e);
+            }
+        }
+
+        return null;
+    }
+
+    private ResolvedRule[] RulesFor(Type type)
+    {
+        if (_rulesByType.TryGetValue(type, out var cached))
+        {
+            return cached;
+        }
+
+        var applicable = new List<(ResolvedRule Rule, int Distance)>();
+        foreach (var rule in _userRules)
+        {
+            if (rule.Rule.ExceptionType.IsAssignableFrom(type))
+            {
+                applicable.Add((rule, Distance(type, rule.Rule.ExceptionType)));
+            }
+        }
+
+        applicable.Sort(static (a, b) => a.Distance != b.Distance
+            ? a.Distance.CompareTo(b.Distance)
+            : a.Rule.Rule.Order.CompareTo(b.Rule.Rule.Order));
+        var rules = new ResolvedRule[applicable.Count];
+        for (var i = 0; i < rules.Length; i++)
+        {
+            rules[i] = applicable[i].Rule;
+        }
+
+        // Bounded so that a process minting exception types (dynamic assemblies) cannot grow the cache forever.
+        if (_rulesByType.Count < MaxCachedTypes)
+        {
+            _rulesByType.TryAdd(type, rules);
+        }
+
+        return rules;
+    }
+
+    private static int Distance(Type type, Type ancestor)
+    {
+        var distance = 0;
+        for (var current = type; current is not null && current != ancestor; current = current.BaseType)
+        {
+            distance++;
+        }
+
+        return distance;
+    }
+
+    private sealed record ResolvedRule(MappingRule Rule, ErrorDefinition Definition);
 }

@@ -1,11 +1,286 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
 namespace ErrorTelemetry.Classification.Internal;
 
-/// <summary>A short, stable grouping key for a failure.</summary>
+/// <summary>
+/// A short, stable grouping key for a failure: 16 lower-case hex digits of FNV-1a (64-bit) over the UTF-8 of
+/// <c>code \n exception type \n frame 1 \n … frame N</c>, where the frames are the top <see cref="MaxFrames"/> frames of
+/// the application's own stack as <c>Namespace.Type.Method</c>.
+/// </summary>
+/// <remarks>
+/// <para>Left out on purpose, so that the key is equal across processes, restarts, machines and small edits: line
+/// numbers, file paths, IL offsets, message text, framework frames (System, Microsoft, OpenTelemetry and the
+/// ErrorTelemetry library itself), generic arguments and the numbering the compiler gives async state machines,
+/// lambdas and local functions. Kept, so that different failures differ: the code, the exception type and the call
+/// path. Two throw sites in one method therefore share a key; a failure reached through another method does not.</para>
+/// <para>Known limit: a JIT that inlines an application method after tiering removes its frame, which changes the
+/// key. Methods that throw are rarely inlined, so in practice this affects deep frames only.</para>
+/// <para>Thread-safe. The first fingerprint of an exception resolves its stack trace (tens of microseconds); the
+/// normalized frames are then cached for as long as the exception lives, so later calls only hash.</para>
+/// </remarks>
 internal static class Fingerprint
 {
+    public const int MaxFrames = 5;
+
+    private const ulong OffsetBasis = 14695981039346656037;
+    private const ulong Prime = 1099511628211;
+
+    // Resolving a stack trace is the expensive part (tens of microseconds), and the span and the log record of one
+    // failure fingerprint the same exception. Entries live exactly as long as their exception.
+    private static readonly ConditionalWeakTable<Exception, string[]> FramesCache = new();
+
+    private static readonly ConditionalWeakTable<Exception, string[]>.CreateValueCallback FindFramesCallback = FindFrames;
+
+    private static readonly string[] FrameworkNamespaces = ["System", "Microsoft", "OpenTelemetry"];
+
+    private static readonly string[] LibraryAssemblies = ["ErrorTelemetry.Processors", "ErrorTelemetry.Instrumentation"];
+
+    /// <summary>The fingerprint of a classified failure.</summary>
+    /// <param name="definition">The decided definition.</param>
+    /// <param name="exception">The exception as thrown; its own stack is used, or, when that has no application frames (a cause wrapped inside a library), the first cause's that has.</param>
     public static string Compute(ErrorDefinition definition, Exception? exception)
     {
-        // Placeholder until the fingerprint issue lands: stable, but not yet stack-aware.
-        return definition.Code + (exception?.GetType().FullName ?? string.Empty);
+        ArgumentNullException.ThrowIfNull(definition);
+        if (exception is null)
+        {
+            return Compute(definition.Code, null, []);
+        }
+
+        return Compute(definition.Code, TypeName(exception.GetType()), FramesCache.GetValue(exception, FindFramesCallback));
+    }
+
+    /// <summary>The fingerprint of explicit parts; what <see cref="Compute(ErrorDefinition, Exception?)"/> hashes.</summary>
+    public static string Compute(string code, string? exceptionType, IReadOnlyList<string> frames)
+    {
+        var hash = OffsetBasis;
+        Append(ref hash, code);
+        Append(ref hash, "\n");
+        Append(ref hash, exceptionType ?? string.Empty);
+        for (var i = 0; i < frames.Count; i++)
+        {
+            Append(ref hash, "\n");
+            Append(ref hash, frames[i]);
+        }
+
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>FNV-1a, 64-bit, over the UTF-8 of <paramref name="text"/>: the hash the fingerprint is built on.</summary>
+    public static ulong Fnv1a64(string text)
+    {
+        var hash = OffsetBasis;
+        Append(ref hash, text);
+        return hash;
+    }
+
+    /// <summary>The application frames of an exception's own stack trace, throw site first, normalized.</summary>
+    public static List<string> ApplicationFrames(Exception exception)
+    {
+        var frames = new List<string>(MaxFrames);
+        AddApplicationFrames(exception, frames);
+        return frames;
+    }
+
+    /// <summary>
+    /// <c>Namespace.Type.Method</c> for a frame, with compiler-generated names reduced to the method the developer
+    /// wrote: <c>Type+&lt;PlaceAsync&gt;d__3.MoveNext</c> is <c>Type.PlaceAsync</c>, <c>Type+&lt;&gt;c.&lt;Main&gt;b__0_1</c> is
+    /// <c>Type.Main.&lt;lambda&gt;</c>, <c>Type.&lt;Main&gt;g__Local|0_0</c> is <c>Type.Main.Local</c>.
+    /// </summary>
+    public static string Normalize(string declaringTypeName, string methodName)
+    {
+        var builder = new StringBuilder(declaringTypeName.Length + methodName.Length + 16);
+        string? origin = null;
+        string? localFunction = null;
+        var lambda = false;
+        var stateMachine = false;
+        var first = true;
+        foreach (var segment in declaringTypeName.Split('+'))
+        {
+            if (segment.StartsWith('<'))
+            {
+                Describe(segment, ref origin, ref localFunction, ref lambda, ref stateMachine);
+            }
+            else
+            {
+                if (!first)
+                {
+                    builder.Append('.');
+                }
+
+                builder.Append(segment);
+                first = false;
+            }
+        }
+
+        if (methodName.StartsWith('<'))
+        {
+            Describe(methodName, ref origin, ref localFunction, ref lambda, ref stateMachine);
+        }
+        else if (!stateMachine)
+        {
+            // A state machine's MoveNext (or an iterator's interface method) says nothing the type name did not.
+            origin ??= methodName;
+        }
+
+        if (origin is not null)
+        {
+            builder.Append('.').Append(origin);
+        }
+
+        if (localFunction is not null)
+        {
+            builder.Append('.').Append(localFunction);
+        }
+
+        if (lambda)
+        {
+            builder.Append(".<lambda>");
+        }
+
+        return builder.ToString();
+    }
+
+    private static string[] FindFrames(Exception exception)
+    {
+        var frames = new List<string>(MaxFrames);
+        var walk = new ExceptionWalk(exception);
+        while (frames.Count == 0 && walk.MoveNext(out var current, out _))
+        {
+            AddApplicationFrames(current, frames);
+        }
+
+        return [.. frames];
+    }
+
+    private static void AddApplicationFrames(Exception exception, List<string> frames)
+    {
+        var trace = new StackTrace(exception, fNeedFileInfo: false);
+        for (var i = 0; i < trace.FrameCount && frames.Count < MaxFrames; i++)
+        {
+            var frame = trace.GetFrame(i);
+            if (frame is null || DiagnosticMethodInfo.Create(frame) is not { } method)
+            {
+                continue;
+            }
+
+            var typeName = method.DeclaringTypeName;
+            if (string.IsNullOrEmpty(typeName) || IsFramework(typeName) || IsLibrary(method.DeclaringAssemblyName))
+            {
+                continue;
+            }
+
+            frames.Add(Normalize(typeName, method.Name));
+        }
+    }
+
+    private static bool IsFramework(string typeName)
+    {
+        foreach (var ns in FrameworkNamespaces)
+        {
+            if (typeName.StartsWith(ns, StringComparison.Ordinal)
+                && typeName.Length > ns.Length
+                && typeName[ns.Length] is '.' or '+')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLibrary(string? assemblyName)
+    {
+        if (assemblyName is null)
+        {
+            return false;
+        }
+
+        var end = assemblyName.IndexOf(',', StringComparison.Ordinal);
+        var simpleName = end < 0 ? assemblyName.AsSpan() : assemblyName.AsSpan(0, end);
+        foreach (var library in LibraryAssemblies)
+        {
+            if (simpleName.SequenceEqual(library))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reads one compiler-generated name: <c>&lt;Origin&gt;suffix</c>, where the origin may itself be generated
+    /// (<c>&lt;&lt;Main&gt;b__0_0&gt;d</c>, an async lambda) and the suffix says what was generated.
+    /// </summary>
+    private static void Describe(string token, ref string? origin, ref string? localFunction, ref bool lambda, ref bool stateMachine)
+    {
+        var close = MatchingClose(token);
+        if (close < 0)
+        {
+            return;
+        }
+
+        var inner = token[1..close];
+        var suffix = token.AsSpan(close + 1);
+        if (inner.StartsWith('<'))
+        {
+            Describe(inner, ref origin, ref localFunction, ref lambda, ref stateMachine);
+        }
+        else if (inner.Length > 0)
+        {
+            origin ??= inner;
+        }
+
+        if (suffix.StartsWith("b__", StringComparison.Ordinal))
+        {
+            lambda = true;
+        }
+        else if (suffix.StartsWith("g__", StringComparison.Ordinal))
+        {
+            var name = suffix[3..];
+            var bar = name.IndexOf('|');
+            localFunction ??= (bar < 0 ? name : name[..bar]).ToString();
+        }
+        else if (suffix.StartsWith("d", StringComparison.Ordinal))
+        {
+            stateMachine = true;
+        }
+    }
+
+    private static int MatchingClose(string token)
+    {
+        var depth = 0;
+        for (var i = 0; i < token.Length; i++)
+        {
+            if (token[i] == '<')
+            {
+                depth++;
+            }
+            else if (token[i] == '>' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string? TypeName(Type type) =>
+        type.IsGenericType ? type.GetGenericTypeDefinition().FullName : type.FullName;
+
+    private static void Append(ref ulong hash, string text)
+    {
+        Span<byte> buffer = stackalloc byte[4];
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var length = rune.EncodeToUtf8(buffer);
+            for (var i = 0; i < length; i++)
+            {
+                hash = (hash ^ buffer[i]) * Prime;
+            }
+        }
     }
 }

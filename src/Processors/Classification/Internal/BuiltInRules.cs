@@ -1,0 +1,101 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace ErrorTelemetry.Classification.Internal;
+
+/// <summary>The built-in mapping rules for platform exceptions.</summary>
+internal static class BuiltInRules
+{
+    /// <summary>
+    /// Returns the built-in definition for one exception (not its causes), or <see langword="null"/>.
+    /// </summary>
+    /// <param name="exception">The exception.</param>
+    /// <param name="weak">
+    /// Whether the match is only a fallback: an <see cref="IOException"/>, or an <see cref="HttpRequestException"/> that
+    /// says no more than "the call failed", usually wraps the real cause (a <see cref="SocketException"/>, say), so any
+    /// other built-in match further down the chain takes precedence.
+    /// </param>
+    public static ErrorDefinition? Match(Exception exception, out bool weak)
+    {
+        weak = false;
+        switch (exception)
+        {
+            // HttpClient reports its own Timeout as a TaskCanceledException around a TimeoutException.
+            case OperationCanceledException { InnerException: TimeoutException }:
+                return BuiltInErrors.DependencyTimeout;
+
+            // Reached only when the client did not abort (the classifier checks that first): the work was cancelled
+            // by a timeout token or the host stopping, which is a timeout from the caller's point of view.
+            case OperationCanceledException:
+            case TimeoutException:
+                return BuiltInErrors.OperationTimeout;
+
+            case HttpRequestException http:
+                return Http(http, out weak);
+
+            case SocketException socket:
+                return socket.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData
+                    ? BuiltInErrors.ConnectivityDns
+                    : BuiltInErrors.ConnectivitySocket;
+
+            case JsonException:
+                return BuiltInErrors.ValidationMalformedJson;
+
+            case FormatException:
+                return BuiltInErrors.ValidationFormat;
+
+            case ValidationException:
+                return BuiltInErrors.ValidationFailed;
+
+            case ArgumentException:
+                return BuiltInErrors.InvalidArgument;
+
+            case DbException db:
+                return db.IsTransient ? BuiltInErrors.StorageDatabaseTransient : BuiltInErrors.StorageDatabase;
+
+            case IOException:
+                weak = true;
+                return BuiltInErrors.StorageIo;
+
+            case UnauthorizedAccessException:
+                return BuiltInErrors.AccessDenied;
+
+            case OptionsValidationException:
+                return BuiltInErrors.ConfigurationInvalid;
+
+            case NotImplementedException:
+                return BuiltInErrors.NotImplemented;
+
+            default:
+                return null;
+        }
+    }
+
+    private static ErrorDefinition Http(HttpRequestException http, out bool weak)
+    {
+        weak = false;
+        if (http.StatusCode is { } status)
+        {
+            return (int)status switch
+            {
+                >= 400 and < 500 => BuiltInErrors.DependencyHttpClientError,
+                >= 500 and < 600 => BuiltInErrors.DependencyHttpServerError,
+                _ => BuiltInErrors.DependencyHttpFailure,
+            };
+        }
+
+        switch (http.HttpRequestError)
+        {
+            case HttpRequestError.NameResolutionError:
+                return BuiltInErrors.ConnectivityDns;
+            case HttpRequestError.ConnectionError:
+                return BuiltInErrors.ConnectivitySocket;
+            default:
+                weak = true;
+                return BuiltInErrors.DependencyHttpFailure;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections;
+
+namespace ErrorTelemetry.Classification.Internal;
+
+/// <summary>Reads the context attached with <c>WithContext</c> across an exception chain.</summary>
+internal static class ExceptionContext
+{
+    /// <summary>At most this many entries are read, so a chatty chain cannot flood a span.</summary>
+    public const int MaxEntries = 32;
+
+    /// <summary>The attribute name prefix the processors export entries under.</summary>
+    public const string AttributePrefix = "error.context.";
+
+    /// <summary>
+    /// Returns the context entries of the exception and its causes (walked as <see cref="ExceptionWalk"/> does, outer
+    /// first), keys without the storage prefix. When a key appears more than once, the outermost exception's value
+    /// wins: it was added later, closer to where the failure was handled. Null values are skipped.
+    /// </summary>
+    /// <returns>The entries; an empty shared list when there are none.</returns>
+    public static IReadOnlyList<KeyValuePair<string, object>> Read(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        List<KeyValuePair<string, object>>? entries = null;
+        var walk = new ExceptionWalk(exception);
+        while (walk.MoveNext(out var current, out _))
+        {
+            var data = current.Data;
+            if (data is null || data.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (DictionaryEntry item in data)
+            {
+                if (item.Key is not string key
+                    || item.Value is null
+                    || key.Length <= ExceptionDataKeys.ContextPrefix.Length
+                    || !key.StartsWith(ExceptionDataKeys.ContextPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var name = key[ExceptionDataKeys.ContextPrefix.Length..];
+                entries ??= [];
+                if (!Contains(entries, name))
+                {
+                    entries.Add(new(name, item.Value));
+                    if (entries.Count == MaxEntries)
+                    {
+                        return entries;
+                    }
+                }
+            }
+        }
+
+        return (IReadOnlyList<KeyValuePair<string, object>>?)entries ?? [];
+    }
+
+    private static bool Contains(List<KeyValuePair<string, object>> entries, string key)
+    {
+        foreach (var entry in entries)
+        {
+            if (string.Equals(entry.Key, key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Runtime.CompilerServices;
+using ErrorTelemetry.Catalog.Internal;
+using ErrorTelemetry.Classification.Internal;
+
+namespace ErrorTelemetry.Tests.Classification;
+
+public class FingerprintTests
+{
+    private static readonly ErrorDefinition OrderFailed = new("ORDER_FAILED", ErrorCategory.Internal, "The order failed.");
+
+    [Theory]
+    [InlineData("", 0xcbf29ce484222325UL)]
+    [InlineData("a", 0xaf63dc4c8601ec8cUL)]
+    [InlineData("foobar", 0x85944171f73967e8UL)]
+    public void Fnv1a64_PublishedTestVectors_Match(string text, ulong expected)
+    {
+        Assert.Equal(expected, Fingerprint.Fnv1a64(text));
+    }
+
+    [Fact]
+    public void Compute_Parts_IsFnv1aOfTheNewlineJoinedParts()
+    {
+        string[] frames = ["MyApp.Orders.OrderService.Place", "MyApp.Orders.OrdersController.Post"];
+
+        var fingerprint = Fingerprint.Compute("ORDER_NOT_FOUND", "System.InvalidOperationException", frames);
+
+        var joined = "ORDER_NOT_FOUND\nSystem.InvalidOperationException\nMyApp.Orders.OrderService.Place\nMyApp.Orders.OrdersController.Post";
+        Assert.Equal(Fingerprint.Fnv1a64(joined).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), fingerprint);
+    }
+
+    [Fact]
+    public void Compute_KnownParts_MatchesThePinnedValue()
+    {
+        // Pinned once: the hash is a pure function of the parts (no string.GetHashCode, no per-process seed), so
+        // every process, restart and machine computes this value. If it changes, existing groupings break.
+        var fingerprint = Fingerprint.Compute("ORDER_NOT_FOUND", "System.InvalidOperationException", ["MyApp.Orders.OrderService.Place", "MyApp.Orders.OrdersController.Post"]);
+
+        Assert.Equal("1ea678ffd5caa467", fingerprint);
+    }
+
+    [Fact]
+    public void Compute_RealException_MatchesThePinnedValue()
+    {
+        // Each test run is a fresh process, so a value pinned from an earlier run proves restarts agree. It is
+        // fnv1a64("ORDER_FAILED\nSystem.TimeoutException\n<frame 1>\n<frame 2>"), checked independently in Python.
+        var exception = Capture(SiteA);
+
+        Assert.Equal(
+            ["ErrorTelemetry.Tests.Classification.FingerprintTests.SiteA", "ErrorTelemetry.Tests.Classification.FingerprintTests.Capture"],
+            Fingerprint.ApplicationFrames(exception));
+        Assert.Equal("66eae05e9c233374", Fingerprint.Compute(OrderFailed, exception));
+        Assert.Equal(16, Fingerprint.Compute(OrderFailed, exception).Length);
+    }
+
+    [Fact]
+    public void Compute_SameSiteTwice_IsEqual()
+    {
+        Assert.Equal(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, Capture(SiteA)));
+    }
+
+    [Fact]
+    public void Compute_SameExceptionAgain_ReusesTheResolvedFramesAndOnlyAllocatesTheResult()
+    {
+        var exception = Capture(SiteA);
+        var first = Fingerprint.Compute(OrderFailed, exception);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var second = Fingerprint.Compute(OrderFailed, exception);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(first, second);
+        Assert.InRange(allocated, 1, 100);
+    }
+
+    [Fact]
+    public void Compute_SameSiteDifferentMessages_IsEqual()
+    {
+        Assert.Equal(
+            Fingerprint.Compute(OrderFailed, Capture(() => SiteWithMessage("order 1 failed for alice@example.com"))),
+            Fingerprint.Compute(OrderFailed, Capture(() => SiteWithMessage("order 2 failed for bob@example.com"))));
+    }
+
+    [Fact]
+    public void Compute_TwoCallSites_Differ()
+    {
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, Capture(SiteB)));
+    }
+
+    [Fact]
+    public void Compute_SharedThrowHelperReachedFromTwoCallers_Differ()
+    {
+        var viaCheckout = Capture(CheckoutCallsHelper);
+        var viaRefund = Capture(RefundCallsHelper);
+
+        Assert.Equal(Fingerprint.Compute(OrderFailed, Capture(CheckoutCallsHelper)), Fingerprint.Compute(OrderFailed, viaCheckout));
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, viaCheckout), Fingerprint.Compute(OrderFailed, viaRefund));
+    }
+
+    [Fact]
+    public void Compute_DifferentCodeOrType_Differ()
+    {
+        var timeout = Capture(SiteA);
+        var other = new ErrorDefinition("OTHER_CODE", ErrorCategory.Internal, "Other.");
+
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, timeout), Fingerprint.Compute(other, timeout));
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, timeout), Fingerprint.Compute(OrderFailed, Capture(SiteAWithOtherType)));
+    }
+
+    [Fact]
+    public void ApplicationFrames_FrameworkAndLibraryFrames_AreLeftOut()
+    {
+        var parse = Capture(ParsesBadNumber);
+        var lookup = Capture(LooksUpMissingCode);
+
+        Assert.Equal("ErrorTelemetry.Tests.Classification.FingerprintTests.ParsesBadNumber", Fingerprint.ApplicationFrames(parse)[0]);
+        Assert.Equal("ErrorTelemetry.Tests.Classification.FingerprintTests.LooksUpMissingCode", Fingerprint.ApplicationFrames(lookup)[0]);
+    }
+
+    [Fact]
+    public async Task ApplicationFrames_AsyncMethodsAndLambdas_AreNormalized()
+    {
+        var exception = await Assert.ThrowsAsync<TimeoutException>(() => OuterAsync());
+
+        Assert.Equal(
+            [
+                "ErrorTelemetry.Tests.Classification.FingerprintTests.InnerAsync.<lambda>",
+                "ErrorTelemetry.Tests.Classification.FingerprintTests.InnerAsync",
+                "ErrorTelemetry.Tests.Classification.FingerprintTests.OuterAsync",
+            ],
+            Fingerprint.ApplicationFrames(exception).Take(3));
+    }
+
+    [Fact]
+    public void ApplicationFrames_ManyFrames_KeepsTheTopFive()
+    {
+        var exception = Capture(() => Recurse(20));
+
+        var frames = Fingerprint.ApplicationFrames(exception);
+
+        Assert.Equal(Fingerprint.MaxFrames, frames.Count);
+        Assert.All(frames, f => Assert.Equal("ErrorTelemetry.Tests.Classification.FingerprintTests.Recurse", f));
+    }
+
+    [Fact]
+    public void Compute_WrapperWithoutStack_UsesTheFirstCauseWithApplicationFrames()
+    {
+        var fromA = new InvalidOperationException("wrapped", Capture(SiteA));
+        var fromB = new InvalidOperationException("wrapped", Capture(SiteB));
+
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, fromA), Fingerprint.Compute(OrderFailed, fromB));
+    }
+
+    [Fact]
+    public void Compute_NoException_DependsOnTheCodeOnly()
+    {
+        Assert.Equal(Fingerprint.Compute("ORDER_FAILED", null, []), Fingerprint.Compute(OrderFailed, null));
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, null), Fingerprint.Compute(BuiltInErrors.Unclassified, null));
+    }
+
+    [Fact]
+    public void Compute_GenericExceptionType_IgnoresTypeArguments()
+    {
+        var ofInt = new GenericException<int>();
+        var ofString = new GenericException<string>();
+
+        Assert.Equal(Fingerprint.Compute(OrderFailed, ofInt), Fingerprint.Compute(OrderFailed, ofString));
+    }
+
+    [Theory]
+    [InlineData("MyApp.Orders.OrderService", "Place", "MyApp.Orders.OrderService.Place")]
+    [InlineData("MyApp.Orders.OrderService+<PlaceAsync>d__3", "MoveNext", "MyApp.Orders.OrderService.PlaceAsync")]
+    [InlineData("MyApp.Orders.OrderService`1+<>c", "<PlaceAsync>b__0_1", "MyApp.Orders.OrderService`1.PlaceAsync.<lambda>")]
+    [InlineData("MyApp.Orders.OrderService+<>c__DisplayClass2_0", "<Place>b__0", "MyApp.Orders.OrderService.Place.<lambda>")]
+    [InlineData("MyApp.Orders.OrderService", "<Place>g__Validate|2_0", "MyApp.Orders.OrderService.Place.Validate")]
+    [InlineData("MyApp.Program+<>c+<<Main>b__1_0>d", "MoveNext", "MyApp.Program.Main.<lambda>")]
+    [InlineData("MyApp.Program+<<Main>g__RunAsync|0_0>d", "MoveNext", "MyApp.Program.Main.RunAsync")]
+    [InlineData("MyApp.Orders.OrderService+<Items>d__5", "System.Collections.IEnumerator.MoveNext", "MyApp.Orders.OrderService.Items")]
+    [InlineData("MyApp.Orders.OrderService+Validator", "Check", "MyApp.Orders.OrderService.Validator.Check")]
+    public void Normalize_CompilerGeneratedNames_BecomeTheMethodTheDeveloperWrote(string type, string method, string expected)
+    {
+        Assert.Equal(expected, Fingerprint.Normalize(type, method));
+    }
+
+    [Fact]
+    public void Normalize_RecompiledLambdaOrdinals_AreEqual()
+    {
+        Assert.Equal(
+            Fingerprint.Normalize("MyApp.Program+<>c__DisplayClass0_0", "<Main>b__0_1"),
+            Fingerprint.Normalize("MyApp.Program+<>c__DisplayClass3_1", "<Main>b__3_4"));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Exception Capture(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        throw new InvalidOperationException("The action did not throw.");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SiteA() => throw new TimeoutException("site A");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SiteB() => throw new TimeoutException("site B");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SiteAWithOtherType() => throw new InvalidOperationException("site A");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SiteWithMessage(string message) => throw new TimeoutException(message);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowHelper() => throw new TimeoutException("helper");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckoutCallsHelper() => ThrowHelper();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RefundCallsHelper() => ThrowHelper();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ParsesBadNumber() => _ = int.Parse("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LooksUpMissingCode() => ErrorCatalogFactory.CreateOrThrow(new ErrorTelemetryOptions(), null).Get("NOT_THERE");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Recurse(int depth)
+    {
+        if (depth == 0)
+        {
+            throw new TimeoutException();
+        }
+
+        Recurse(depth - 1);
+    }
+
+    private static async Task OuterAsync()
+    {
+        await Task.Yield();
+        await InnerAsync();
+    }
+
+    private static async Task InnerAsync()
+    {
+        await Task.Yield();
+        Action fail = () => throw new TimeoutException("inner");
+        fail();
+    }
+
+    private sealed class GenericException<T> : Exception;
+}
