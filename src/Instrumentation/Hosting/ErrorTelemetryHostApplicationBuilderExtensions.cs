@@ -21,6 +21,6 @@ public static class ErrorTelemetryHostApplicationBuilderExtensions
     public static IOpenTelemetryBuilder AddErrorTelemetry(this IHostApplicationBuilder builder, Action<ErrorTelemetryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return ErrorTelemetryServiceCollectionExtensions.AddErrorTelemetry(builder.Services, builder.Configuration, configure);
+        return ErrorTelemetryServiceCollectionExtensions.AddErrorTelemetry(builder.Services, builder.Configuration, builder.Environment.ContentRootPath, configure);
     }
 }

@@ -3,7 +3,7 @@ using ErrorTelemetry.AspNetCore.Internal;
 using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Health.Internal;
 using ErrorTelemetry.Triage.Internal;
-using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Configuration.Internal;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Metrics.Internal;
@@ -69,22 +69,31 @@ public static class ErrorTelemetryServiceCollectionExtensions
     }
 
     /// <summary>The host builder's entry point: knows the root configuration, so OTLP keys set there (not only in the environment) count.</summary>
-    internal static IOpenTelemetryBuilder AddErrorTelemetry(IServiceCollection services, IConfiguration root, Action<ErrorTelemetryOptions>? configure) =>
-        AddErrorTelemetryCore(services, root.GetSection(SectionName), configure, root);
+    internal static IOpenTelemetryBuilder AddErrorTelemetry(IServiceCollection services, IConfiguration root, string contentRoot, Action<ErrorTelemetryOptions>? configure) =>
+        AddErrorTelemetryCore(services, root.GetSection(SectionName), configure, root, contentRoot);
 
     private static ErrorTelemetryOpenTelemetryBuilder AddErrorTelemetryCore(
         IServiceCollection services,
         IConfiguration? configuration,
         Action<ErrorTelemetryOptions>? configure,
-        IConfiguration? root)
+        IConfiguration? root,
+        string? contentRoot = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new ErrorTelemetryOpenTelemetryBuilder(services);
+        var first = !services.Any(static d => d.ServiceType == typeof(ErrorTelemetryMarker));
 
+        // Configuration first, code second: a delegate sees (and may override) what configuration set.
+        ErrorCatalogServices.Add(services, configuration, contentRoot);
         if (configuration is not null)
         {
-            services.AddOptions<ErrorTelemetryOptions>().Bind(configuration);
             services.AddOptions<ErrorTelemetryHostOptions>().Bind(configuration);
+        }
+        else if (first)
+        {
+            services.AddOptions<ErrorTelemetryOptions>().Configure<IConfiguration>(
+                static (options, root) => ErrorTelemetryConfiguration.Bind(root.GetSection(SectionName), options));
+            services.AddOptions<ErrorTelemetryHostOptions>().BindConfiguration(SectionName);
         }
 
         if (configure is not null)
@@ -92,7 +101,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        if (services.Any(static d => d.ServiceType == typeof(ErrorTelemetryMarker)))
+        if (!first)
         {
             return builder;
         }
@@ -102,17 +111,6 @@ public static class ErrorTelemetryServiceCollectionExtensions
         // ASP.NET Core puts the request-start semantic-convention tags on its own span only when this is off.
         AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
 
-        if (configuration is null)
-        {
-            services.AddOptions<ErrorTelemetryOptions>().BindConfiguration(SectionName);
-            services.AddOptions<ErrorTelemetryHostOptions>().BindConfiguration(SectionName);
-        }
-
-        services.AddOptions<ErrorTelemetryOptions>().ValidateOnStart();
-        services.AddOptions<ErrorTelemetryHostOptions>().ValidateOnStart();
-
-        services.TryAddSingleton(static sp => CatalogFactory.Create(sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value));
-        services.TryAddSingleton(static sp => new ExceptionClassifier(sp.GetRequiredService<ErrorCatalog>()));
         services.TryAddSingleton(static sp => new FailureCounter(
             sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value.MaxFailureSeries,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -128,6 +126,11 @@ public static class ErrorTelemetryServiceCollectionExtensions
 
         // First registered, last stopped: the providers outlive every other hosted service.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TelemetryProvidersHostedService>());
+
+        // Meters are matched by name across the whole process: without this, a second host in the same process
+        // (tests, side-by-side hosts) would have its failures and request metrics counted here as well.
+        services.ConfigureOpenTelemetryMeterProvider(static (sp, metrics) =>
+            metrics.AddView(new OwnInstrumentsOnly(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()).Select));
 
         builder
             .ConfigureResource(static r => r.AddDetector(static sp => new ServiceResourceDetector(sp)))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Logging.Internal;
@@ -122,9 +123,9 @@ internal sealed class TelemetryPipeline : IDisposable
 
         var options = new ErrorTelemetryOptions();
         configure?.Invoke(options);
-        Catalog = new ErrorCatalog([.. BuiltInErrors.All(), .. options.CodeDefinitions]);
+        Catalog = ErrorCatalogFactory.CreateOrThrow(options, contentRoot: null);
         _counter = new FailureCounter(options.MaxFailureSeries, meterName: meterName);
-        Recorder = new FailureRecorder(new ExceptionClassifier(Catalog), _counter);
+        Recorder = new FailureRecorder(new ExceptionClassifier(Catalog, options), _counter);
 
         var tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).SetSampler(new AlwaysOnSampler());
         var spanProcessor = new ErrorSpanProcessor(Recorder, afterSpan);

@@ -237,4 +237,21 @@ public class ErrorSpanProcessorTests
 
         Assert.Equal("OPERATION_TIMEOUT", p.Span("op").Tag("error.code"));
     }
+
+    [Fact]
+    public void OnEnd_ExceptionWithContextAndDetails_ExportedAsAttributes()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        using (var a = p.Source.StartActivity("charge"))
+        {
+            var failure = PaymentDeclined.ToException().WithDetail("attempt", 3L).WithDetail("payment_id", Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
+            a.RecordError(new InvalidOperationException("wrapper", failure).WithContext("order_id", 42));
+        }
+
+        var span = p.Span("charge");
+        Assert.Equal("PAYMENT_DECLINED", span.Tag("error.code"));
+        Assert.Equal(42L, Convert.ToInt64(span.Tag("error.context.order_id"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(3L, span.Tag("error.detail.attempt"));
+        Assert.Equal("6f9619ff-8b86-d011-b42d-00c04fc964ff", span.Tag("error.detail.payment_id"));
+    }
 }

@@ -44,6 +44,64 @@ internal sealed class FailureRecorder
     public static FailureState ForDefinition(ErrorDefinition definition, string? causeCode = null) =>
         new(definition, Fingerprint.Compute(definition, null), causeCode);
 
+    public ErrorDefinition? ClassifyStatus(int status) => _classifier.ClassifyStatus(status);
+
+    /// <summary>
+    /// The attributes an exception carries beyond its code: context attached on the way up
+    /// (<c>error.context.*</c>) and a coded exception's structured details (<c>error.detail.*</c>).
+    /// </summary>
+    /// <returns>The attributes, or null when there are none.</returns>
+    public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception)
+    {
+        List<KeyValuePair<string, object?>>? attributes = null;
+        var context = ExceptionContext.Read(exception);
+        for (var i = 0; i < context.Count; i++)
+        {
+            (attributes ??= []).Add(new(ErrorTelemetryAttributes.ContextPrefix + context[i].Key, context[i].Value));
+        }
+
+        if (FindCoded(exception) is { } coded)
+        {
+            var details = coded.Details;
+            for (var i = 0; i < details.Count; i++)
+            {
+                (attributes ??= []).Add(new(DetailPrefix + details[i].Key, ExportableValue(details[i].Value)));
+            }
+        }
+
+        return attributes;
+    }
+
+    private static CodedException? FindCoded(Exception exception)
+    {
+        // Coded exceptions are often wrapped once or twice on their way up; a short walk finds them.
+        var current = exception;
+        for (var depth = 0; current is not null && depth < 8; depth++)
+        {
+            if (current is CodedException coded)
+            {
+                return coded;
+            }
+
+            current = current.InnerException;
+        }
+
+        return null;
+    }
+
+    /// <summary>The prefix of a coded exception's structured details, e.g. <c>error.detail.order_id</c>.</summary>
+    public const string DetailPrefix = "error.detail.";
+
+    // OTLP carries strings, booleans, integers and doubles; the other detail types travel as invariant strings.
+    private static object ExportableValue(object value) => value switch
+    {
+        long or double or bool => value,
+        Guid g => g.ToString("D"),
+        DateTimeOffset d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan t => t.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
     public ErrorDefinition Lookup(string code) =>
         _classifier.Catalog.TryGet(code, out var definition) ? definition : _classifier.Catalog.Unclassified;
 

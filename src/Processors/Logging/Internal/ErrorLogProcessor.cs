@@ -84,13 +84,14 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
             state.AttachTo(activity);
         }
 
-        record.Attributes = WithErrorAttributes(attributes, state);
+        record.Attributes = WithErrorAttributes(attributes, state, exception);
         _recorder.Count(state, activity, record.CategoryName);
     }
 
     private static List<KeyValuePair<string, object?>> WithErrorAttributes(
         IReadOnlyList<KeyValuePair<string, object?>>? attributes,
-        FailureState state)
+        FailureState state,
+        Exception? exception)
     {
         var definition = state.Definition;
         var list = new List<KeyValuePair<string, object?>>((attributes?.Count ?? 0) + 7);
@@ -115,6 +116,11 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         if (state.CauseCode is not null)
         {
             list.Add(new(ErrorTelemetryAttributes.CauseCode, state.CauseCode));
+        }
+
+        if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
+        {
+            list.AddRange(extra);
         }
 
         return list;

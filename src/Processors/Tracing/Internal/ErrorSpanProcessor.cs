@@ -75,7 +75,8 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             || exception is not null
             || exceptionEvents > 0
             || activity.Status == ActivityStatusCode.Error
-            || (statusCode >= 500 && kind is ActivityKind.Server or ActivityKind.Client);
+            || (statusCode >= 500 && kind is ActivityKind.Server or ActivityKind.Client)
+            || (statusCode >= 400 && kind == ActivityKind.Server && FailureState.Of(activity) is not null);
         if (!failed)
         {
             return;
@@ -102,6 +103,13 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         state.AttachTo(activity);
         Annotate(activity, state, kind);
+        if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
+        {
+            foreach (var attribute in extra)
+            {
+                activity.SetTag(attribute.Key, attribute.Value);
+            }
+        }
 
         if (exception is not null && exceptionEvents == 0)
         {
@@ -151,9 +159,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             };
         }
 
-        if (kind == ActivityKind.Server && statusCode >= 500)
+        if (kind == ActivityKind.Server && statusCode >= 500 && _recorder.ClassifyStatus(statusCode) is { } byStatus)
         {
-            return _recorder.Lookup(statusCode == 503 ? "SERVICE_UNAVAILABLE" : "HTTP_SERVER_ERROR");
+            return byStatus;
         }
 
         return _recorder.Catalog.Unclassified;
