@@ -2,6 +2,7 @@ using ErrorTelemetry.Prometheus.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -36,6 +37,10 @@ public static class PrometheusEndpointRouteBuilderExtensions
         var reader = endpoints.ServiceProvider.GetService<PrometheusScrapeReader>()
             ?? throw new InvalidOperationException(
                 "No Prometheus scrape reader is registered. Call builder.Services.AddErrorTelemetry() before mapping the scrape endpoint.");
+
+        // A MeterProvider registered in the container is created lazily; without this, scrapes would answer 503 until
+        // something else happened to resolve it.
+        _ = endpoints.ServiceProvider.GetService<MeterProvider>();
 
         return endpoints
             .MapMethods(path, [HttpMethods.Get, HttpMethods.Head], context => WriteScrapeAsync(context, reader))

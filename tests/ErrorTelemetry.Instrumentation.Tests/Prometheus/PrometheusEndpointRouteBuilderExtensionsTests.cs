@@ -65,6 +65,18 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task MapPrometheusScrapingEndpoint_MeterProviderRegisteredLazilyInContainer_IsBuiltAndServes()
+    {
+        await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders, providerInContainer: true);
+        app.Meter.CreateCounter<long>("lazy.provider").Add(4);
+
+        using var response = await app.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("lazy_provider_total{", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MapPrometheusScrapingEndpoint_NoReaderRegistered_ThrowsAtStartup()
     {
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(

@@ -39,7 +39,8 @@ internal sealed class ScrapeTestApp : IAsyncDisposable
     public static async Task<ScrapeTestApp> StartAsync(
         Action<WebApplication>? map = null,
         bool buildProvider = true,
-        bool registerReader = true)
+        bool registerReader = true,
+        bool providerInContainer = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,7 +55,17 @@ internal sealed class ScrapeTestApp : IAsyncDisposable
             PrometheusScrape.AddReader(providerBuilder, builder.Services);
         }
 
-        var provider = buildProvider ? providerBuilder.Build() : null;
+        MeterProvider? provider = null;
+        if (providerInContainer)
+        {
+            // Like a host that registers the provider lazily: nothing but the scrape endpoint resolves it.
+            builder.Services.AddSingleton(_ => providerBuilder.Build());
+        }
+        else if (buildProvider)
+        {
+            provider = providerBuilder.Build();
+        }
+
         var app = builder.Build();
         map?.Invoke(app);
         await app.StartAsync();

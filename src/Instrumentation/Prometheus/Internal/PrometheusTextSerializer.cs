@@ -25,8 +25,15 @@ internal sealed class PrometheusTextSerializer
     private readonly StringBuilder _text = new(8192);
     private readonly List<Family> _families = [];
     private readonly Dictionary<string, Family> _familiesByName = new(StringComparer.Ordinal);
+    private const int NameCacheLimit = 4096;
+
     private readonly List<Label> _labels = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
+    // Attribute keys and instrument identities repeat on every scrape; translating them once keeps a scrape from
+    // allocating a new string per label of every point. Bounded, because keys are not guaranteed to be.
+    private readonly Dictionary<string, string> _labelNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Name, string? Unit, PrometheusType Type), string> _metricNames = [];
 
     /// <summary>Serializes the batch, preceded by <c>target_info</c> when the resource has attributes.</summary>
     public byte[] Serialize(in Batch<Metric> batch, Resource? resource)
@@ -73,7 +80,7 @@ internal sealed class PrometheusTextSerializer
             return;
         }
 
-        var name = PrometheusNaming.GetMetricName(metric.Name, metric.Unit, type);
+        var name = GetMetricName(metric.Name, metric.Unit, type);
         if (_familiesByName.TryGetValue(name, out var family))
         {
             // Two instruments (e.g. from different meters) may translate to one name: one family with one TYPE line
@@ -92,6 +99,38 @@ internal sealed class PrometheusTextSerializer
         family.Metrics.Add(metric);
         _families.Add(family);
         _familiesByName.Add(name, family);
+    }
+
+    private string GetMetricName(string name, string? unit, PrometheusType type)
+    {
+        if (_metricNames.TryGetValue((name, unit, type), out var cached))
+        {
+            return cached;
+        }
+
+        var translated = PrometheusNaming.GetMetricName(name, unit, type);
+        if (_metricNames.Count < NameCacheLimit)
+        {
+            _metricNames[(name, unit, type)] = translated;
+        }
+
+        return translated;
+    }
+
+    private string GetLabelName(string key)
+    {
+        if (_labelNames.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var sanitized = PrometheusNaming.SanitizeLabelName(key);
+        if (_labelNames.Count < NameCacheLimit)
+        {
+            _labelNames[key] = sanitized;
+        }
+
+        return sanitized;
     }
 
     private static bool TryGetType(Metric metric, out PrometheusType type)
@@ -243,7 +282,7 @@ internal sealed class PrometheusTextSerializer
         _labels.Clear();
         foreach (var tag in tags)
         {
-            var name = PrometheusNaming.SanitizeLabelName(tag.Key);
+            var name = GetLabelName(tag.Key);
 
             // Labels the exporter itself sets win: a duplicate label name would make the whole scrape unparsable.
             if (name.Length == 0 || name == ScopeNameLabel || name == ScopeVersionLabel || (isHistogram && name == BucketBoundLabel))
