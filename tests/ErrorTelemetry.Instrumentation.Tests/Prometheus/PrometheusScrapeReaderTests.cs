@@ -2,6 +2,7 @@ using System.Text;
 using ErrorTelemetry.Prometheus.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace ErrorTelemetry.Tests.Prometheus;
 
@@ -128,6 +129,21 @@ public sealed class PrometheusScrapeReaderTests
         Assert.Single(services, d => d.ServiceType == typeof(PrometheusScrapeReader));
         using var provider = services.BuildServiceProvider();
         Assert.Same(first, provider.GetRequiredService<PrometheusScrapeReader>());
+    }
+
+    [Fact]
+    public void ForceFlush_WithScrapeReaderAttached_SucceedsAndExportsToPushReaders()
+    {
+        var pushed = new ErrorTelemetry.Tests.TestSupport.InMemoryExporter<Metric, string>(m => m.Name);
+        using var push = new PeriodicExportingMetricReader(pushed, exportIntervalMilliseconds: 60_000);
+        using var harness = new ScrapeHarness(configure: b => b.AddReader(push));
+        harness.Meter.CreateCounter<long>("flushed").Add(1);
+
+        var flushed = harness.Provider.ForceFlush(5_000);
+
+        // A pull-only reader would refuse the collection and make the whole flush report failure.
+        Assert.True(flushed);
+        Assert.Contains("flushed", pushed.Items);
     }
 
     private sealed class ManualTimeProvider : TimeProvider

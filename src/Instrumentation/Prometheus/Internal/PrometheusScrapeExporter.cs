@@ -5,21 +5,24 @@ using OpenTelemetry.Metrics;
 namespace ErrorTelemetry.Prometheus.Internal;
 
 /// <summary>
-/// The pull exporter behind the scrape endpoint: the SDK calls <see cref="Export"/> synchronously from inside
+/// The exporter behind the scrape endpoint: the SDK calls <see cref="Export"/> synchronously from inside
 /// <see cref="Collect"/>, and the exporter keeps the rendered text for the caller of <see cref="Collect"/>.
 /// </summary>
 /// <remarks>
-/// Not thread-safe on its own: <see cref="PrometheusScrapeReader"/> serializes every call to <see cref="Collect"/>.
-/// Never throws from <see cref="Export"/>; a rendering failure is reported through
-/// <see cref="ErrorTelemetryEventSource"/> and fails the collection.
+/// Thread-safe: the SDK never runs two collections of one reader at once (a concurrent Collect joins the running one),
+/// and the rendered text is published as an immutable array. Never throws from <see cref="Export"/>; a rendering failure
+/// is reported through <see cref="ErrorTelemetryEventSource"/> and fails the collection.
 /// </remarks>
-[ExportModes(ExportModes.Pull)]
+// Push as well as pull: a pull-only reader makes MeterProvider.ForceFlush() return false (the SDK refuses collections
+// outside a scrape), which would turn every "flush, then assert" in applications and tests into a false failure. A
+// flush renders the text once, which is cheap, and the next scrape collects again anyway.
+[ExportModes(ExportModes.Push | ExportModes.Pull)]
 internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetricExporter
 {
     private readonly PrometheusTextSerializer _serializer = new();
-    private byte[]? _payload;
+    private byte[]? _latest;
 
-    /// <summary>Gets or sets the delegate the SDK installs to run a collection (a pull scope around the reader's Collect).</summary>
+    /// <summary>Gets or sets the delegate the SDK installs to run a collection of the owning reader (null once disposed).</summary>
     public Func<int, bool>? Collect { get; set; }
 
     /// <inheritdoc/>
@@ -27,13 +30,12 @@ internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetr
     {
         try
         {
-            _payload = _serializer.Serialize(batch, ParentProvider?.GetResource());
+            Volatile.Write(ref _latest, _serializer.Serialize(batch, ParentProvider?.GetResource()));
             return ExportResult.Success;
         }
         catch (Exception exception)
         {
             ErrorTelemetryEventSource.Log.ExporterFailed(nameof(PrometheusScrapeExporter), exception);
-            _payload = null;
             return ExportResult.Failure;
         }
     }
@@ -51,13 +53,14 @@ internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetr
             return null;
         }
 
-        _payload = null;
         if (!collect(timeoutMilliseconds))
         {
             return null;
         }
 
-        // A provider with no instruments may complete a collection without calling Export; the scrape is still valid.
-        return _payload ?? _serializer.SerializeEmpty(ParentProvider?.GetResource());
+        // The latest text is from this collection, or from one that was already running when it was requested (the SDK
+        // joins concurrent collections). Nothing rendered yet means there was nothing to export.
+        // A separate serializer: the shared one may be inside an Export started by a concurrent ForceFlush.
+        return Volatile.Read(ref _latest) ?? new PrometheusTextSerializer().SerializeEmpty(ParentProvider?.GetResource());
     }
 }

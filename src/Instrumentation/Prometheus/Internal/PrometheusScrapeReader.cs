@@ -4,8 +4,8 @@ using OpenTelemetry.Metrics;
 namespace ErrorTelemetry.Prometheus.Internal;
 
 /// <summary>
-/// The pull <see cref="MetricReader"/> behind <c>MapPrometheusScrapingEndpoint</c>: cumulative temporality, collection
-/// only when a scrape asks for it.
+/// The <see cref="MetricReader"/> behind <c>MapPrometheusScrapingEndpoint</c>: cumulative temporality, no timer; it
+/// collects when a scrape asks for it (and when the MeterProvider is flushed or shut down).
 /// </summary>
 /// <remarks>
 /// Thread-safe: concurrent scrapes are serialized, and a scrape that waited while another collection ran reuses that
