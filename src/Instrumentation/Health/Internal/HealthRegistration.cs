@@ -1,11 +1,22 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.Health.Internal;
 
-/// <summary>Placeholder seam: the Health feature registers its services here, called by AddErrorTelemetry().</summary>
+/// <summary>Registers the health options, the health-check service and the probe filter; called by AddErrorTelemetry().</summary>
 internal static class HealthRegistration
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddOptions<ErrorTelemetryHealthOptions>()
+            .BindConfiguration(ErrorTelemetryHealthOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryHealthOptions>, HealthOptionsValidator>());
+
+        // With no checks registered, readiness answers Healthy; the application adds its own with AddHealthChecks().AddCheck(...).
+        services.AddHealthChecks();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, HealthRequestFilter>());
     }
 }

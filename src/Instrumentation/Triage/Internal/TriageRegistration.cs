@@ -1,11 +1,28 @@
+using ErrorTelemetry.Core.Internal;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.Triage.Internal;
 
-/// <summary>Placeholder seam: the Triage feature registers its services here, called by AddErrorTelemetry().</summary>
+/// <summary>Registers the triage options, the failure buffer (as a failure sink) and the access log; called by AddErrorTelemetry().</summary>
 internal static class TriageRegistration
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddOptions<ErrorTelemetryTriageOptions>()
+            .BindConfiguration(ErrorTelemetryTriageOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryTriageOptions>, TriageOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp => new FailureBuffer(
+            sp.GetRequiredService<IOptions<ErrorTelemetryTriageOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+
+        // The same instance is the sink the recorder feeds and the store the endpoint reads.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFailureSink, FailureBuffer>(static sp => sp.GetRequiredService<FailureBuffer>()));
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TriageAccessLog>());
     }
 }

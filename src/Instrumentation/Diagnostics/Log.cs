@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTelemetry.Diagnostics;
+
+/// <summary>
+/// The log lines ErrorTelemetry's ASP.NET Core features write through the application's logging, as
+/// source-generated methods. Self-diagnostics of the processors go to <c>ErrorTelemetryEventSource</c> instead.
+/// </summary>
+/// <remarks>
+/// Event ids are part of the operational contract (alerts filter on them): never renumber, only add. Ranges:
+/// 1–99 reserved for hosting and the request pipeline (problem details, correlation);
+/// 100–199 triage endpoint;
+/// 200–299 health endpoints.
+/// </remarks>
+internal static partial class Log
+{
+    /// <summary>The logger category of the triage endpoint's access log.</summary>
+    public const string TriageCategory = "ErrorTelemetry.Triage";
+
+    [LoggerMessage(EventId = 100, EventName = "TriageAccessAllowed", Level = LogLevel.Information,
+        Message = "Triage endpoint {TriagePath} served to {Caller}")]
+    public static partial void TriageAccessAllowed(ILogger logger, string triagePath, string caller);
+
+    [LoggerMessage(EventId = 101, EventName = "TriageAccessRefused", Level = LogLevel.Warning,
+        Message = "Triage endpoint {TriagePath} refused {Caller}: {Outcome} (HTTP {StatusCode})")]
+    public static partial void TriageAccessRefused(ILogger logger, string triagePath, string caller, string outcome, int statusCode);
+}

@@ -1,0 +1,55 @@
+namespace ErrorTelemetry;
+
+/// <summary>
+/// The triage endpoint: recent failures grouped by error code, from a bounded in-memory buffer, and the error
+/// catalog as JSON. Bound from the <c>ErrorTelemetry:Triage</c> configuration section.
+/// </summary>
+/// <remarks>
+/// Off unless <see cref="AuthorizationPolicy"/> names a policy: without one, the endpoints are not mapped and no
+/// failures are buffered. Configure at start; not thread-safe while being configured. Validated when the host
+/// starts: an invalid value stops the host with a message that names the key and the fix.
+/// </remarks>
+public sealed class ErrorTelemetryTriageOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "ErrorTelemetry:Triage";
+
+    /// <summary>
+    /// Gets or sets the path of the failures endpoint. The catalog is served at the same path followed by
+    /// <c>/catalog</c>.
+    /// </summary>
+    /// <value>The default is <c>/_errortelemetry/failures</c>.</value>
+    public string Path { get; set; } = "/_errortelemetry/failures";
+
+    /// <summary>
+    /// Gets or sets the name of the authorization policy a caller must satisfy. The policy is the application's
+    /// (<c>AddAuthorization(o =&gt; o.AddPolicy(...))</c>); unauthenticated callers get 401, others it refuses 403.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the triage endpoints are off (not mapped, so 404).</value>
+    public string? AuthorizationPolicy { get; set; }
+
+    /// <summary>Gets or sets the sliding window the per-code <c>countInWindow</c> covers.</summary>
+    /// <value>The default is 15 minutes. Allowed: 1 minute to 24 hours.</value>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Gets or sets the most distinct error codes the buffer keeps; when a new code arrives at the limit, the code
+    /// seen least recently is forgotten.
+    /// </summary>
+    /// <value>The default is 500. Allowed: 1 to 10,000.</value>
+    public int MaxCodes { get; set; } = 500;
+
+    /// <summary>Gets or sets how many recent samples (trace id, correlation id, operation, fingerprint, time) are kept per code.</summary>
+    /// <value>The default is 20. Allowed: 1 to 200.</value>
+    public int SamplesPerCode { get; set; } = 20;
+
+    /// <summary>
+    /// Gets or sets the most distinct routes (operations) counted per code; further routes are counted together
+    /// under <c>(other)</c>. The same limit applies to distinct cause codes.
+    /// </summary>
+    /// <value>The default is 50. Allowed: 1 to 1,000.</value>
+    public int MaxRoutesPerCode { get; set; } = 50;
+
+    /// <summary>Gets a value indicating whether the triage endpoints are on (an authorization policy is configured).</summary>
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(AuthorizationPolicy);
+}
