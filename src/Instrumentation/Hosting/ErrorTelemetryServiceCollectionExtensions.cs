@@ -7,6 +7,7 @@ using ErrorTelemetry.Configuration.Internal;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Metrics.Internal;
+using ErrorTelemetry.Prometheus.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -135,7 +136,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
         builder
             .ConfigureResource(static r => r.AddDetector(static sp => new ServiceResourceDetector(sp)))
             .WithTracing(static t => t.AddSource(NativeSources))
-            .WithMetrics(static m => m.AddMeter(NativeMeters))
+            .WithMetrics(m => PrometheusScrape.AddReader(m.AddMeter(NativeMeters), services))
             .WithLogging();
 
         if (OtlpExport.IsEnabled(root ?? FindConfiguration(services), configuration))
