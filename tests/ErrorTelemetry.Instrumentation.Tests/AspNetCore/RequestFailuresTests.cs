@@ -322,6 +322,51 @@ public class RequestFailuresTests
         Assert.Empty(await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AnswerExceptionAsync_OnKestrel_ProblemDetailsAndCompletedSpan()
+    {
+        await using var host = await TestWebHost.StartAsync(
+            app => app.MapGet("/orders/{code}", string (string code, ErrorCatalog catalog) => throw new CodedException(catalog.Get(code), Secret)),
+            catalog: o => o.AddDefinitions(typeof(TestErrors)),
+            kestrel: true);
+
+        using var response = await host.Client.GetAsync("/orders/PAYMENT_PROVIDER_UNREACHABLE");
+        var body = await response.Content.ReadAsStringAsync();
+        var span = await host.ServerSpanAsync("/orders/PAYMENT_PROVIDER_UNREACHABLE");
+
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("30", Assert.Single(response.Headers.GetValues("Retry-After")));
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("PAYMENT_PROVIDER_UNREACHABLE", problem.GetProperty("code").GetString());
+        Assert.Equal(span.TraceId, problem.GetProperty("traceId").GetString());
+        Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
+        Assert.Equal("GET /orders/{code}", span.Name);
+        Assert.Equal("/orders/{code}", span.Tag("http.route"));
+        Assert.Equal(503, span.Tag("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(1, host.FailureCount("PAYMENT_PROVIDER_UNREACHABLE", "GET /orders/{code}"));
+    }
+
+    [Fact]
+    public async Task Customize_DevelopmentExceptionPageAnswers_ExceptionRecordedAndCountedOnce()
+    {
+        // In Development the host puts its developer exception page inside our middleware; it answers, we record.
+        await using var host = await TestWebHost.StartAsync(
+            app => app.MapGet("/crash", string () => throw new InvalidOperationException("boom")),
+            environment: "Development");
+
+        using var response = await host.Client.GetAsync("/crash");
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var span = await host.ServerSpanAsync("/crash");
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Equal("UNCLASSIFIED", problem.GetProperty("code").GetString());
+        Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
+        Assert.Equal("GET /crash", span.Name);
+        Assert.Equal(1, host.FailureCount("UNCLASSIFIED"));
+    }
+
     internal static Task<TestWebHost> StartOrdersAsync(Action<WebApplication>? map = null, Action<WebApplicationBuilder>? services = null, IDictionary<string, string?>? settings = null) =>
         TestWebHost.StartAsync(
             app =>

@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +24,9 @@ namespace ErrorTelemetry.Tests.TestSupport;
 public sealed class TestWebHostGroup;
 
 /// <summary>
-/// A real ASP.NET Core application on the in-memory test server, wired with <c>builder.AddErrorTelemetry()</c>
-/// and <c>app.UseErrorTelemetry()</c>, exporting spans, logs and metrics to memory.
+/// A real ASP.NET Core application on the in-memory test server (or Kestrel on 127.0.0.1 and a free port), wired
+/// with <c>builder.AddErrorTelemetry()</c> and <c>app.UseErrorTelemetry()</c>, exporting spans, logs and metrics to
+/// memory. Disposing it stops the server.
 /// </summary>
 /// <remarks>Put test classes that use it in <c>[Collection(TestWebHost.Collection)]</c>.</remarks>
 /// <example>
@@ -41,14 +46,16 @@ internal sealed class TestWebHost : IAsyncDisposable
     private readonly InMemoryExporter<Metric, List<MetricPointSnapshot>> _metrics;
     private readonly SpanEndSignal _spanEnded;
 
-    private TestWebHost(WebApplication app, InMemoryExporter<Activity, SpanSnapshot> spans, InMemoryExporter<LogRecord, LogSnapshot> logs, InMemoryExporter<Metric, List<MetricPointSnapshot>> metrics, SpanEndSignal spanEnded)
+    private TestWebHost(WebApplication app, InMemoryExporter<Activity, SpanSnapshot> spans, InMemoryExporter<LogRecord, LogSnapshot> logs, InMemoryExporter<Metric, List<MetricPointSnapshot>> metrics, SpanEndSignal spanEnded, bool kestrel)
     {
         _app = app;
         Spans = spans;
         Logs = logs;
         _metrics = metrics;
         _spanEnded = spanEnded;
-        Client = app.GetTestClient();
+        Client = kestrel
+            ? new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) }
+            : app.GetTestClient();
     }
 
     public HttpClient Client { get; }
@@ -66,20 +73,30 @@ internal sealed class TestWebHost : IAsyncDisposable
     /// <param name="catalog">Catalog definitions and rules, passed to <c>AddErrorTelemetry()</c>.</param>
     /// <param name="environment">The host environment; Production unless a test needs another.</param>
     /// <param name="useErrorTelemetry">False to leave <c>UseErrorTelemetry()</c> out of the pipeline.</param>
+    /// <param name="kestrel">True for a real Kestrel server on 127.0.0.1 and a free port instead of the in-memory server.</param>
     public static async Task<TestWebHost> StartAsync(
         Action<WebApplication> map,
         Action<WebApplicationBuilder>? services = null,
         IDictionary<string, string?>? settings = null,
         Action<ErrorTelemetryOptions>? catalog = null,
         string environment = "Production",
-        bool useErrorTelemetry = true)
+        bool useErrorTelemetry = true,
+        bool kestrel = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = environment,
             ApplicationName = typeof(TestWebHost).Assembly.GetName().Name,
         });
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ErrorTelemetry:ExportOtlp"] = "false" });
         if (settings is not null)
@@ -106,7 +123,7 @@ internal sealed class TestWebHost : IAsyncDisposable
 
         map(app);
         await app.StartAsync();
-        return new TestWebHost(app, spans, logs, metrics, spanEnded);
+        return new TestWebHost(app, spans, logs, metrics, spanEnded, kestrel);
     }
 
     /// <summary>Waits until the server span of a request to <paramref name="path"/> is exported (it ends after the client has the response).</summary>

@@ -48,9 +48,16 @@ internal static class AspNetCoreRegistration
         services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, RecordingExceptionHandler>());
 
         // Minimal APIs otherwise answer a malformed JSON body or an unparsable parameter in Production with a bare 400
-        // and no trace of why; thrown, it becomes a VALIDATION_MALFORMED_JSON or VALIDATION_FAILED problem with the
-        // field named. An application that sets ThrowOnBadRequest itself after AddErrorTelemetry() wins.
-        services.Configure<RouteHandlerOptions>(static o => o.ThrowOnBadRequest = true);
+        // and no trace of why; thrown, our middleware turns it into a VALIDATION_MALFORMED_JSON or VALIDATION_FAILED
+        // problem naming the field. Only with the middleware in the pipeline (the framework reads this at the first
+        // Map call, after UseErrorTelemetry()); an application that sets ThrowOnBadRequest itself later wins.
+        services.AddOptions<RouteHandlerOptions>().Configure<AspNetCorePipelineState>(static (o, state) =>
+        {
+            if (state.Enabled)
+            {
+                o.ThrowOnBadRequest = true;
+            }
+        });
 
         // MVC's model-binding messages quote the submitted value, and its JSON errors quote parser internals.
         services.Configure<MvcOptions>(ValidationMessages.Configure);
