@@ -349,6 +349,24 @@ public class RequestFailuresTests
     }
 
     [Fact]
+    public async Task AnswerExceptionAsync_ProblemWriterFails_ServerAnswersAsIfWeWereNotThere()
+    {
+        await using var host = await TestWebHost.StartAsync(
+            app => app.MapGet("/crash", string () => throw new InvalidOperationException("boom")),
+            services: b => b.Services.AddProblemDetails(o => o.CustomizeProblemDetails = _ => throw new FormatException("bug in the application's customization")),
+            kestrel: true);
+
+        using var response = await host.Client.GetAsync("/crash");
+        var span = await host.ServerSpanAsync("/crash");
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsStringAsync());
+        Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
+        Assert.Single(span.Events, e => e.Name == "exception" && Equals(e.Tags["exception.type"], typeof(InvalidOperationException).FullName));
+        Assert.Equal(1, host.FailureCount("UNCLASSIFIED", "GET /crash"));
+    }
+
+    [Fact]
     public async Task Customize_DevelopmentExceptionPageAnswers_ExceptionRecordedAndCountedOnce()
     {
         // In Development the host puts its developer exception page inside our middleware; it answers, we record.

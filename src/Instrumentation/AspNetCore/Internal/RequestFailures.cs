@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Failures.Internal;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -86,17 +87,27 @@ internal sealed partial class RequestFailures
             return false;
         }
 
-        context.Response.Clear();
-        context.Response.StatusCode = status;
-        var problem = _problems.Create(context, definition, status, errors);
-        _problems.SetRetryAfter(context.Response, definition, status);
-        if (exception is not BadHttpRequestException && await _diagnostics.AllowedAsync(context).ConfigureAwait(false))
+        try
         {
-            problem.Extensions[ProblemFactory.ExceptionExtension] = DeveloperDiagnostics.Describe(exception);
-        }
+            context.Response.Clear();
+            context.Response.StatusCode = status;
+            var problem = _problems.Create(context, definition, status, errors);
+            _problems.SetRetryAfter(context.Response, definition, status);
+            if (exception is not BadHttpRequestException && await _diagnostics.AllowedAsync(context).ConfigureAwait(false))
+            {
+                problem.Extensions[ProblemFactory.ExceptionExtension] = DeveloperDiagnostics.Describe(exception);
+            }
 
-        await WriteAsync(context, problem, exception).ConfigureAwait(false);
-        return true;
+            await WriteAsync(context, problem, exception).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            // Our answer failed (a writer, a serializer, an authorization handler): the caller rethrows the
+            // application's exception, and the server answers 500 as if we were not there.
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(RequestFailures), ex);
+            return false;
+        }
     }
 
     /// <summary>
@@ -156,9 +167,17 @@ internal sealed partial class RequestFailures
             return;
         }
 
-        var problem = _problems.Create(context, definition, status, errors: null);
-        _problems.SetRetryAfter(response, definition, status);
-        await WriteAsync(context, problem, recorded).ConfigureAwait(false);
+        try
+        {
+            var problem = _problems.Create(context, definition, status, errors: null);
+            _problems.SetRetryAfter(response, definition, status);
+            await WriteAsync(context, problem, recorded).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!response.HasStarted)
+        {
+            // The application's answer stands without a body rather than failing because of ours.
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(RequestFailures), ex);
+        }
     }
 
     /// <summary>
@@ -215,7 +234,7 @@ internal sealed partial class RequestFailures
         catch (Exception ex)
         {
             // A failure to enrich must never turn an error answer into a crash.
-            ErrorTelemetry.Diagnostics.ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(RequestFailures), ex);
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(RequestFailures), ex);
         }
     }
 
