@@ -14,6 +14,8 @@ public static class ErrorTelemetryApplicationBuilderExtensions
     /// <summary>
     /// Adds correlation, exception capture, RFC 9457 problem-details responses and server-span completion to the
     /// request pipeline, and maps the health and triage endpoints. Call it first, before routing and your endpoints.
+    /// Exception capture, problem details and span completion wrap the whole pipeline wherever this is called, so
+    /// they also cover the 401 and 403 answers of the authorization middleware <c>WebApplication</c> adds implicitly.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder, for chaining.</returns>

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ErrorTelemetry.AspNetCore.Internal;
+
+/// <summary>
+/// Stands in for the endpoint feature while routing runs inside our middleware: routing sets the endpoint through
+/// it, so the span is named the moment the endpoint is chosen (failures counted during the request then carry the
+/// route), and the first endpoint is remembered after an exception handler clears it.
+/// </summary>
+/// <remarks>The one allocation the middleware makes per recorded request.</remarks>
+internal sealed class EndpointWatcher : IEndpointFeature
+{
+    private readonly IEndpointFeature? _inner;
+    private readonly Activity _activity;
+    private readonly string _method;
+    private Endpoint? _own;
+
+    private EndpointWatcher(IEndpointFeature? inner, Activity activity, string method)
+    {
+        _inner = inner;
+        _activity = activity;
+        _method = method;
+    }
+
+    /// <summary>Gets the first endpoint routing chose, even after an exception handler reset it.</summary>
+    public Endpoint? First { get; private set; }
+
+    public Endpoint? Endpoint
+    {
+        get => _inner is null ? _own : _inner.Endpoint;
+        set
+        {
+            if (_inner is null)
+            {
+                _own = value;
+            }
+            else
+            {
+                _inner.Endpoint = value;
+            }
+
+            if (value is not null && First is null)
+            {
+                First = value;
+                ServerSpan.OnEndpoint(_activity, _method, value);
+            }
+        }
+    }
+
+    public static EndpointWatcher Install(HttpContext context, Activity activity)
+    {
+        var watcher = new EndpointWatcher(context.Features.Get<IEndpointFeature>(), activity, context.Request.Method);
+        context.Features.Set<IEndpointFeature>(watcher);
+        return watcher;
+    }
+}

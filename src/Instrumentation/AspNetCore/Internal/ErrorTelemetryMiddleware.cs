@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ErrorTelemetry.AspNetCore.Internal;
+
+/// <summary>
+/// The request pipeline part of ErrorTelemetry: names the server span as soon as the endpoint is known, answers
+/// exceptions and bare error statuses with problem details, and completes the span before it ends.
+/// </summary>
+internal sealed class ErrorTelemetryMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly RequestFailures _failures;
+    private readonly AspNetCorePipelineState _state;
+
+    public ErrorTelemetryMiddleware(RequestDelegate next, RequestFailures failures, AspNetCorePipelineState state)
+    {
+        _next = next;
+        _failures = failures;
+        _state = state;
+    }
+
+    // The state is read per request because a Startup class calls UseErrorTelemetry() after startup filters ran.
+    public Task InvokeAsync(HttpContext context) => _state.Enabled ? InvokeCoreAsync(context) : _next(context);
+
+    private async Task InvokeCoreAsync(HttpContext context)
+    {
+        var activity = RequestFailures.ActivityOf(context);
+        var method = context.Request.Method;
+        var endpoint = context.GetEndpoint();
+        EndpointWatcher? watcher = null;
+        if (endpoint is not null)
+        {
+            ServerSpan.OnEndpoint(activity, method, endpoint);
+        }
+        else if (activity is { IsAllDataRequested: true })
+        {
+            // Routing runs inside us: learn the endpoint the moment it is chosen.
+            watcher = EndpointWatcher.Install(context, activity);
+        }
+
+        var aborted = false;
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+            endpoint ??= watcher?.First ?? context.GetEndpoint();
+            if (context.Response.StatusCode >= 400 && !IsSuppressed(endpoint))
+            {
+                await _failures.OnErrorResponseAsync(context, activity).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception)
+        {
+            endpoint ??= watcher?.First ?? context.GetEndpoint();
+            if (endpoint is not null)
+            {
+                // Before anything is logged or counted: the failure's operation is the span's name at that moment.
+                ServerSpan.OnEndpoint(activity, method, endpoint);
+            }
+
+            if (RequestFailures.IsClientAbort(context, exception))
+            {
+                aborted = true;
+                _failures.OnClientAbort(context, activity);
+            }
+            else if (!await _failures.AnswerExceptionAsync(context, activity, exception).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+        finally
+        {
+            ServerSpan.Complete(activity, method, endpoint, aborted ? HttpErrorCodes.ClientClosedRequest : context.Response.StatusCode);
+        }
+    }
+
+    private static bool IsSuppressed(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<SuppressErrorTelemetryMetadata>() is not null;
+}
+
+/// <summary>
+/// Endpoint metadata for endpoints whose error statuses are not failures of the service (health checks answering
+/// 503 by design): no problem details are written for them and no code is put on their span.
+/// </summary>
+internal sealed class SuppressErrorTelemetryMetadata
+{
+    public static readonly SuppressErrorTelemetryMetadata Instance = new();
+
+    private SuppressErrorTelemetryMetadata()
+    {
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace ErrorTelemetry.AspNetCore.Internal;
+
+/// <summary>Checks the problem-details options at start, naming the configuration key of each problem.</summary>
+internal sealed class ProblemDetailsOptionsValidator : IValidateOptions<ErrorTelemetryProblemDetailsOptions>
+{
+    private const string Prefix = ErrorTelemetryProblemDetailsOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, ErrorTelemetryProblemDetailsOptions options)
+    {
+        List<string>? failures = null;
+        if (!Uri.TryCreate(options.TypeBaseUri, UriKind.Absolute, out _))
+        {
+            (failures ??= []).Add(
+                $"{Prefix}{nameof(options.TypeBaseUri)} is '{options.TypeBaseUri}', which is not an absolute URI. Use e.g. 'https://errors.example.com/' or 'urn:error:'.");
+        }
+
+        if (options.RetryAfterSeconds is < 1 or > 86_400)
+        {
+            (failures ??= []).Add(
+                $"{Prefix}{nameof(options.RetryAfterSeconds)} is {options.RetryAfterSeconds}; it must be between 1 and 86400 seconds.");
+        }
+
+        if (options.IncludeDiagnostics && string.IsNullOrWhiteSpace(options.DiagnosticsPolicy))
+        {
+            (failures ??= []).Add(
+                $"{Prefix}{nameof(options.IncludeDiagnostics)} is true but {Prefix}{nameof(options.DiagnosticsPolicy)} is not set. Diagnostics are only ever shown to callers that pass an authorization policy: name one (and register it with AddAuthorization), or turn diagnostics off.");
+        }
+
+        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using ErrorTelemetry.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTelemetry.Tests.AspNetCore;
+
+[Collection(TestWebHost.Collection)]
+public class ServerSpanTests
+{
+    [Fact]
+    public async Task Complete_SuccessfulRequest_RouteNameAndStatusNoError()
+    {
+        await using var host = await TestWebHost.StartAsync(app => app.MapGet("/orders/{id}", (string id) => id));
+
+        using var response = await host.Client.GetAsync("/orders/42");
+        var span = await host.ServerSpanAsync("/orders/42");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("GET /orders/{id}", span.Name);
+        Assert.Equal("/orders/{id}", span.Tag("http.route"));
+        Assert.Equal(200, span.Tag("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Null(span.Tag("error.type"));
+        Assert.Null(span.Tag("error.code"));
+        Assert.Empty(host.FailurePoints());
+    }
+
+    [Fact]
+    public async Task OnEndpoint_FailureCountedDuringTheRequest_CountedUnderTheRoute()
+    {
+        // A failure logged inside the handler is counted at that moment, under the span's name at that moment.
+        await using var host = await TestWebHost.StartAsync(app =>
+            app.MapGet("/orders/{id}", (string id, ILogger<ServerSpanTests> logger) =>
+            {
+                logger.LogError(new TimeoutException("cache timed out"), "Cache lookup failed");
+                return id;
+            }));
+
+        using var response = await host.Client.GetAsync("/orders/42");
+        await host.ServerSpanAsync("/orders/42");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(1, host.FailureCount("OPERATION_TIMEOUT", "GET /orders/{id}"));
+    }
+
+    [Fact]
+    public async Task Complete_ExceptionHandlerReExecutesAnErrorPath_SpanKeepsTheOriginalRoute()
+    {
+        await using var host = await TestWebHost.StartAsync(app =>
+        {
+            app.UseExceptionHandler("/error");
+            app.UseRouting();
+            app.MapGet("/orders/{id}", string (string id) => throw new InvalidOperationException("boom"));
+            app.Map("/error", () => Results.Text("sorry", statusCode: 500));
+        });
+
+        using var response = await host.Client.GetAsync("/orders/42");
+        var span = await host.ServerSpanAsync("/orders/42");
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Equal("sorry", await response.Content.ReadAsStringAsync());
+        Assert.Equal("GET /orders/{id}", span.Name);
+        Assert.Equal("/orders/{id}", span.Tag("http.route"));
+        Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(1, host.FailureCount("UNCLASSIFIED", "GET /orders/{id}"));
+    }
+
+    [Fact]
+    public async Task Complete_ApplicationNamedTheSpan_NameKept()
+    {
+        await using var host = await TestWebHost.StartAsync(app =>
+            app.MapGet("/orders/{id}", (string id, HttpContext context) =>
+            {
+                context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()!.Activity.DisplayName = "custom name";
+                return id;
+            }));
+
+        using var response = await host.Client.GetAsync("/orders/42");
+        var span = await host.ServerSpanAsync("/orders/42");
+
+        Assert.Equal("custom name", span.Name);
+        Assert.Equal("/orders/{id}", span.Tag("http.route"));
+    }
+
+    [Fact]
+    public async Task Complete_UnknownMethod_NamedHttpNotAfterTheClientsMethod()
+    {
+        await using var host = await TestWebHost.StartAsync(app => app.MapMethods("/orders", ["PURGE"], () => "purged"));
+
+        using var response = await host.Client.SendAsync(new HttpRequestMessage(new HttpMethod("PURGE"), "/orders"));
+        var span = await host.ServerSpanAsync("/orders");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("HTTP /orders", span.Name);
+    }
+}
