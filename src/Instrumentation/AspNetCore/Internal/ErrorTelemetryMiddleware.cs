@@ -1,3 +1,4 @@
+using ErrorTelemetry.Health.Internal;
 using Microsoft.AspNetCore.Http;
 
 namespace ErrorTelemetry.AspNetCore.Internal;
@@ -43,7 +44,7 @@ internal sealed class ErrorTelemetryMiddleware
         {
             await _next(context).ConfigureAwait(false);
             endpoint ??= watcher?.First ?? context.GetEndpoint();
-            if (context.Response.StatusCode >= 400 && !IsSuppressed(endpoint))
+            if (context.Response.StatusCode >= 400 && !IsSuppressed(context, endpoint))
             {
                 await _failures.OnErrorResponseAsync(context, activity).ConfigureAwait(false);
             }
@@ -73,8 +74,9 @@ internal sealed class ErrorTelemetryMiddleware
         }
     }
 
-    private static bool IsSuppressed(Endpoint? endpoint) =>
-        endpoint?.Metadata.GetMetadata<SuppressErrorTelemetryMetadata>() is not null;
+    private static bool IsSuppressed(HttpContext context, Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<SuppressErrorTelemetryMetadata>() is not null
+        || context.Items.ContainsKey(HealthRequestFilter.SkipProblemDetailsKey);
 }
 
 /// <summary>

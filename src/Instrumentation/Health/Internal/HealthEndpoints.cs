@@ -1,3 +1,4 @@
+using ErrorTelemetry.AspNetCore.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +38,9 @@ internal static class HealthEndpoints
             // Probes would dominate the request-duration metric and its 5xx rate.
             .DisableHttpMetrics()
             .ExcludeFromDescription()
-            .WithDisplayName("ErrorTelemetry health");
+            .WithDisplayName("ErrorTelemetry health")
+            // A 503 from readiness is an answer, not a failure of the service: no problem details, no code.
+            .WithMetadata(SuppressErrorTelemetryMetadata.Instance);
     }
 
     private static HealthCheckOptions CheckOptions(Func<HealthCheckRegistration, bool>? predicate) => new()
