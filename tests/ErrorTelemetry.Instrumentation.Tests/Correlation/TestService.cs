@@ -44,7 +44,8 @@ internal sealed class TestService : IAsyncDisposable
         string name,
         Action<WebApplication> map,
         Action<WebApplicationBuilder>? configure = null,
-        Action<ErrorTelemetryOptions>? options = null)
+        Action<ErrorTelemetryOptions>? options = null,
+        Action<WebApplication>? before = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -59,6 +60,7 @@ internal sealed class TestService : IAsyncDisposable
             .WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(logs)));
 
         var app = builder.Build();
+        before?.Invoke(app);
         app.UseErrorTelemetry();
         map(app);
         await app.StartAsync();
