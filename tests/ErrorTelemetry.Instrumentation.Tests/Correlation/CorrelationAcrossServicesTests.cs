@@ -15,6 +15,7 @@ namespace ErrorTelemetry.Tests.Correlation;
 /// Two real services on 127.0.0.1: "storefront" calls "inventory" through an IHttpClientFactory client; inventory
 /// answers 409 problem+json with code INVENTORY_OUT_OF_STOCK and storefront turns that into its own failure.
 /// </summary>
+[Collection(LiveHttpServices.Name)]
 public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
 {
     private const string DataKey = "ErrorTelemetry.CauseCode";
@@ -59,7 +60,7 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         Assert.Equal("INVENTORY_OUT_OF_STOCK", problem.GetProperty("cause").GetString());
         Assert.Contains("INVENTORY_OUT_OF_STOCK", problem.GetProperty("downstreamBody").GetString(), StringComparison.Ordinal);
 
-        var (storefrontServer, storefrontClient, inventoryServer) = TraceOf("/checkout/coded", "/reserve/coded");
+        var (storefrontServer, storefrontClient, inventoryServer) = await TraceOfAsync("/checkout/coded", "/reserve/coded");
         Assert.Equal(storefrontServer.TraceId, storefrontClient.TraceId);
         Assert.Equal(storefrontServer.TraceId, inventoryServer.TraceId);
         Assert.All([storefrontServer, storefrontClient, inventoryServer], s => Assert.Equal("order-42", s.Tag("correlation.id")));
@@ -85,7 +86,7 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
 
         var id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
         Assert.Matches("^[0-9a-f]{32}$", id);
-        var (storefrontServer, storefrontClient, inventoryServer) = TraceOf("/checkout/coded", "/reserve/coded");
+        var (storefrontServer, storefrontClient, inventoryServer) = await TraceOfAsync("/checkout/coded", "/reserve/coded");
         Assert.NotEqual(storefrontServer.TraceId, id);
         Assert.All([storefrontServer, storefrontClient, inventoryServer], s => Assert.Equal(id, s.Tag("correlation.id")));
         Assert.Equal(id, Assert.Single(_inventoryReceived)["X-Correlation-ID"]);
@@ -102,7 +103,7 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
 
         Assert.Equal("INVENTORY_OUT_OF_STOCK", problem.GetProperty("cause").GetString());
         Assert.Contains("INVENTORY_OUT_OF_STOCK", problem.GetProperty("downstreamBody").GetString(), StringComparison.Ordinal);
-        var (_, storefrontClient, _) = TraceOf("/checkout/body-only", "/reserve/body-only");
+        var (_, storefrontClient, _) = await TraceOfAsync("/checkout/body-only", "/reserve/body-only");
         Assert.Null(storefrontClient.Tag("error.cause.code"));
     }
 
@@ -117,7 +118,7 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         Flush();
 
         Assert.Equal(id, Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
-        var (_, _, inventoryServer) = TraceOf("/checkout/coded", "/reserve/coded");
+        var (_, _, inventoryServer) = await TraceOfAsync("/checkout/coded", "/reserve/coded");
         Assert.Equal(id, inventoryServer.Tag("correlation.id"));
     }
 
@@ -128,7 +129,7 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         using var response = await client.PostAsync(new Uri(_storefront.Address, "/checkout/coded"), null);
         Flush();
 
-        var (storefrontServer, _, _) = TraceOf("/checkout/coded", "/reserve/coded");
+        var (storefrontServer, _, _) = await TraceOfAsync("/checkout/coded", "/reserve/coded");
         Assert.Equal("DEPENDENCY_INVENTORY_FAILED", storefrontServer.Tag("error.code"));
         Assert.Equal("INVENTORY_OUT_OF_STOCK", storefrontServer.Tag("error.cause.code"));
         var errorLog = Assert.Single(_storefront.Logs.Items, l => l.Body == "Checkout failed");
@@ -187,13 +188,17 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         _inventory.Flush();
     }
 
-    private (SpanSnapshot StorefrontServer, SpanSnapshot StorefrontClient, SpanSnapshot InventoryServer) TraceOf(string checkoutPath, string reservePath)
+    private async Task<(SpanSnapshot StorefrontServer, SpanSnapshot StorefrontClient, SpanSnapshot InventoryServer)> TraceOfAsync(string checkoutPath, string reservePath)
     {
-        var storefrontServer = Assert.Single(_storefront.ServerSpans(checkoutPath));
-        var storefrontClient = Assert.Single(
-            _storefront.Spans.Items,
+        var storefrontServer = await _storefront.ServerSpanAsync(checkoutPath);
+        var inventoryServer = await _inventory.ServerSpanAsync(reservePath);
+        var storefrontClient = await _storefront.SpanAsync(
             s => s.Kind == ActivityKind.Client && s.TraceId == storefrontServer.TraceId && (s.Tag("url.full") as string)?.EndsWith(reservePath, StringComparison.Ordinal) == true);
-        var inventoryServer = Assert.Single(_inventory.ServerSpans(reservePath));
+        Flush();
+
+        // One request per test: exactly one of each span.
+        Assert.Single(_storefront.Spans.Items, s => s.Kind == ActivityKind.Server && Equals(s.Tag("url.path"), checkoutPath));
+        Assert.Single(_inventory.Spans.Items, s => s.Kind == ActivityKind.Server && Equals(s.Tag("url.path"), reservePath));
         return (storefrontServer, storefrontClient, inventoryServer);
     }
 

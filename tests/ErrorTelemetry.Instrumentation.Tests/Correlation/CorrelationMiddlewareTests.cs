@@ -18,6 +18,7 @@ using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Correlation;
 
+[Collection(LiveHttpServices.Name)]
 public sealed class CorrelationMiddlewareTests : IAsyncLifetime
 {
     private const string Marker = "HOSTILE";
@@ -53,6 +54,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
             "/probe",
             ("traceparent", Encoding.ASCII.GetBytes(TraceParentPrefix + traceId + "-0123456789abcdef-01")),
             (header, value));
+        await _service.SpanAsync(s => s.TraceId == traceId && s.Kind == ActivityKind.Server);
         _service.Flush();
 
         Assert.True(status == 200, name);

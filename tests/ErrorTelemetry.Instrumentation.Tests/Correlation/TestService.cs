@@ -23,13 +23,15 @@ namespace ErrorTelemetry.Tests.Correlation;
 internal sealed class TestService : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly SpanArrivals _arrivals;
 
-    private TestService(WebApplication app, Uri address, InMemoryExporter<Activity, SpanSnapshot> spans, InMemoryExporter<LogRecord, LogSnapshot> logs)
+    private TestService(WebApplication app, Uri address, InMemoryExporter<Activity, SpanSnapshot> spans, InMemoryExporter<LogRecord, LogSnapshot> logs, SpanArrivals arrivals)
     {
         _app = app;
         Address = address;
         Spans = spans;
         Logs = logs;
+        _arrivals = arrivals;
     }
 
     public Uri Address { get; }
@@ -55,8 +57,9 @@ internal sealed class TestService : IAsyncDisposable
 
         var spans = new InMemoryExporter<Activity, SpanSnapshot>(SpanSnapshot.From);
         var logs = new InMemoryExporter<LogRecord, LogSnapshot>(LogSnapshot.From);
+        var arrivals = new SpanArrivals(spans);
         builder.AddErrorTelemetry(options)
-            .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(spans)))
+            .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(spans)).AddProcessor(new SimpleActivityExportProcessor(arrivals)))
             .WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(logs)));
 
         var app = builder.Build();
@@ -65,7 +68,7 @@ internal sealed class TestService : IAsyncDisposable
         map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new TestService(app, new Uri(address), spans, logs);
+        return new TestService(app, new Uri(address), spans, logs, arrivals);
     }
 
     public void Flush()
@@ -74,9 +77,16 @@ internal sealed class TestService : IAsyncDisposable
         _app.Services.GetRequiredService<LoggerProvider>().ForceFlush();
     }
 
-    /// <summary>The server spans this service's exporter saw for a path (each service's exporter sees every service's spans).</summary>
-    public List<SpanSnapshot> ServerSpans(string path) =>
-        [.. Spans.Items.Where(s => s.Kind == ActivityKind.Server && Equals(s.Tag("url.path"), path))];
+    /// <summary>
+    /// Waits until this service's exporter has a matching span. ASP.NET Core ends the server span (and writes its
+    /// "Request finished" line) after the response has reached the client, so a flush right after the response can
+    /// still miss them.
+    /// </summary>
+    public Task<SpanSnapshot> SpanAsync(Func<SpanSnapshot, bool> match) => _arrivals.WaitAsync(match).WaitAsync(TimeSpan.FromSeconds(10));
+
+    /// <summary>The server span of a path, once exported (each service's exporter sees every service's spans).</summary>
+    public Task<SpanSnapshot> ServerSpanAsync(string path) =>
+        SpanAsync(s => s.Kind == ActivityKind.Server && Equals(s.Tag("url.path"), path));
 
     /// <summary>
     /// Sends a request over a raw socket, so header bytes that HttpClient refuses to send (non-ASCII, control
@@ -115,5 +125,52 @@ internal sealed class TestService : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>Completes waiters from the export itself, after the snapshot exporter (registered ahead) has the span.</summary>
+    private sealed class SpanArrivals(InMemoryExporter<Activity, SpanSnapshot> spans) : BaseExporter<Activity>
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(Func<SpanSnapshot, bool> Match, TaskCompletionSource<SpanSnapshot> Done)> _waiters = [];
+
+        public Task<SpanSnapshot> WaitAsync(Func<SpanSnapshot, bool> match)
+        {
+            var done = new TaskCompletionSource<SpanSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                var existing = spans.Items.FirstOrDefault(match);
+                if (existing is not null)
+                {
+                    done.SetResult(existing);
+                }
+                else
+                {
+                    _waiters.Add((match, done));
+                }
+            }
+
+            return done.Task;
+        }
+
+        public override ExportResult Export(in Batch<Activity> batch)
+        {
+            lock (_gate)
+            {
+                foreach (var activity in batch)
+                {
+                    var snapshot = SpanSnapshot.From(activity);
+                    for (var i = _waiters.Count - 1; i >= 0; i--)
+                    {
+                        if (_waiters[i].Match(snapshot))
+                        {
+                            _waiters[i].Done.TrySetResult(snapshot);
+                            _waiters.RemoveAt(i);
+                        }
+                    }
+                }
+            }
+
+            return ExportResult.Success;
+        }
     }
 }
