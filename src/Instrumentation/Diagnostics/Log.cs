@@ -8,14 +8,18 @@ namespace ErrorTelemetry.Diagnostics;
 /// </summary>
 /// <remarks>
 /// Event ids are part of the operational contract (alerts filter on them): never renumber, only add. Ranges:
-/// 1–99 reserved for hosting and the request pipeline (problem details, correlation);
+/// 1–99 reserved for hosting and the request pipeline (problem details);
 /// 100–199 triage endpoint;
-/// 200–299 health endpoints.
+/// 200–299 correlation and HttpClient;
+/// 300–399 health endpoints.
 /// </remarks>
 internal static partial class Log
 {
     /// <summary>The logger category of the triage endpoint's access log.</summary>
     public const string TriageCategory = "ErrorTelemetry.Triage";
+
+    /// <summary>The logger category of correlation messages.</summary>
+    public const string CorrelationCategory = "ErrorTelemetry.Correlation";
 
     [LoggerMessage(EventId = 100, EventName = "TriageAccessAllowed", Level = LogLevel.Information,
         Message = "Triage endpoint {TriagePath} served to {Caller}")]
@@ -24,4 +28,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 101, EventName = "TriageAccessRefused", Level = LogLevel.Warning,
         Message = "Triage endpoint {TriagePath} refused {Caller}: {Outcome} (HTTP {StatusCode})")]
     public static partial void TriageAccessRefused(ILogger logger, string triagePath, string caller, string outcome, int statusCode);
+
+    [LoggerMessage(
+        EventId = 200,
+        EventName = "CorrelationIdReplaced",
+        Level = LogLevel.Warning,
+        Message = "The incoming correlation id from {CorrelationSource} was rejected ({Reason}, {Length} characters) and not used; the raw value is not logged")]
+    public static partial void CorrelationIdReplaced(ILogger logger, string correlationSource, string reason, int length);
 }

@@ -2,10 +2,8 @@ using Microsoft.AspNetCore.Builder;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
-/// <summary>Placeholder seam: the Correlation feature adds itself to the request pipeline here.</summary>
+/// <summary>Adds the correlation middleware; <c>UseErrorTelemetry()</c> calls it first, so every later middleware sees the id.</summary>
 internal static class CorrelationPipeline
 {
-    public static void Use(IApplicationBuilder app)
-    {
-    }
+    public static void Use(IApplicationBuilder app) => app.UseMiddleware<CorrelationMiddleware>();
 }

@@ -1,11 +1,67 @@
+using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
-/// <summary>Placeholder seam: the Correlation feature registers its services here, called by AddErrorTelemetry().</summary>
+/// <summary>Registers correlation: options, the span and log steps that attach <c>correlation.id</c>, and HttpClient propagation.</summary>
 internal static class CorrelationRegistration
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddOptions<CorrelationOptions>()
+            .BindConfiguration(CorrelationOptions.SectionName)
+            .Validate(
+                static o => IsHeaderName(o.HeaderName),
+                $"{CorrelationOptions.SectionName}:HeaderName must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most 64 characters), e.g. X-Correlation-ID.")
+            .ValidateOnStart();
+
+        // At the head, like the other ErrorTelemetry processors: exporters must see the attribute whatever the order.
+        AddAtHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static t => t.AddProcessor(new CorrelationSpanProcessor())));
+        AddAtHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static l => l.AddProcessor(new CorrelationLogProcessor())));
+
+        HttpClientRegistration.Register(services);
+    }
+
+    internal static bool IsHeaderName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 64)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            // RFC 9110 token characters.
+            if (c is not ((>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+                or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void AddAtHead(IServiceCollection services, Action<IServiceCollection> register)
+    {
+        var before = services.Count;
+        register(services);
+        var added = new ServiceDescriptor[services.Count - before];
+        for (var i = 0; i < added.Length; i++)
+        {
+            added[i] = services[before + i];
+        }
+
+        for (var i = added.Length - 1; i >= 0; i--)
+        {
+            services.RemoveAt(before + i);
+        }
+
+        for (var i = added.Length - 1; i >= 0; i--)
+        {
+            services.Insert(0, added[i]);
+        }
     }
 }

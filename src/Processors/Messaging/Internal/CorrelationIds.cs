@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace ErrorTelemetry.Messaging.Internal;
+
+/// <summary>
+/// The one rule for correlation ids, wherever they come from (an HTTP header, W3C baggage, a message header):
+/// 1 to 128 characters from <c>A-Z a-z 0-9 . _ : - / + = @</c>. Anything else is replaced, never echoed or logged,
+/// because the id is written back into response headers, baggage and every log record.
+/// </summary>
+internal static class CorrelationIds
+{
+    public const int MaxLength = 128;
+
+    /// <summary>The baggage key, span attribute and log attribute that carry the id.</summary>
+    public const string Key = ErrorTelemetryAttributes.CorrelationId;
+
+    /// <summary>The conventional header name; the HTTP one is configurable.</summary>
+    public const string DefaultHeaderName = "X-Correlation-ID";
+
+    // Constant strings: checking a hostile value allocates nothing and the reason never quotes the value.
+    public const string Empty = "empty";
+    public const string TooLong = "longer than 128 characters";
+    public const string ControlCharacters = "contains control characters";
+    public const string NonAscii = "contains non-ASCII characters";
+    public const string OutsideCharset = "contains characters other than A-Z a-z 0-9 . _ : - / + = @";
+    public const string MultipleValues = "sent more than once";
+
+    public static bool IsValid([NotNullWhen(true)] string? value) => value is not null && Check(value) is null;
+
+    /// <summary>Returns null when the value is a valid correlation id, otherwise why it is not (never the value itself).</summary>
+    public static string? Check(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            return Empty;
+        }
+
+        if (value.Length > MaxLength)
+        {
+            return TooLong;
+        }
+
+        foreach (var c in value)
+        {
+            if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_' or ':' or '-' or '/' or '+' or '=' or '@')
+            {
+                continue;
+            }
+
+            return c < 0x20 || c == 0x7F ? ControlCharacters : c > 0x7F ? NonAscii : OutsideCharset;
+        }
+
+        return null;
+    }
+
+    /// <summary>A new id: 32 lower-case hex digits, unrelated to the trace id so neither can be derived from the other.</summary>
+    public static string New() => Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// The valid correlation id in effect for a span: its baggage (searched up to the local root), else OpenTelemetry's
+    /// ambient baggage. Allocates nothing when there is no baggage.
+    /// </summary>
+    public static string? Current(Activity? activity)
+    {
+        var id = activity?.GetBaggageItem(Key);
+        if (IsValid(id))
+        {
+            return id;
+        }
+
+        id = OpenTelemetry.Baggage.GetBaggage(Key);
+        return IsValid(id) ? id : null;
+    }
+}
