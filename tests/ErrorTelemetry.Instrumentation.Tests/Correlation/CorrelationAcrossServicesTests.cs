@@ -122,7 +122,7 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         Assert.Equal(id, inventoryServer.Tag("correlation.id"));
     }
 
-    [Fact(Skip = "Awaits the classifier's Exception.Data cause-code rule and the problem-details middleware (parallel work); unskip after merging them.")]
+    [Fact]
     public async Task Checkout_DownstreamFailure_CallersSpanAndErrorLogCarryTheCauseCode()
     {
         using var client = new HttpClient();
@@ -136,13 +136,34 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         Assert.Equal("INVENTORY_OUT_OF_STOCK", errorLog.Attribute("error.cause.code"));
     }
 
+    [Fact]
+    public async Task Checkout_DownstreamFailureThrownUnhandled_ProblemResponseAndSpanNameTheDownstreamCause()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_storefront.Address, "/checkout/thrown"));
+        request.Headers.Add("X-Correlation-ID", "incident-4711");
+        using var response = await client.SendAsync(request);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Flush();
+
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("DEPENDENCY_INVENTORY_FAILED", body.GetProperty("code").GetString());
+        Assert.Equal("INVENTORY_OUT_OF_STOCK", body.GetProperty("causeCode").GetString());
+        Assert.Equal("incident-4711", body.GetProperty("correlationId").GetString());
+        var (storefrontServer, _, inventoryServer) = await TraceOfAsync("/checkout/thrown", "/reserve/thrown");
+        Assert.Equal(storefrontServer.TraceId, body.GetProperty("traceId").GetString());
+        Assert.Equal("DEPENDENCY_INVENTORY_FAILED", storefrontServer.Tag("error.code"));
+        Assert.Equal("INVENTORY_OUT_OF_STOCK", storefrontServer.Tag("error.cause.code"));
+        Assert.Equal("incident-4711", inventoryServer.Tag("correlation.id"));
+    }
+
     private void MapInventory(WebApplication app)
     {
         app.MapPost("/reserve/{variant}", async (string variant, HttpContext context, ILogger<CorrelationAcrossServicesTests> logger) =>
         {
             _inventoryReceived.Enqueue(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
             logger.LogInformation("Reserving stock");
-            if (variant == "coded")
+            if (variant is "coded" or "thrown")
             {
                 // What the application (or the problem-details middleware) does: state the span's error code.
                 Activity.Current.SetErrorCode(OutOfStock);
@@ -166,6 +187,11 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
             {
                 response.EnsureSuccessStatusCode();
                 return Results.Ok();
+            }
+            catch (HttpRequestException ex) when (variant == "thrown")
+            {
+                // The usual application code: wrap and throw; ErrorTelemetry's middleware answers.
+                throw new CodedException(InventoryFailed, innerException: ex);
             }
             catch (HttpRequestException ex)
             {

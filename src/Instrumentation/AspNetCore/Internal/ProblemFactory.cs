@@ -24,6 +24,7 @@ internal sealed class ProblemFactory
     public const string TraceIdExtension = "traceId";
     public const string CorrelationIdExtension = "correlationId";
     public const string RetryableExtension = "retryable";
+    public const string CauseCodeExtension = "causeCode";
     public const string ExceptionExtension = "exception";
 
     private const string DefaultValidationTitle = "One or more validation errors occurred.";

@@ -65,6 +65,7 @@ internal sealed partial class RequestFailures
         ErrorDefinition definition;
         int status;
         Dictionary<string, string[]>? errors = null;
+        string? causeCode = null;
         if (exception is BadHttpRequestException badRequest)
         {
             // A client error whose message quotes the submitted value: the code goes on the span, the message does not.
@@ -74,7 +75,9 @@ internal sealed partial class RequestFailures
         }
         else
         {
-            definition = _recorder.ForException(exception).Definition;
+            var failure = _recorder.ForException(exception);
+            definition = failure.Definition;
+            causeCode = failure.CauseCode;
             status = definition.HttpStatus;
             RecordException(activity, exception);
             var level = LevelOf(definition);
@@ -92,6 +95,12 @@ internal sealed partial class RequestFailures
             context.Response.Clear();
             context.Response.StatusCode = status;
             var problem = _problems.Create(context, definition, status, errors);
+            if (causeCode is not null)
+            {
+                // "DEPENDENCY_… caused by INVENTORY_OUT_OF_STOCK": the downstream's code is safe catalog vocabulary.
+                problem.Extensions[ProblemFactory.CauseCodeExtension] = causeCode;
+            }
+
             _problems.SetRetryAfter(context.Response, definition, status);
             if (exception is not BadHttpRequestException && await _diagnostics.AllowedAsync(context).ConfigureAwait(false))
             {

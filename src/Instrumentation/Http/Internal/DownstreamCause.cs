@@ -15,7 +15,7 @@ internal sealed class DownstreamCause
     /// <see cref="HttpRequestException"/> raised for it; the classifier reports it as the cause code
     /// (<c>error.cause.code</c>).
     /// </summary>
-    public const string DataKey = "ErrorTelemetry.CauseCode";
+    public const string DataKey = ErrorTelemetry.Classification.Internal.ExceptionDataKeys.CauseCode;
 
     /// <summary>The custom property of the local root span that holds the instance.</summary>
     public const string ActivityProperty = "ErrorTelemetry.DownstreamCause";
