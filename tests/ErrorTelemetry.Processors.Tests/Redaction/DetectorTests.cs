@@ -76,6 +76,7 @@ public class EmailDetectorTests
     [InlineData("mailto:alice@example.com", "mailto:[REDACTED:email]")]
     [InlineData("<a_b-c%d@sub.example.org>", "<[REDACTED:email]>")]
     [InlineData("to: x@y.io, cc: z@w.io.", "to: [REDACTED:email], cc: [REDACTED:email].")]
+    [InlineData("@bob wrote bob@example.com", "@bob wrote [REDACTED:email]")]
     public void Redact_Email_Replaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -130,6 +131,7 @@ public class SsnDetectorTests
     [Theory]
     [InlineData("SSN 123-45-6789 on file", "SSN [REDACTED:ssn] on file")]
     [InlineData("(078-05-1120)", "([REDACTED:ssn])")]
+    [InlineData("a-b 123-45-6789", "a-b [REDACTED:ssn]")]
     public void Redact_Ssn_Replaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -284,6 +286,7 @@ public class KeyValueDetectorTests
     [InlineData("Server=db;User Id=app;Password=Hunter2!;Database=orders", "Server=db;User Id=app;Password=[REDACTED:password];Database=orders")]
     [InlineData("Login failed: Server=db;User ID=app;Pwd=Hunter 2!", "Login failed: Server=db;User ID=app;Pwd=[REDACTED:password]")]
     [InlineData("Password=Hunter 2;Server=db", "Password=[REDACTED:password];Server=db")]
+    [InlineData("Driver={SQL Server};Server=db;Pwd={a;b};Trusted=no", "Driver={SQL Server};Server=db;Pwd=[REDACTED:password];Trusted=no")]
     [InlineData("retry with pwd=abc123 later", "retry with pwd=[REDACTED:password] later")]
     [InlineData("{\"password\":\"hun\\\"ter2\",\"user\":\"bob\"}", "{\"password\":\"[REDACTED:password]\",\"user\":\"bob\"}")]
     [InlineData("{\\\"client_secret\\\":\\\"abc\\\"}", "{\\\"client_secret\\\":\\\"[REDACTED:secret]\\\"}")]
@@ -293,6 +296,9 @@ public class KeyValueDetectorTests
     [InlineData("<password>hunter2</password>", "<password>[REDACTED:password]</password>")]
     [InlineData("refresh_token: 'r-123'", "refresh_token: '[REDACTED:token]'")]
     [InlineData("Cookie: a=1; session=xyz", "Cookie: [REDACTED:cookie]")]
+    [InlineData("run --password hunter2 --verbose", "run --password [REDACTED:password] --verbose")]
+    [InlineData("--api-key \"a b\" x", "--api-key \"[REDACTED:api_key]\" x")]
+    [InlineData("phone: 415-555-2671 (home)", "phone: [REDACTED:phone] (home)")]
     public void Redact_SensitiveAssignment_ValueReplaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -302,6 +308,7 @@ public class KeyValueDetectorTests
     [InlineData("Content-Type: application/json")]
     [InlineData("at 10:15:30 x==y a=>b")]
     [InlineData("possession: 9/10")]
+    [InlineData("run --password-file /etc/x --token-count 5 a--password b")]
     public void Redact_OrdinaryAssignment_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 }

@@ -140,6 +140,12 @@ public class RedactorTests
     }
 
     [Fact]
+    public void RedactAttribute_SensitiveHeaderArray_KeepsShape() =>
+        Assert.Equal(
+            ["[REDACTED:authorization]", "[REDACTED:authorization]"],
+            Assert.IsType<string[]>(TestRedactors.Default.RedactAttribute("http.request.header.authorization", new[] { "Bearer a", "Basic b" }, out _)));
+
+    [Fact]
     public void RedactAttribute_SensitiveKeyWithNumber_Replaced() =>
         Assert.Equal("[REDACTED:password]", TestRedactors.Default.RedactAttribute("user.pin", 1234, out _));
 

@@ -47,8 +47,15 @@ public class SensitiveKeyClassifierTests
     [InlineData("conn_str", "connection_string")]
     [InlineData("db.connection_string", "connection_string")]
     [InlineData("order.customer_ref", "customer_ref")]
+    [InlineData("user.phone", "phone")]
+    [InlineData("phoneNumber", "phone")]
+    [InlineData("customer.date_of_birth", "birthdate")]
     public void Classify_SensitiveKey_ReturnsKind(string key, string kind) =>
         Assert.Equal(kind, Classifier.Classify(key)?.Name);
+
+    [Fact]
+    public void Classify_VeryLongKey_JudgedByItsEnd() =>
+        Assert.Equal("password", Classifier.Classify(new string('x', 300) + "_password")?.Name);
 
     [Theory]
     [InlineData("token_count")]
@@ -64,6 +71,8 @@ public class SensitiveKeyClassifierTests
     [InlineData("messaging.kafka.message.key")]
     [InlineData("keyboard")]
     [InlineData("shipping")]
+    [InlineData("device.phone.model")]
+    [InlineData("iphone")]
     [InlineData("error.code")]
     [InlineData("")]
     public void Classify_OrdinaryKey_ReturnsNull(string key) =>

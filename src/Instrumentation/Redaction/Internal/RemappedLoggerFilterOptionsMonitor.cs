@@ -13,7 +13,7 @@ internal sealed class RemappedLoggerFilterOptionsMonitor : IOptionsMonitor<Logge
 {
     private readonly IOptionsMonitor<LoggerFilterOptions> _inner;
     private readonly (string InnerName, string? InnerAlias, string DecoratorName)[] _map;
-    private (LoggerFilterOptions Source, LoggerFilterOptions Result)? _last;
+    private Remapped? _last;
 
     public RemappedLoggerFilterOptionsMonitor(IOptionsMonitor<LoggerFilterOptions> inner, IEnumerable<(Type Inner, Type Decorator)> decorations)
     {
@@ -40,10 +40,10 @@ internal sealed class RemappedLoggerFilterOptionsMonitor : IOptionsMonitor<Logge
 
     private LoggerFilterOptions Remap(LoggerFilterOptions source)
     {
-        var last = _last;
-        if (last is { } cached && ReferenceEquals(cached.Source, source))
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Source, source))
         {
-            return cached.Result;
+            return last.Result;
         }
 
         var result = new LoggerFilterOptions { MinLevel = source.MinLevel, CaptureScopes = source.CaptureScopes };
@@ -69,7 +69,10 @@ internal sealed class RemappedLoggerFilterOptionsMonitor : IOptionsMonitor<Logge
             }
         }
 
-        _last = (source, result);
+        Volatile.Write(ref _last, new Remapped(source, result));
         return result;
     }
+
+    // One object, so readers on other threads never see a source paired with another source's result.
+    private sealed record Remapped(LoggerFilterOptions Source, LoggerFilterOptions Result);
 }

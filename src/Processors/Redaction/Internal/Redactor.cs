@@ -183,7 +183,12 @@ internal sealed class Redactor
                     drop = true;
                     return null;
                 case KeyAction.Replace:
-                    return value is null ? null : rule.Replacement;
+                    return value switch
+                    {
+                        null => null,
+                        string[] values => Fill(values.Length, rule.Replacement!),
+                        _ => rule.Replacement,
+                    };
                 case KeyAction.Preserve:
                     return value;
                 case KeyAction.Pseudonymize:
@@ -207,6 +212,14 @@ internal sealed class Redactor
 
     /// <summary>Returns whether an attribute with <paramref name="key"/> is dropped (fail-closed mode).</summary>
     public bool IsDropped(string key) => GetRule(key).Action == KeyAction.Drop;
+
+    // Header attributes are string arrays; a redacted header keeps its shape.
+    private static string[] Fill(int length, string replacement)
+    {
+        var values = new string[length];
+        Array.Fill(values, replacement);
+        return values;
+    }
 
     private static string Apply(RedactionDetector detector, string text)
     {

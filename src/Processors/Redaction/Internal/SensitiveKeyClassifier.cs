@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 
 namespace ErrorTelemetry.Redaction.Internal;
@@ -12,13 +13,16 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// is sensitive when that text ends with a sensitive term (<c>apikey</c>, <c>password</c>, <c>token</c>,
 /// <c>connectionstring</c>, …), optionally followed by one value-suffix word (<c>password_hash</c>,
 /// <c>token.value</c>). Short or ambiguous terms (<c>pwd</c>, <c>session</c>, <c>ssn</c>, <c>pin</c>, <c>cvv</c>)
-/// must start a word, so <c>possession</c> is not a session. Because the term must be at the end,
+/// must start a word, so <c>possession</c> is not a session. Keys naming personal data that has no reliable value
+/// pattern (phone numbers in national format, birth dates, passport numbers) are sensitive too. Because the term must be at the end,
 /// <c>token_count</c>, <c>password_length</c> and <c>gen_ai.usage.input_tokens</c> are not sensitive. Thread-safe
 /// and allocation-free.
 /// </remarks>
 internal sealed class SensitiveKeyClassifier
 {
     private const int MaxKeyChars = 128;
+    private const int MaxCachedKeys = 4096;
+    private const int MaxCachedKeyLength = 64;
 
     private static readonly (string Term, string Kind, bool WordAligned)[] BuiltInTerms =
     [
@@ -59,6 +63,17 @@ internal sealed class SensitiveKeyClassifier
         ("cvv", "card", true),
         ("cvc", "card", true),
         ("cardnumber", "card", true),
+        ("phonenumber", "phone", true),
+        ("telephone", "phone", true),
+        ("phone", "phone", true),
+        ("mobilenumber", "phone", true),
+        ("mobile", "phone", true),
+        ("msisdn", "phone", true),
+        ("dateofbirth", "birthdate", true),
+        ("birthdate", "birthdate", true),
+        ("dob", "birthdate", true),
+        ("passportnumber", "passport", true),
+        ("passport", "passport", true),
     ];
 
     private static readonly FrozenSet<string> ValueSuffixes = FrozenSet.Create(
@@ -68,9 +83,19 @@ internal sealed class SensitiveKeyClassifier
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ValueSuffixLookup =
         ValueSuffixes.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private readonly Term[] _terms;
+    private static readonly Term[] NoTerms = [];
+    private static readonly SensitiveKeyKind NotSensitive = new("none");
+
+    // Terms grouped by their last character: a key is compared only with terms that can end it.
+    private readonly Term[][] _termsByLastChar;
     private readonly FrozenDictionary<string, SensitiveKeyKind> _exact;
     private readonly FrozenDictionary<string, SensitiveKeyKind>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+
+    // Keys in free text repeat ("trace=", "count:"), so their verdicts are cached; the bound keeps keys made from
+    // data from growing it.
+    private readonly ConcurrentDictionary<string, SensitiveKeyKind> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SensitiveKeyKind>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
+    private int _cached;
 
     public SensitiveKeyClassifier(IEnumerable<string>? extraKeys)
     {
@@ -106,9 +131,20 @@ internal sealed class SensitiveKeyClassifier
 
         // Longer terms first: the most specific kind wins and every shorter suffix is still tried.
         terms.Sort(static (a, b) => b.Text.Length.CompareTo(a.Text.Length));
-        _terms = [.. terms];
+        _termsByLastChar = new Term[128][];
+        for (var c = 0; c < _termsByLastChar.Length; c++)
+        {
+            _termsByLastChar[c] = NoTerms;
+        }
+
+        foreach (var group in terms.GroupBy(static t => t.Text[^1]))
+        {
+            _termsByLastChar[group.Key] = [.. group];
+        }
+
         _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Returns the kind of secret <paramref name="key"/> names, or <see langword="null"/>.</summary>
@@ -119,6 +155,25 @@ internal sealed class SensitiveKeyClassifier
             return null;
         }
 
+        if (key.Length > MaxCachedKeyLength)
+        {
+            return ClassifyUncached(key);
+        }
+
+        if (!_cacheLookup.TryGetValue(key, out var kind))
+        {
+            kind = ClassifyUncached(key) ?? NotSensitive;
+            if (Volatile.Read(ref _cached) < MaxCachedKeys && _cacheLookup.TryAdd(key, kind))
+            {
+                Interlocked.Increment(ref _cached);
+            }
+        }
+
+        return ReferenceEquals(kind, NotSensitive) ? null : kind;
+    }
+
+    private SensitiveKeyKind? ClassifyUncached(ReadOnlySpan<char> key)
+    {
         if (_exact.Count > 0 && _exactLookup.TryGetValue(key, out var exactKind))
         {
             return exactKind;
@@ -144,7 +199,7 @@ internal sealed class SensitiveKeyClassifier
 
     private SensitiveKeyKind? Match(ReadOnlySpan<char> text, ReadOnlySpan<bool> wordStart)
     {
-        foreach (var term in _terms)
+        foreach (var term in _termsByLastChar[text[^1]])
         {
             if (text.EndsWith(term.Text, StringComparison.Ordinal)
                 && (!term.WordAligned || wordStart[text.Length - term.Text.Length]))
@@ -167,6 +222,12 @@ internal sealed class SensitiveKeyClassifier
         }
 
         var part = key[start..];
+        if (part.Length > compact.Length)
+        {
+            // The end of the key decides, so a long key keeps its last characters.
+            part = part[^compact.Length..];
+        }
+
         var length = 0;
         lastWordStart = 0;
         var newWord = true;

@@ -21,21 +21,21 @@ internal sealed class IbanDetector : BuiltInDetector
     internal override bool TryFindReplacement(
         ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
     {
+        // Log text has few upper-case letters, so the country code is the cheapest anchor to search for.
         var position = startAt;
-        while (position < text.Length)
+        while (position < text.Length - 3)
         {
-            var found = text[position..].IndexOfAny(Digits);
+            var found = text[position..].IndexOfAny(UpperLetters);
             if (found < 0)
             {
                 break;
             }
 
-            var digit = position + found;
-            position = digit + 1;
-            var start = digit - 2;
-            if (start < startAt || digit + 1 >= text.Length
-                || !char.IsAsciiLetterUpper(text[start]) || !char.IsAsciiLetterUpper(text[start + 1])
-                || !char.IsAsciiDigit(text[digit + 1])
+            var start = position + found;
+            position = start + 1;
+            if (start + 3 >= text.Length
+                || !char.IsAsciiLetterUpper(text[start + 1])
+                || !char.IsAsciiDigit(text[start + 2]) || !char.IsAsciiDigit(text[start + 3])
                 || (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1])))
             {
                 continue;

@@ -4,8 +4,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
 /// Values assigned to a sensitive key in free text: <c>password=…</c>, <c>"api_key": "…"</c>,
-/// <c>Authorization: Bearer …</c>, <c>&lt;password&gt;…&lt;/password&gt;</c>, and the password of connection
-/// strings (<c>Server=db;User Id=app;Password=…;</c>). Keys are judged by <see cref="SensitiveKeyClassifier"/>; the
+/// <c>Authorization: Bearer …</c>, <c>&lt;password&gt;…&lt;/password&gt;</c>, command-line flags
+/// (<c>--password …</c>), and the password of connection strings (<c>Server=db;User Id=app;Password=…;</c>). Keys are judged by <see cref="SensitiveKeyClassifier"/>; the
 /// value is replaced with <c>[REDACTED:&lt;kind&gt;]</c> and the key is kept.
 /// </summary>
 /// <remarks>
@@ -33,10 +33,86 @@ internal sealed class KeyValueDetector : BuiltInDetector
         _classifier = classifier;
     }
 
-    public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOfAny(Separators) >= 0;
+    public override bool CanMatch(ReadOnlySpan<char> text) =>
+        text.IndexOfAny(Separators) >= 0 || text.IndexOf("--", StringComparison.Ordinal) >= 0;
 
     internal override bool TryFindReplacement(
         ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    {
+        var found = TryFindAssignment(text, startAt, out index, out length, out replacement);
+        if (text.IndexOf("--", StringComparison.Ordinal) < 0
+            || !TryFindFlag(text, startAt, found ? index : text.Length, out var flagIndex, out var flagLength, out var flagReplacement))
+        {
+            return found;
+        }
+
+        index = flagIndex;
+        length = flagLength;
+        replacement = flagReplacement;
+        return true;
+    }
+
+    // "--password hunter2": a sensitive command-line flag and the word after it (before limit).
+    private bool TryFindFlag(ReadOnlySpan<char> text, int startAt, int limit, out int index, out int length, out string replacement)
+    {
+        var position = startAt;
+        while (position < limit)
+        {
+            var found = text[position..limit].IndexOf("--", StringComparison.Ordinal);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var keyStart = position + found + 2;
+            position = keyStart;
+            if ((keyStart > 2 && !char.IsWhiteSpace(text[keyStart - 3]) && text[keyStart - 3] is not ('"' or '\'' or '['))
+                || keyStart >= text.Length || !char.IsAsciiLetter(text[keyStart]))
+            {
+                continue;
+            }
+
+            var keyEnd = keyStart;
+            while (keyEnd < text.Length && IsKeyChar(text[keyEnd]))
+            {
+                keyEnd++;
+            }
+
+            if (keyEnd >= text.Length - 1 || text[keyEnd] != ' ' || _classifier.Classify(text[keyStart..keyEnd]) is not { } kind)
+            {
+                continue;
+            }
+
+            var valueStart = keyEnd + 1;
+            var valueEnd = valueStart;
+            if (text[valueStart] is '"' or '\'')
+            {
+                valueStart++;
+                valueEnd = FindClosingQuote(text, valueStart, text[valueStart - 1]);
+            }
+            else
+            {
+                while (valueEnd < text.Length && !char.IsWhiteSpace(text[valueEnd]) && text[valueEnd] is not ('"' or '\''))
+                {
+                    valueEnd++;
+                }
+            }
+
+            if (valueEnd <= valueStart || text[valueStart] == '-' || IsAlreadyRedacted(text[valueStart..valueEnd]))
+            {
+                continue;
+            }
+
+            index = valueStart;
+            length = valueEnd - valueStart;
+            replacement = kind.Replacement;
+            return true;
+        }
+
+        return NotFound(out index, out length, out replacement);
+    }
+
+    private bool TryFindAssignment(ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
     {
         var position = startAt;
         while (position < text.Length)
@@ -145,6 +221,13 @@ internal sealed class KeyValueDetector : BuiltInDetector
         {
             valueStart++;
             return FindClosingQuote(text, valueStart, first);
+        }
+
+        if (first == '{' && separator == '=')
+        {
+            // ODBC connection strings quote values in braces: Pwd={a;b}.
+            var close = text[valueStart..].IndexOf('}');
+            return close < 0 ? text.Length : valueStart + close + 1;
         }
 
         if (first == '\\' && valueStart + 1 < text.Length && text[valueStart + 1] == '"')

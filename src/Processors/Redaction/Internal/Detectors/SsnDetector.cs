@@ -9,7 +9,7 @@ internal sealed class SsnDetector : BuiltInDetector
     {
     }
 
-    public override bool CanMatch(ReadOnlySpan<char> text) => text.Length >= 11 && text.IndexOf('-') >= 3;
+    public override bool CanMatch(ReadOnlySpan<char> text) => text.Length >= 11 && text.IndexOf('-') >= 0;
 
     internal override bool TryFindReplacement(
         ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)

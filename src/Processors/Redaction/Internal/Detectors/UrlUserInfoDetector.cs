@@ -10,6 +10,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// </summary>
 internal sealed class UrlUserInfoDetector : BuiltInDetector
 {
+    // Bounds the scan for an '@' after "scheme://user:", which would otherwise make many URLs quadratic.
+    private const int MaximumPasswordLength = 512;
+
     private static readonly SearchValues<char> UserEnd = SearchValues.Create("/?#@: \t\r\n\"'<>`\\");
     private static readonly SearchValues<char> PasswordEnd = SearchValues.Create("@ \t\r\n\"'<>`");
 
@@ -52,7 +55,7 @@ internal sealed class UrlUserInfoDetector : BuiltInDetector
             {
                 var passwordStart = userEnd + 1;
                 var passwordLength = text[passwordStart..].IndexOfAny(PasswordEnd);
-                if (passwordLength >= 0 && text[passwordStart + passwordLength] == '@'
+                if (passwordLength is >= 0 and <= MaximumPasswordLength && text[passwordStart + passwordLength] == '@'
                     && !LooksLikePortAndPath(text.Slice(passwordStart, passwordLength)))
                 {
                     end = passwordStart + passwordLength;
