@@ -174,6 +174,7 @@ public class RedactingLoggerFactoryTests
         Assert.Contains("Warning: Login with password [REDACTED:password] for bob | Password=[REDACTED:password] | User=bob", recording.Text, StringComparison.Ordinal);
         Assert.Contains("Error: Order 42 failed | OrderId=42 | {OriginalFormat}=Order {OrderId} failed | exception=System.InvalidOperationException: Customer [REDACTED:email]", recording.Text, StringComparison.Ordinal);
         Assert.Contains("message=Customer [REDACTED:email] not found", recording.Text, StringComparison.Ordinal);
+        Assert.Contains("scope=Checkout [REDACTED:session] at north", recording.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,7 +80,11 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
     private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull
+        {
+            lines.Enqueue($"scope={state}");
+            return null;
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 

@@ -11,7 +11,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// A clean message is passed through untouched (the original state and formatter). Otherwise the provider gets
 /// redacted state whose <see cref="object.ToString"/> is the redacted message, and, when the exception text held a
 /// secret, a stand-in exception whose <see cref="Exception.Message"/>, <see cref="Exception.StackTrace"/> and
-/// <see cref="Exception.ToString"/> are redacted. Never throws because of redaction.
+/// <see cref="Exception.ToString"/> are redacted. Never throws because of redaction. Cost per enabled call: the
+/// message is formatted once more than the provider would on its own, and a struct state is boxed once; these
+/// providers write text anyway, and the OpenTelemetry path is not decorated this way.
 /// </remarks>
 internal sealed class RedactingLogger : ILogger
 {
