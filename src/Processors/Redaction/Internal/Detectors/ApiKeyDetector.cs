@@ -1,0 +1,123 @@
+using System.Buffers;
+
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>
+/// Provider API keys recognisable by their prefix: Stripe (<c>sk_live_</c>, <c>sk_test_</c>, <c>rk_live_</c>,
+/// <c>rk_test_</c>), GitHub (<c>ghp_</c>, <c>gho_</c>, <c>ghu_</c>, <c>ghs_</c>, <c>ghr_</c>, <c>github_pat_</c>),
+/// Slack (<c>xoxb-</c>, <c>xoxp-</c>, <c>xoxa-</c>, <c>xoxo-</c>, <c>xoxr-</c>, <c>xoxs-</c>), Google
+/// (<c>AIza</c>), GitLab (<c>glpat-</c>), npm (<c>npm_</c>) and OpenAI/Anthropic style (<c>sk-</c>). Each needs a
+/// minimum body length so ordinary words with those prefixes are left alone.
+/// </summary>
+internal sealed class ApiKeyDetector : BuiltInDetector
+{
+    private static readonly Family[] Families =
+    [
+        new("github_pat_", BodyChars.AlnumUnderscore, 22),
+        new("sk_live_", BodyChars.Alnum, 10),
+        new("sk_test_", BodyChars.Alnum, 10),
+        new("rk_live_", BodyChars.Alnum, 10),
+        new("rk_test_", BodyChars.Alnum, 10),
+        new("glpat-", BodyChars.AlnumDashUnderscore, 20),
+        new("xoxb-", BodyChars.AlnumDash, 10),
+        new("xoxp-", BodyChars.AlnumDash, 10),
+        new("xoxa-", BodyChars.AlnumDash, 10),
+        new("xoxo-", BodyChars.AlnumDash, 10),
+        new("xoxr-", BodyChars.AlnumDash, 10),
+        new("xoxs-", BodyChars.AlnumDash, 10),
+        new("ghp_", BodyChars.Alnum, 30),
+        new("gho_", BodyChars.Alnum, 30),
+        new("ghu_", BodyChars.Alnum, 30),
+        new("ghs_", BodyChars.Alnum, 30),
+        new("ghr_", BodyChars.Alnum, 30),
+        new("npm_", BodyChars.Alnum, 30),
+        new("AIza", BodyChars.AlnumDashUnderscore, 30),
+        new("sk-", BodyChars.AlnumDashUnderscore, 20),
+    ];
+
+    private static readonly SearchValues<string> Prefixes = CreatePrefixes();
+
+    public ApiKeyDetector()
+        : base("api_key")
+    {
+    }
+
+    private enum BodyChars
+    {
+        Alnum,
+        AlnumUnderscore,
+        AlnumDash,
+        AlnumDashUnderscore,
+    }
+
+    public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOfAny(Prefixes) >= 0;
+
+    internal override bool TryFindReplacement(
+        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    {
+        var position = startAt;
+        while (position < text.Length)
+        {
+            var found = text[position..].IndexOfAny(Prefixes);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var start = position + found;
+            position = start + 1;
+            if (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '-'))
+            {
+                continue;
+            }
+
+            foreach (var family in Families)
+            {
+                if (!text[start..].StartsWith(family.Prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var bodyStart = start + family.Prefix.Length;
+                var end = bodyStart;
+                while (end < text.Length && IsBodyChar(text[end], family.Chars))
+                {
+                    end++;
+                }
+
+                if (end - bodyStart >= family.MinimumLength)
+                {
+                    index = start;
+                    length = end - start;
+                    replacement = Replacement;
+                    return true;
+                }
+
+                break;
+            }
+        }
+
+        return NotFound(out index, out length, out replacement);
+    }
+
+    private static bool IsBodyChar(char c, BodyChars chars) => char.IsAsciiLetterOrDigit(c) || chars switch
+    {
+        BodyChars.AlnumUnderscore => c == '_',
+        BodyChars.AlnumDash => c == '-',
+        BodyChars.AlnumDashUnderscore => c is '-' or '_',
+        _ => false,
+    };
+
+    private static SearchValues<string> CreatePrefixes()
+    {
+        var prefixes = new string[Families.Length];
+        for (var i = 0; i < Families.Length; i++)
+        {
+            prefixes[i] = Families[i].Prefix;
+        }
+
+        return SearchValues.Create(prefixes, StringComparison.Ordinal);
+    }
+
+    private readonly record struct Family(string Prefix, BodyChars Chars, int MinimumLength);
+}

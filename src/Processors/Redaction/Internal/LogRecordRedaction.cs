@@ -1,0 +1,257 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using ErrorTelemetry.Diagnostics;
+using OpenTelemetry.Logs;
+
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>
+/// Redacts an OpenTelemetry <see cref="LogRecord"/> in place, from a log processor's <c>OnEnd</c>, before the export
+/// processor runs. Never throws: on failure the record's text is replaced with <c>[REDACTED:error]</c>.
+/// </summary>
+/// <remarks>
+/// <para>What an exporter can read afterwards, and why nothing raw remains reachable:</para>
+/// <list type="bullet">
+/// <item><see cref="LogRecord.Attributes"/> is replaced by a redacted copy when any value changed (the original
+/// state object, which <c>State</c> also pointed to, is no longer referenced).</item>
+/// <item><see cref="LogRecord.Body"/> (the template) and <see cref="LogRecord.FormattedMessage"/> are scanned; the
+/// formatted message is re-rendered from the redacted values when a value was replaced by its key.</item>
+/// <item><see cref="LogRecord.Exception"/> is set to <see langword="null"/> and replaced by the attributes
+/// <c>exception.type</c>, <c>exception.message</c> and <c>exception.stacktrace</c> (redacted
+/// <see cref="Exception.ToString"/>), the names the OTLP exporter would have used. Call this after anything that
+/// needs the exception object.</item>
+/// <item>Scopes (exported when <c>IncludeScopes</c> is on) are redacted by the scope provider that the hosting
+/// integration installs. If a scope value still needs redaction here, the record's scopes are detached and their
+/// redacted values appended as attributes instead.</item>
+/// </list>
+/// </remarks>
+internal static class LogRecordRedaction
+{
+    private const string ExceptionType = "exception.type";
+    private const string ExceptionMessage = "exception.message";
+    private const string ExceptionStacktrace = "exception.stacktrace";
+
+    private static readonly FieldInfo? ILoggerDataField =
+        typeof(LogRecord).GetField("ILoggerData", BindingFlags.Instance | BindingFlags.NonPublic);
+
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)]
+    private static readonly Type? ILoggerDataType =
+        Type.GetType("OpenTelemetry.Logs.LogRecord+LogRecordILoggerData, OpenTelemetry", throwOnError: false);
+
+    private static readonly FieldInfo? ScopeProviderField =
+        ILoggerDataType?.GetField("ScopeProvider", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
+    private static readonly FieldInfo? BufferedScopesField =
+        ILoggerDataType?.GetField("BufferedScopes", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
+    [ThreadStatic]
+    private static ScopeProbe? _probe;
+
+    public static void Redact(LogRecord record, Redactor redactor)
+    {
+        if (record is null || redactor is null)
+        {
+            return;
+        }
+
+        try
+        {
+            RedactCore(record, redactor);
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.RedactionFailed("log record", ex);
+            FailClosed(record);
+        }
+    }
+
+    private static void RedactCore(LogRecord record, Redactor redactor)
+    {
+        var attributes = record.Attributes;
+        var formattedMessage = record.FormattedMessage;
+        var redacted = attributes is null ? null : LogStateRedaction.Redact(redactor, attributes, formattedMessage);
+        IReadOnlyList<KeyValuePair<string, object?>>? newAttributes = redacted ?? attributes;
+
+        var scopes = RedactedScopesIfLeaking(record, redactor);
+        var exception = record.Exception;
+        if (exception is not null || scopes is not null)
+        {
+            var list = new List<KeyValuePair<string, object?>>((newAttributes?.Count ?? 0) + 3);
+            if (newAttributes is not null)
+            {
+                list.AddRange(newAttributes);
+            }
+
+            if (scopes is not null)
+            {
+                list.AddRange(scopes);
+            }
+
+            if (exception is not null)
+            {
+                AddException(list, exception, redactor);
+                record.Exception = null;
+            }
+
+            newAttributes = list;
+        }
+
+        if (!ReferenceEquals(newAttributes, attributes))
+        {
+            record.Attributes = newAttributes;
+        }
+
+        if (formattedMessage is not null)
+        {
+            var message = redactor.Redact(redacted?.Message ?? formattedMessage);
+            if (!ReferenceEquals(message, formattedMessage))
+            {
+                record.FormattedMessage = message;
+            }
+        }
+
+        var body = record.Body;
+        if (body is not null)
+        {
+            var newBody = ReferenceEquals(body, formattedMessage) ? record.FormattedMessage! : redactor.Redact(body);
+            if (!ReferenceEquals(newBody, body))
+            {
+                record.Body = newBody;
+            }
+        }
+
+#pragma warning disable CS0618 // State is obsolete, but it is still a public way to reach the raw state object.
+        if (record.Attributes is null && record.State is not null)
+        {
+            record.State = null;
+        }
+#pragma warning restore CS0618
+    }
+
+    private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
+    {
+        Add(list, redactor, ExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
+
+        string message;
+        string text;
+        try
+        {
+            message = exception.Message;
+            text = exception.ToString();
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.RedactionFailed("exception text", ex);
+            message = Redactor.ErrorReplacement;
+            text = Redactor.ErrorReplacement;
+        }
+
+        Add(list, redactor, ExceptionMessage, message);
+        Add(list, redactor, ExceptionStacktrace, text);
+
+        static void Add(List<KeyValuePair<string, object?>> list, Redactor redactor, string key, string value)
+        {
+            var redacted = redactor.RedactAttribute(key, value, out var drop);
+            if (!drop)
+            {
+                list.Add(new KeyValuePair<string, object?>(key, redacted));
+            }
+        }
+    }
+
+    // Scopes reach the exporter through an internal scope provider that no public API can replace. When one would
+    // still leak (the hosting integration's redacting scope provider is not installed), detach the scopes and
+    // return their redacted pairs to be exported as attributes.
+    private static List<KeyValuePair<string, object?>>? RedactedScopesIfLeaking(LogRecord record, Redactor redactor)
+    {
+        var probe = _probe ??= new ScopeProbe();
+        probe.Redactor = redactor;
+        probe.Leaks = false;
+        record.ForEachScope(ScopeProbe.Check, probe);
+        probe.Redactor = null;
+        if (!probe.Leaks)
+        {
+            return null;
+        }
+
+        var pairs = new List<KeyValuePair<string, object?>>();
+        record.ForEachScope(ScopeProbe.Collect, (redactor, pairs));
+        if (!DetachScopes(record))
+        {
+            throw new InvalidOperationException("A log scope needs redaction but the record's scopes cannot be detached.");
+        }
+
+        return pairs;
+    }
+
+    private static bool DetachScopes(LogRecord record)
+    {
+        if (ILoggerDataField is null || ScopeProviderField is null || BufferedScopesField is null
+            || ILoggerDataField.FieldType != ILoggerDataType)
+        {
+            return false;
+        }
+
+        // The field is a struct: change a boxed copy, then store it back.
+        var data = ILoggerDataField.GetValue(record);
+        ScopeProviderField.SetValue(data, null);
+        BufferedScopesField.SetValue(data, null);
+        ILoggerDataField.SetValue(record, data);
+        return true;
+    }
+
+    private static void FailClosed(LogRecord record)
+    {
+        try
+        {
+            record.Body = Redactor.ErrorReplacement;
+            record.FormattedMessage = record.FormattedMessage is null ? null : Redactor.ErrorReplacement;
+            record.Attributes = [];
+            record.Exception = null;
+            DetachScopes(record);
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.RedactionFailed("log record (fail-closed)", ex);
+        }
+    }
+
+    private sealed class ScopeProbe
+    {
+        public static readonly Action<LogRecordScope, ScopeProbe> Check = static (scope, probe) =>
+        {
+            foreach (var pair in scope)
+            {
+                if (probe.Leaks || string.IsNullOrEmpty(pair.Key) || pair.Key == Redactor.OriginalFormatKey)
+                {
+                    continue;
+                }
+
+                var redacted = probe.Redactor!.RedactAttribute(pair.Key, pair.Value, out var drop);
+                probe.Leaks = drop || !ReferenceEquals(redacted, pair.Value);
+            }
+        };
+
+        public static readonly Action<LogRecordScope, (Redactor Redactor, List<KeyValuePair<string, object?>> Pairs)> Collect =
+            static (scope, state) =>
+            {
+                foreach (var pair in scope)
+                {
+                    if (string.IsNullOrEmpty(pair.Key) || pair.Key == Redactor.OriginalFormatKey)
+                    {
+                        continue;
+                    }
+
+                    var redacted = state.Redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
+                    if (!drop)
+                    {
+                        state.Pairs.Add(new KeyValuePair<string, object?>(pair.Key, redacted));
+                    }
+                }
+            };
+
+        public Redactor? Redactor { get; set; }
+
+        public bool Leaks { get; set; }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>
+/// Redacts structured log state and scopes: the key/value pairs, the message template, and the message rendered
+/// from them. Shared by <see cref="LogRecordRedaction"/> and the logging-provider decorators.
+/// </summary>
+internal static class LogStateRedaction
+{
+    /// <summary>What a value becomes when its placeholder stood in a sensitive context of the template.</summary>
+    public const string ContextReplacement = "[REDACTED]";
+
+    /// <summary>
+    /// Redacts <paramref name="values"/>. Returns <see langword="null"/>, without allocating, when nothing changed.
+    /// Otherwise returns the redacted pairs (dropped keys left out) and a message re-rendered from the redacted
+    /// template and values, or, without a template, <paramref name="message"/> with the replaced values substituted.
+    /// </summary>
+    /// <remarks>
+    /// A value that is harmless alone can be a secret in context: in <c>"Authorization: Bearer {Value}"</c> the
+    /// redacted template loses the <c>{Value}</c> placeholder, and then the value is replaced too.
+    /// </remarks>
+    /// <param name="redactor">The redaction engine.</param>
+    /// <param name="values">The state or scope pairs.</param>
+    /// <param name="message">The message rendered from the original state, when known.</param>
+    /// <param name="messageSource">An object whose <see cref="object.ToString"/> is the message, read only when
+    /// something changed and there is neither a template nor <paramref name="message"/> (a scope).</param>
+    public static RedactedLogValues? Redact(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        string? message,
+        object? messageSource = null)
+    {
+        var count = values.Count;
+        var changed = false;
+        for (var i = 0; i < count; i++)
+        {
+            var pair = values[i];
+            var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
+            if (drop || !ReferenceEquals(redacted, pair.Value))
+            {
+                changed = true;
+                break;
+            }
+        }
+
+        if (!changed)
+        {
+            return null;
+        }
+
+        var result = new KeyValuePair<string, object?>[count];
+        var dropped = new bool[count];
+        string? template = null;
+        string? redactedTemplate = null;
+        for (var i = 0; i < count; i++)
+        {
+            var pair = values[i];
+            var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out dropped[i]);
+            result[i] = new KeyValuePair<string, object?>(pair.Key, dropped[i] ? ContextReplacement : redacted);
+            if (i == count - 1 && pair.Key == Redactor.OriginalFormatKey && pair.Value is string original)
+            {
+                template = original;
+                redactedTemplate = redacted as string ?? original;
+            }
+        }
+
+        if (template is not null && !ReferenceEquals(template, redactedTemplate))
+        {
+            for (var i = 0; i < count - 1; i++)
+            {
+                if (!dropped[i] && result[i].Value is not null && ReferenceEquals(result[i].Value, values[i].Value)
+                    && LogTemplate.HasPlaceholder(template, result[i].Key)
+                    && !LogTemplate.HasPlaceholder(redactedTemplate!, result[i].Key))
+                {
+                    result[i] = new KeyValuePair<string, object?>(result[i].Key, ContextReplacement);
+                }
+            }
+        }
+
+        string rendered;
+        if (redactedTemplate is not null)
+        {
+            rendered = LogTemplate.Render(redactedTemplate, result.AsSpan(0, count - 1));
+        }
+        else
+        {
+            rendered = message ?? messageSource?.ToString() ?? string.Empty;
+            for (var i = 0; i < count && rendered.Length > 0; i++)
+            {
+                if (!ReferenceEquals(result[i].Value, values[i].Value) && Format(values[i].Value) is { Length: > 0 } raw)
+                {
+                    rendered = rendered.Replace(raw, Format(result[i].Value) ?? ContextReplacement, StringComparison.Ordinal);
+                }
+            }
+        }
+
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!dropped[i])
+            {
+                result[kept++] = result[i];
+            }
+        }
+
+        if (kept < count)
+        {
+            Array.Resize(ref result, kept);
+        }
+
+        return new RedactedLogValues(result, redactor.Redact(rendered));
+    }
+
+    /// <summary>
+    /// Redacts a scope object as loggers see it: strings are scanned, key/value scopes are redacted like state
+    /// (keeping their rendered message), other objects are scanned through <see cref="object.ToString"/>.
+    /// </summary>
+    /// <returns>The same instance when nothing changed.</returns>
+    public static object? RedactScope(Redactor redactor, object? scope)
+    {
+        try
+        {
+            switch (scope)
+            {
+                case null:
+                    return null;
+                case string text:
+                    return redactor.Redact(text);
+                case RedactedLogValues:
+                    return scope;
+                case IReadOnlyList<KeyValuePair<string, object?>> list:
+                    return (object?)Redact(redactor, list, null, scope) ?? scope;
+                case IEnumerable<KeyValuePair<string, object?>> pairs:
+                    return (object?)Redact(redactor, new List<KeyValuePair<string, object?>>(pairs), null, scope) ?? scope;
+                default:
+                    var formatted = Format(scope);
+                    if (formatted is null)
+                    {
+                        return scope;
+                    }
+
+                    var redacted = redactor.Redact(formatted);
+                    return ReferenceEquals(redacted, formatted) ? scope : redacted;
+            }
+        }
+        catch (Exception ex)
+        {
+            Diagnostics.ErrorTelemetryEventSource.Log.RedactionFailed("log scope", ex);
+            return Redactor.ErrorReplacement;
+        }
+    }
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

@@ -1,0 +1,129 @@
+namespace ErrorTelemetry;
+
+/// <summary>
+/// Settings of the redaction engine that removes secrets and personal data from every span, log record and console
+/// line before it leaves the process. Bound from the configuration section <see cref="SectionName"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Redaction works in three ways. Attribute keys that name a secret (<c>password</c>, <c>authorization</c>,
+/// <c>x-api-key</c>, <c>db.connection_string</c>, …) have their whole value replaced with <c>[REDACTED:&lt;kind&gt;]</c>.
+/// Every other string value, message body and exception text is scanned by detectors (e-mail, payment card, JWT,
+/// bearer/basic credentials, US SSN, phone, IBAN, AWS and provider API keys, PEM private keys, <c>password=</c> in
+/// connection strings and free text) and only the matched part is replaced, e.g. <c>[REDACTED:email]</c>. URLs lose
+/// the values of sensitive query parameters (<c>?token=[REDACTED]</c>) and their <c>user:password@</c> part.
+/// </para>
+/// <para>
+/// Collection properties start with the defaults listed on each property; configuration entries are added to them.
+/// The options are read once when the redaction engine is built; later changes have no effect. Not thread-safe while
+/// being configured. Nothing here throws; invalid settings are reported by options validation at start-up.
+/// </para>
+/// </remarks>
+public sealed class RedactionOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "ErrorTelemetry:Redaction";
+
+    /// <summary>
+    /// Gets or sets additional attribute keys whose whole value is always redacted. An entry matches a key that is
+    /// equal to it (case-insensitive), or whose last one or two dot-separated segments end with the entry as whole
+    /// words (so <c>customer_ref</c> matches <c>order.customer_ref</c> and <c>x-customer-ref</c>).
+    /// </summary>
+    /// <value>The default is empty; the built-in list (password, token, secret, api key, authorization, cookie,
+    /// session, credential, private key, connection string, …) always applies.</value>
+    public IList<string> SensitiveKeys { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets attribute keys whose values are never scanned. An entry ending in <c>*</c> is a prefix
+    /// (<c>error.*</c>). A key that names a secret is redacted even if a prefix entry covers it; only an exact entry
+    /// overrides that.
+    /// </summary>
+    /// <value>The default is <c>trace_id</c>, <c>span_id</c>, <c>parent_id</c>, <c>TraceId</c>, <c>SpanId</c>,
+    /// <c>ParentId</c>, <c>error.*</c>, <c>exception.type</c>, <c>correlation.id</c>, <c>http.request.method</c>,
+    /// <c>http.response.status_code</c>, <c>http.route</c>, <c>url.scheme</c>, <c>server.port</c>,
+    /// <c>network.protocol.name</c>, <c>network.protocol.version</c>, <c>otel.status_code</c>.</value>
+    public IList<string> PreservedKeys { get; set; } = new List<string>
+    {
+        "trace_id",
+        "span_id",
+        "parent_id",
+        "TraceId",
+        "SpanId",
+        "ParentId",
+        "error.*",
+        "exception.type",
+        "correlation.id",
+        "http.request.method",
+        "http.response.status_code",
+        "http.route",
+        "url.scheme",
+        "server.port",
+        "network.protocol.name",
+        "network.protocol.version",
+        "otel.status_code",
+    };
+
+    /// <summary>
+    /// Gets or sets attribute keys whose values are replaced with a stable pseudonym
+    /// (<c>pseu_</c> + 16 hex characters of HMAC-SHA256 under <see cref="PseudonymizationKey"/>), so the same user
+    /// can be followed across signals and services without exporting the identifier. Entries ending in <c>*</c> are
+    /// prefixes.
+    /// </summary>
+    /// <value>The default is <c>enduser.id</c> and <c>user.id</c>.</value>
+    public IList<string> PseudonymizedKeys { get; set; } = new List<string> { "enduser.id", "user.id" };
+
+    /// <summary>
+    /// Gets or sets the secret key of the pseudonymization HMAC. Services that share the key produce the same
+    /// pseudonym for the same value. Keep it in a secret store, not in appsettings.json.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: values of <see cref="PseudonymizedKeys"/> are masked as
+    /// <c>[REDACTED:user]</c> and a warning is emitted once at start-up.</value>
+    public string? PseudonymizationKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets names of built-in detectors to turn off: <c>private_key</c>, <c>url_userinfo</c>,
+    /// <c>url_query</c>, <c>key_value</c>, <c>jwt</c>, <c>auth_header</c>, <c>aws_key</c>, <c>api_key</c>,
+    /// <c>email</c>, <c>iban</c>, <c>card</c>, <c>ssn</c>, <c>phone</c>.
+    /// </summary>
+    /// <value>The default is empty: every detector runs.</value>
+    public IList<string> DisabledDetectors { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets extra value detectors as regular expressions, by name. Every match is replaced with
+    /// <c>[REDACTED:&lt;name&gt;]</c>. Names use letters, digits, <c>_</c>, <c>-</c> and <c>.</c>. A custom pattern
+    /// has no cheap pre-scan, so it runs on every scanned value: keep it simple.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public IDictionary<string, string> CustomPatterns { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets additional URL query (and fragment) parameter names whose values are replaced with
+    /// <c>[REDACTED]</c>. Compared case-insensitively.
+    /// </summary>
+    /// <value>The default is empty; the built-in list (token, access_token, id_token, refresh_token, code, api_key,
+    /// key, sig, signature, password, secret, session, X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, …)
+    /// always applies, as does every parameter whose name is a sensitive key.</value>
+    public IList<string> SensitiveQueryParameters { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether only attribute keys listed in <see cref="AllowedKeys"/> (or in
+    /// <see cref="PreservedKeys"/>) leave the process. Every other attribute is dropped. Allowed values are still
+    /// redacted; bodies, messages and exception text are still scanned.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool FailClosed { get; set; }
+
+    /// <summary>
+    /// Gets or sets the attribute keys that may leave the process when <see cref="FailClosed"/> is on. Entries
+    /// ending in <c>*</c> are prefixes.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public IList<string> AllowedKeys { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets detectors written in code, run after the built-in detectors and <see cref="CustomPatterns"/>.
+    /// Not bound from configuration.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public IList<RedactionDetector> Detectors { get; set; } = new List<RedactionDetector>();
+}

@@ -1,0 +1,23 @@
+namespace ErrorTelemetry.Tests.Redaction;
+
+// Driven through the default engine, so ordering between detectors is part of what is tested. Every case
+// states the whole expected output: the secret is gone and the context survives.
+public class EmailDetectorTests
+{
+    [Theory]
+    [InlineData("Customer bob.smith+vip@example.co.uk not found", "Customer [REDACTED:email] not found")]
+    [InlineData("mailto:alice@example.com", "mailto:[REDACTED:email]")]
+    [InlineData("<a_b-c%d@sub.example.org>", "<[REDACTED:email]>")]
+    [InlineData("to: x@y.io, cc: z@w.io.", "to: [REDACTED:email], cc: [REDACTED:email].")]
+    [InlineData("@bob wrote bob@example.com", "@bob wrote [REDACTED:email]")]
+    public void Redact_Email_Replaced(string input, string expected) =>
+        Assert.Equal(expected, TestRedactors.Default.Redact(input));
+
+    [Theory]
+    [InlineData("lodash@4.17.21")]
+    [InlineData("root@localhost")]
+    [InlineData("@mention and @@ and a@")]
+    [InlineData("SELECT * FROM users WHERE id = @id")]
+    public void Redact_NotAnEmail_Unchanged(string input) =>
+        Assert.Same(input, TestRedactors.Default.Redact(input));
+}

@@ -1,0 +1,32 @@
+using ErrorTelemetry.Redaction.Internal;
+
+namespace ErrorTelemetry.Tests.Redaction;
+
+// Driven through the default engine, so ordering between detectors is part of what is tested. Every case
+// states the whole expected output: the secret is gone and the context survives.
+public class IbanDetectorTests
+{
+    [Theory]
+    [InlineData("Pay to DE89 3704 0044 0532 0130 00 today", "Pay to [REDACTED:iban] today")]
+    [InlineData("iban=GB82WEST12345698765432", "iban=[REDACTED:iban]")]
+    [InlineData("FR1420041010050500013M02606 and NL91ABNA0417164300", "[REDACTED:iban] and [REDACTED:iban]")]
+    [InlineData("DE89 3704 0044 0532 0130 00 EUR", "[REDACTED:iban] EUR")]
+    public void Redact_Iban_Replaced(string input, string expected) =>
+        Assert.Equal(expected, TestRedactors.Default.Redact(input));
+
+    [Theory]
+    [InlineData("Pay to DE89 3704 0044 0532 0130 01 today")] // checksum fails
+    [InlineData("GB82WEST12345698765433")]
+    [InlineData("SKU AB12CDEF34567890XY")]
+    [InlineData("de89370400440532013000")] // lower case is not detected
+    public void Redact_NotAnIban_Unchanged(string input) =>
+        Assert.Same(input, TestRedactors.Default.Redact(input));
+
+    [Fact]
+    public void Mod97_ValidAndInvalid_ReturnsRemainder()
+    {
+        Assert.Equal(1, IbanDetector.Mod97("DE89370400440532013000"));
+        Assert.NotEqual(1, IbanDetector.Mod97("DE89370400440532013001"));
+        Assert.NotEqual(1, IbanDetector.Mod97("DE88370400440532013000"));
+    }
+}

@@ -1,0 +1,70 @@
+using ErrorTelemetry.Redaction.Internal;
+
+namespace ErrorTelemetry.Tests.Redaction;
+
+public class RedactionOptionsValidatorTests
+{
+    private static string[] Failures(Action<RedactionOptions> configure)
+    {
+        var options = new RedactionOptions();
+        configure(options);
+        var result = new RedactionOptionsValidator().Validate(null, options);
+        return result.Failed ? [.. result.Failures!] : [];
+    }
+
+    [Fact]
+    public void Validate_Defaults_Succeeds() => Assert.Empty(Failures(_ => { }));
+
+    [Fact]
+    public void Validate_InvalidPattern_NamesTheEntry()
+    {
+        var failure = Assert.Single(Failures(o => o.CustomPatterns["foo"] = "(unclosed"));
+        Assert.StartsWith("ErrorTelemetry:Redaction:CustomPatterns:foo is not a valid regular expression: ", failure, StringComparison.Ordinal);
+        Assert.EndsWith("Fix the pattern or remove the entry.", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bad name", "ErrorTelemetry:Redaction:CustomPatterns:bad name has an invalid name")]
+    [InlineData("email", "ErrorTelemetry:Redaction:CustomPatterns:email has the name of a built-in detector")]
+    public void Validate_BadPatternName_NamesTheEntry(string name, string expected) =>
+        Assert.StartsWith(expected, Assert.Single(Failures(o => o.CustomPatterns[name] = "x")), StringComparison.Ordinal);
+
+    [Fact]
+    public void Validate_EmptyPattern_NamesTheEntry() =>
+        Assert.Equal(
+            "ErrorTelemetry:Redaction:CustomPatterns:empty is empty. Set a regular expression or remove the entry.",
+            Assert.Single(Failures(o => o.CustomPatterns["empty"] = " ")));
+
+    [Fact]
+    public void Validate_UnknownDetector_ListsKnownOnes()
+    {
+        var failure = Assert.Single(Failures(o => o.DisabledDetectors.Add("emails")));
+        Assert.StartsWith("ErrorTelemetry:Redaction:DisabledDetectors:0 is 'emails', which is not a built-in detector. Use one of: private_key,", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ShortPseudonymizationKey_Fails() =>
+        Assert.StartsWith(
+            "ErrorTelemetry:Redaction:PseudonymizationKey is too short (5 characters).",
+            Assert.Single(Failures(o => o.PseudonymizationKey = "short")),
+            StringComparison.Ordinal);
+
+    [Fact]
+    public void Validate_PreserveEverything_Fails() =>
+        Assert.Contains(
+            "would turn redaction off for every attribute",
+            Assert.Single(Failures(o => o.PreservedKeys.Add("*"))),
+            StringComparison.Ordinal);
+
+    [Fact]
+    public void Validate_EmptyEntryAndNullList_Fail()
+    {
+        var failures = Failures(o =>
+        {
+            o.SensitiveKeys.Add(" ");
+            o.AllowedKeys = null!;
+        });
+        Assert.Contains("ErrorTelemetry:Redaction:SensitiveKeys:0 is empty. Remove the entry.", failures);
+        Assert.Contains("ErrorTelemetry:Redaction:AllowedKeys must not be null. Leave it empty instead.", failures);
+    }
+}
