@@ -8,6 +8,7 @@ using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Metrics.Internal;
 using ErrorTelemetry.Prometheus.Internal;
+using ErrorTelemetry.Redaction.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -116,7 +117,8 @@ public static class ErrorTelemetryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value.MaxFailureSeries,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<FailureRecorder>();
-        services.TryAddSingleton(static _ => new ProcessorHooks());
+        services.AddErrorTelemetryLogRedaction();
+        services.TryAddSingleton(static sp => ProcessorHooks.Redacting(sp.GetRequiredService<Redactor>()));
 
         // Head of the collection: our processors are added before any exporter the application registers.
         ProcessorRegistration.AddAtHead(services);

@@ -28,7 +28,7 @@ public class DeveloperDiagnosticsTests
         var exception = JsonDocument.Parse(body).RootElement.GetProperty("exception");
         Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
         Assert.Contains("Lookup failed for", exception.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Contains("[REDACTED]", exception.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("[REDACTED:email]", exception.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains(nameof(DeveloperDiagnosticsTests), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
     }

@@ -72,14 +72,16 @@ public class ProblemFactoryTests
     }
 
     [Fact]
-    public async Task Create_NoCorrelationId_PropertyLeftOut()
+    public async Task Create_NoIncomingCorrelationId_GeneratedIdInBodyAndResponseHeader()
     {
         await using var host = await RequestFailuresTests.StartOrdersAsync();
 
         using var response = await host.Client.GetAsync("/orders/ORDER_NOT_FOUND");
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
-        Assert.False(problem.TryGetProperty("correlationId", out _));
+        var generated = problem.GetProperty("correlationId").GetString();
+        Assert.Matches("^[0-9a-f]{32}$", generated);
+        Assert.Equal(generated, Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
     }
 
     [Fact]

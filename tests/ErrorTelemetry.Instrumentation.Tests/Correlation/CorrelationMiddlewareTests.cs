@@ -59,7 +59,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
 
         Assert.True(status == 200, name);
         Assert.Matches("^[0-9a-f]{32}$", headers["X-Correlation-ID"]);
-        var warning = Assert.Single(_service.Logs.Items, l => l.TraceId == traceId && l.Level == LogLevel.Warning);
+        var warning = Assert.Single(_service.Logs.Items, l => l.TraceId == traceId && l.Level == LogLevel.Warning && l.Category == "ErrorTelemetry.Correlation");
         Assert.Equal(reason, warning.Attribute("Reason"));
         Assert.Equal(header == "baggage" ? "baggage correlation.id" : "header X-Correlation-ID", warning.Attribute("CorrelationSource"));
         Assert.Equal(headers["X-Correlation-ID"], warning.Attribute("correlation.id"));
@@ -83,7 +83,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
         _service.Flush();
 
         Assert.Matches("^[0-9a-f]{32}$", headers["X-Correlation-ID"]);
-        Assert.Equal("sent more than once", Assert.Single(_service.Logs.Items, l => l.TraceId == traceId && l.Level == LogLevel.Warning).Attribute("Reason"));
+        Assert.Equal("sent more than once", Assert.Single(_service.Logs.Items, l => l.TraceId == traceId && l.Level == LogLevel.Warning && l.Category == "ErrorTelemetry.Correlation").Attribute("Reason"));
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
         var echoed = context.Response.Headers["X-Correlation-ID"].ToString();
         Assert.Matches("^[0-9a-f]{32}$", echoed);
         Assert.DoesNotContain(context.Response.Headers, h => h.Key.StartsWith("Set-Cookie", StringComparison.OrdinalIgnoreCase) || h.Key == "X-Injected");
-        Assert.Equal("contains control characters", Assert.Single(host.Logs.Items, l => l.Level == LogLevel.Warning).Attribute("Reason"));
+        Assert.Equal("contains control characters", Assert.Single(host.Logs.Items, l => l.Level == LogLevel.Warning && l.Category == "ErrorTelemetry.Correlation").Attribute("Reason"));
         Assert.All(host.Logs.Items, l => Assert.DoesNotContain("abc", l.Dump(), StringComparison.Ordinal));
     }
 
@@ -127,7 +127,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
         Assert.Equal("checkout:7f3a", Assert.Single(_scopes.Seen, s => s.Message == "Probing" && s.TraceId == seen.GetProperty("traceId").GetString()).CorrelationId);
         var probeLog = Assert.Single(_service.Logs.Items, l => l.Body == "Probing" && l.TraceId == seen.GetProperty("traceId").GetString());
         Assert.Equal("checkout:7f3a", probeLog.Attribute("correlation.id"));
-        Assert.DoesNotContain(_service.Logs.Items, l => l.TraceId == seen.GetProperty("traceId").GetString() && l.Level == LogLevel.Warning);
+        Assert.DoesNotContain(_service.Logs.Items, l => l.TraceId == seen.GetProperty("traceId").GetString() && l.Level == LogLevel.Warning && l.Category == "ErrorTelemetry.Correlation");
     }
 
     [Fact]

@@ -147,7 +147,11 @@ public class TriageEndpointsTests
         Assert.Equal(2, timeout.GetProperty("countInWindow").GetInt64());
         Assert.Equal(JsonValueKind.Null, timeout.GetProperty("owner").ValueKind);
         Assert.Equal([slowTrace2, slowTrace], timeout.GetProperty("sampleTraceIds").EnumerateArray().Select(t => t.GetString()));
-        Assert.Equal(["corr-slow"], timeout.GetProperty("sampleCorrelationIds").EnumerateArray().Select(t => t.GetString()));
+        // The second slow request came without an id: the correlation feature generated one (32 hex digits).
+        var correlationIds = timeout.GetProperty("sampleCorrelationIds").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Equal(2, correlationIds.Count);
+        Assert.Equal("corr-slow", correlationIds[1]);
+        Assert.Matches("^[0-9a-f]{32}$", correlationIds[0]);
         Assert.Equal(2, timeout.GetProperty("routes").GetProperty("GET /slow").GetInt64());
 
         // The endpoint's output never carries exception text.

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Redaction.Internal;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,16 +11,16 @@ namespace ErrorTelemetry.AspNetCore.Internal;
 /// The developer-diagnostics extension of a problem (exception type, redacted message, stack trace). Two locks, both
 /// required: it is switched on in configuration, and the caller passes the configured authorization policy.
 /// </summary>
-internal sealed partial class DeveloperDiagnostics
+internal sealed class DeveloperDiagnostics
 {
-    private const string Redacted = "[REDACTED]";
-
     private readonly ErrorTelemetryProblemDetailsOptions _options;
+    private readonly Redactor _redactor;
     private int _policyProblemReported;
 
-    public DeveloperDiagnostics(IOptions<ErrorTelemetryProblemDetailsOptions> options)
+    public DeveloperDiagnostics(IOptions<ErrorTelemetryProblemDetailsOptions> options, Redactor redactor)
     {
         _options = options.Value;
+        _redactor = redactor;
     }
 
     public async ValueTask<bool> AllowedAsync(HttpContext context)
@@ -50,7 +50,7 @@ internal sealed partial class DeveloperDiagnostics
         }
     }
 
-    public static Dictionary<string, string?> Describe(Exception exception) => new(StringComparer.Ordinal)
+    public Dictionary<string, string?> Describe(Exception exception) => new(StringComparer.Ordinal)
     {
         ["type"] = exception.GetType().FullName,
         ["message"] = RedactForResponse(exception.Message),
@@ -58,24 +58,8 @@ internal sealed partial class DeveloperDiagnostics
         ["innerType"] = exception.InnerException?.GetType().FullName,
     };
 
-    /// <summary>
-    /// The one place text from an exception passes on its way into a response. Interim masking of e-mail addresses
-    /// and long digit runs until the shared redaction engine is wired in here.
-    /// </summary>
-    private static string RedactForResponse(string text)
-    {
-        if (text.Length == 0)
-        {
-            return text;
-        }
-
-        if (text.Contains('@', StringComparison.Ordinal))
-        {
-            text = EmailPattern().Replace(text, Redacted);
-        }
-
-        return DigitsPattern().Replace(text, Redacted);
-    }
+    /// <summary>The one place text from an exception passes on its way into a response: through the shared redaction engine.</summary>
+    private string RedactForResponse(string text) => _redactor.Redact(text);
 
     private void ReportPolicyProblem(string message)
     {
@@ -84,10 +68,4 @@ internal sealed partial class DeveloperDiagnostics
             ErrorTelemetryEventSource.Log.ConfigurationWarning(message);
         }
     }
-
-    [GeneratedRegex(@"[^\s@""'<>()]+@[^\s@""'<>()]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex EmailPattern();
-
-    [GeneratedRegex(@"\d{6,}", RegexOptions.CultureInvariant)]
-    private static partial Regex DigitsPattern();
 }

@@ -104,7 +104,7 @@ internal sealed partial class RequestFailures
             _problems.SetRetryAfter(context.Response, definition, status);
             if (exception is not BadHttpRequestException && await _diagnostics.AllowedAsync(context).ConfigureAwait(false))
             {
-                problem.Extensions[ProblemFactory.ExceptionExtension] = DeveloperDiagnostics.Describe(exception);
+                problem.Extensions[ProblemFactory.ExceptionExtension] = _diagnostics.Describe(exception);
             }
 
             await WriteAsync(context, problem, exception).ConfigureAwait(false);

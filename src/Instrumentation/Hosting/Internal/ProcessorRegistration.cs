@@ -1,5 +1,6 @@
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Logging.Internal;
+using ErrorTelemetry.Redaction.Internal;
 using ErrorTelemetry.Tracing.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Logs;
@@ -18,7 +19,10 @@ internal static class ProcessorRegistration
         // The SDK applies provider configuration callbacks in registration order and appends processors as it goes,
         // so a callback at the head of the collection adds the first processor.
         MoveToHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static (sp, tracing) =>
-            tracing.AddProcessor(new ErrorSpanProcessor(sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<ProcessorHooks>().AfterSpan))));
+        {
+            var hooks = sp.GetRequiredService<ProcessorHooks>();
+            tracing.AddProcessor(new ErrorSpanProcessor(sp.GetRequiredService<FailureRecorder>(), hooks.AfterSpan, hooks.RedactText));
+        }));
         MoveToHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
             logging.AddProcessor(new ErrorLogProcessor(sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<ProcessorHooks>().AfterLog))));
     }
@@ -51,4 +55,14 @@ internal sealed class ProcessorHooks
     public Action<System.Diagnostics.Activity>? AfterSpan { get; init; }
 
     public Action<LogRecord>? AfterLog { get; init; }
+
+    public Func<string, string>? RedactText { get; init; }
+
+    /// <summary>Enrichment first, then redaction: nothing an exporter sees has skipped the redactor.</summary>
+    public static ProcessorHooks Redacting(Redactor redactor) => new()
+    {
+        AfterSpan = activity => ActivityRedaction.Redact(activity, redactor),
+        AfterLog = record => LogRecordRedaction.Redact(record, redactor),
+        RedactText = redactor.Redact,
+    };
 }

@@ -20,11 +20,11 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private readonly Action<Activity>? _afterEnrich;
     private readonly ExceptionCaptureListener _listener;
 
-    public ErrorSpanProcessor(FailureRecorder recorder, Action<Activity>? afterEnrich = null)
+    public ErrorSpanProcessor(FailureRecorder recorder, Action<Activity>? afterEnrich = null, Func<string, string>? redactExceptionText = null)
     {
         _recorder = recorder;
         _afterEnrich = afterEnrich;
-        _listener = new ExceptionCaptureListener();
+        _listener = new ExceptionCaptureListener(redactExceptionText);
     }
 
     public override void OnEnd(Activity data)

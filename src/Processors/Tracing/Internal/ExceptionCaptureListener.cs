@@ -23,9 +23,9 @@ internal sealed class ExceptionCaptureListener : IDisposable
             ExceptionRecorder = (Activity activity, Exception exception, ref TagList tags) =>
             {
                 FailureState.SetException(activity, exception);
-                if (redact is not null)
+                if (redact is not null && !Contains(in tags, "exception.message"))
                 {
-                    // Activity.AddException fills in only the tags that are missing, so the raw message never lands.
+                    // Activity.AddException fills in only the tags that are missing, so the raw text never lands.
                     tags.Add("exception.message", redact(exception.Message));
                     tags.Add("exception.stacktrace", redact(exception.ToString()));
                 }
@@ -35,4 +35,17 @@ internal sealed class ExceptionCaptureListener : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    private static bool Contains(in TagList tags, string key)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (tags[i].Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
