@@ -33,6 +33,7 @@ public static partial class StorefrontApp
         var app = builder.Build();
         app.UseErrorTelemetry();
         ExampleTriageAccess.Use(app);
+        app.MapPrometheusScrapingEndpoint();
 
         app.MapPost("/checkout", async (CheckoutRequest request, IHttpClientFactory clients, ILogger<CheckoutRequest> logger, CancellationToken cancellationToken) =>
         {
@@ -44,13 +45,16 @@ public static partial class StorefrontApp
 
             var inventory = clients.CreateClient("inventory");
             using var response = await inventory.PostAsJsonAsync("/reservations", new { request.Sku, request.Quantity }, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.Conflict)
+            try
+            {
+                response.EnsureSuccessStatusCode();
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
             {
                 // The inventory's own code (INVENTORY_OUT_OF_STOCK) travels back as error.cause.code.
-                throw new CodedException(StorefrontErrors.ItemUnavailable);
+                throw new CodedException(StorefrontErrors.ItemUnavailable, innerException: ex);
             }
 
-            response.EnsureSuccessStatusCode();
             LogOrderPlaced(logger, request.Sku, request.Quantity);
             return Results.Ok(new { status = "placed" });
         });

@@ -151,7 +151,10 @@ public class ErrorSpanProcessorTests
         using var p = new TelemetryPipeline();
         using (var a = p.Source.StartActivity("GET", ActivityKind.Client))
         {
+            // What .NET's HttpClient does for any 4xx answer.
             a!.SetTag("http.response.status_code", 404);
+            a.SetTag("error.type", "404");
+            a.SetStatus(ActivityStatusCode.Error);
         }
 
         Assert.Null(p.Span("GET").Tag("error.code"));
@@ -253,5 +256,88 @@ public class ErrorSpanProcessorTests
         Assert.Equal(42L, Convert.ToInt64(span.Tag("error.context.order_id"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(3L, span.Tag("error.detail.attempt"));
         Assert.Equal("6f9619ff-8b86-d011-b42d-00c04fc964ff", span.Tag("error.detail.payment_id"));
+    }
+
+    [Fact]
+    public void OnEnd_FailureConvertedOnItsWayUp_CountedOnceWithTheFirstCodeAsCause()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        using (var server = p.Source.StartActivity("POST /pay", ActivityKind.Server))
+        {
+            using (var step = p.Source.StartActivity("authorize payment"))
+            {
+                step!.AddException(new TimeoutException("the payment provider did not answer"));
+            }
+
+            // The application catches the (converted) failure and raises its own catalogued error.
+            server.RecordError(new CodedException(PaymentDeclined, innerException: new TaskCanceledException("cancelled")));
+        }
+
+        Assert.Equal(1, p.FailureCount());
+        Assert.Equal(1, p.FailureCount("OPERATION_TIMEOUT"));
+        var exported = p.Span("POST /pay");
+        Assert.Equal("PAYMENT_DECLINED", exported.Tag("error.code"));
+        Assert.Equal("OPERATION_TIMEOUT", exported.Tag("error.cause.code"));
+    }
+
+    [Fact]
+    public void OnEnd_SameExplicitCodeSeenByTwoProcessors_CountedOnce()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        using (var parent = p.Source.StartActivity("parent"))
+        {
+            using (var child = p.Source.StartActivity("child"))
+            {
+                child.SetErrorCode(PaymentDeclined);
+            }
+
+            parent.SetErrorCode(PaymentDeclined);
+        }
+
+        Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+        Assert.Null(p.Span("parent").Tag("error.cause.code"));
+    }
+
+    [Fact]
+    public void OnEnd_DependencyFailureWrappedByTheOperation_CountedOnceUnderTheOperationsCode()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        using (var server = p.Source.StartActivity("POST /pay", ActivityKind.Server))
+        {
+            using (var client = p.Source.StartActivity("POST", ActivityKind.Client))
+            {
+                client!.SetTag("http.response.status_code", 503);
+                client.SetStatus(ActivityStatusCode.Error);
+            }
+
+            server.RecordError(new CodedException(PaymentDeclined));
+        }
+
+        Assert.Equal("DEPENDENCY_HTTP_SERVER_ERROR", p.Span("POST").Tag("error.code"));
+        Assert.Equal(1, p.FailureCount());
+        Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+        Assert.Equal("DEPENDENCY_HTTP_SERVER_ERROR", p.Span("POST /pay").Tag("error.cause.code"));
+    }
+
+    [Fact]
+    public void OnEnd_DependencyFailureTheOperationHandled_CountedOnceWhenTheOperationEnds()
+    {
+        using var p = new TelemetryPipeline();
+        using (var server = p.Source.StartActivity("GET /home", ActivityKind.Server))
+        {
+            using (var client = p.Source.StartActivity("GET", ActivityKind.Client))
+            {
+                client!.SetTag("http.response.status_code", 503);
+                client.SetStatus(ActivityStatusCode.Error);
+            }
+
+            Assert.Equal(0, p.FailureCount());
+            server!.SetTag("http.response.status_code", 200);
+        }
+
+        var point = Assert.Single(p.FailurePoints());
+        Assert.Equal("DEPENDENCY_HTTP_SERVER_ERROR", point.Tags["error.code"]);
+        Assert.Equal("GET /home", point.Tags["operation"]);
+        Assert.Null(p.Span("GET /home").Tag("error.code"));
     }
 }

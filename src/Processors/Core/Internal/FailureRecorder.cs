@@ -105,10 +105,30 @@ internal sealed class FailureRecorder
     public ErrorDefinition Lookup(string code) =>
         _classifier.Catalog.TryGet(code, out var definition) ? definition : _classifier.Catalog.Unclassified;
 
-    public void Count(FailureState state, Activity? activity, string? fallbackOperation)
+    /// <summary>
+    /// A failure raised while handling one that a descendant span (or a log record inside it) already recorded is
+    /// the same failure converted or wrapped on its way up (a timeout turned into TaskCanceledException, an
+    /// HttpRequestException wrapped in a CodedException): the earlier code becomes its cause.
+    /// </summary>
+    public static void LinkToInherited(FailureState state, FailureState? inherited)
+    {
+        if (inherited is not null && !ReferenceEquals(inherited, state) && state.CauseCode is null
+            && !string.Equals(inherited.Definition.Code, state.Definition.Code, StringComparison.Ordinal))
+        {
+            state.CauseCode = inherited.CauseCode ?? inherited.Definition.Code;
+        }
+    }
+
+    public void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited = null)
     {
         if (!state.TryMarkCounted())
         {
+            return;
+        }
+
+        if (inherited is not null && !ReferenceEquals(inherited, state) && Volatile.Read(ref inherited.Counted) == 1)
+        {
+            // Counted once, where it was first seen, whatever it is called further up.
             return;
         }
 

@@ -27,7 +27,7 @@ internal sealed class FailureState
 
     public string Fingerprint { get; }
 
-    public string? CauseCode { get; }
+    public string? CauseCode { get; set; }
 
     public int Counted;
 

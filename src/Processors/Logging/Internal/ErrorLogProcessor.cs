@@ -60,6 +60,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         var explicitCode = FindString(attributes, ErrorTelemetryAttributes.Code);
         var activity = Activity.Current;
 
+        var inherited = activity is null ? null : FailureState.Of(activity);
         FailureState state;
         if (explicitCode is not null)
         {
@@ -69,23 +70,24 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         {
             state = _recorder.ForException(exception);
         }
-        else if (activity is not null && FailureState.Of(activity) is { } current)
+        else if (inherited is not null)
         {
             // An error line about a failure this span already recorded: same code, not a second failure.
-            state = current;
+            state = inherited;
         }
         else
         {
             state = FailureRecorder.ForDefinition(_recorder.Catalog.Unclassified);
         }
 
+        FailureRecorder.LinkToInherited(state, inherited);
         if (activity is not null)
         {
             state.AttachTo(activity);
         }
 
         record.Attributes = WithErrorAttributes(attributes, state, exception);
-        _recorder.Count(state, activity, record.CategoryName);
+        _recorder.Count(state, activity, record.CategoryName, inherited);
     }
 
     private static List<KeyValuePair<string, object?>> WithErrorAttributes(

@@ -70,28 +70,38 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         var exceptionEvents = CountExceptionEvents(activity);
         var explicitCode = explicitDefinition is null ? activity.GetTagItem(ErrorTelemetryAttributes.Code) as string : null;
 
+        // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not a failure here.
+        var answeredRefusal = kind == ActivityKind.Client && statusCode is >= 400 and < 500 && exception is null && exceptionEvents == 0;
         var failed = explicitDefinition is not null
             || explicitCode is not null
             || exception is not null
             || exceptionEvents > 0
-            || activity.Status == ActivityStatusCode.Error
+            || (activity.Status == ActivityStatusCode.Error && !answeredRefusal)
             || (statusCode >= 500 && kind is ActivityKind.Server or ActivityKind.Client)
             || (statusCode >= 400 && kind == ActivityKind.Server && FailureState.Of(activity) is not null);
         if (!failed)
         {
+            // A failure a descendant deferred (a dependency call the application then handled) is still one failure.
+            if (activity.Parent is null && FailureState.Of(activity) is { } pending)
+            {
+                _recorder.Count(pending, activity, activity.DisplayName);
+            }
+
             return;
         }
 
+        var inherited = FailureState.Of(activity);
         FailureState state;
         if (explicitDefinition is not null || explicitCode is not null)
         {
-            state = FailureRecorder.ForDefinition(explicitDefinition ?? _recorder.Lookup(explicitCode!));
+            var definition = explicitDefinition ?? _recorder.Lookup(explicitCode!);
+            state = inherited is not null && inherited.Definition.Code == definition.Code ? inherited : FailureRecorder.ForDefinition(definition);
         }
         else if (exception is not null)
         {
             state = _recorder.ForException(exception);
         }
-        else if (FailureState.Of(activity) is { } inherited)
+        else if (inherited is not null)
         {
             // A descendant span or a log record inside this span already recorded the failure that bubbled up here.
             state = inherited;
@@ -101,6 +111,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             state = FailureRecorder.ForDefinition(ClassifyBySignals(activity, kind, statusCode));
         }
 
+        FailureRecorder.LinkToInherited(state, inherited);
         state.AttachTo(activity);
         Annotate(activity, state, kind);
         if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
@@ -116,7 +127,14 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             activity.AddException(exception);
         }
 
-        _recorder.Count(state, activity, activity.DisplayName);
+        // A failed dependency call is counted by the operation it belongs to, under that operation's code (with the
+        // dependency's as cause) if the failure propagates, or under its own code when the operation ends anyway.
+        if (kind == ActivityKind.Client && activity.Parent is not null)
+        {
+            return;
+        }
+
+        _recorder.Count(state, activity, activity.DisplayName, inherited);
     }
 
     private static void Annotate(Activity activity, FailureState state, ActivityKind kind)
