@@ -1,3 +1,4 @@
+using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Logs;
@@ -18,8 +19,8 @@ internal static class CorrelationRegistration
             .ValidateOnStart();
 
         // At the head, like the other ErrorTelemetry processors: exporters must see the attribute whatever the order.
-        AddAtHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static t => t.AddProcessor(new CorrelationSpanProcessor())));
-        AddAtHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static l => l.AddProcessor(new CorrelationLogProcessor())));
+        ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static t => t.AddProcessor(new CorrelationSpanProcessor())));
+        ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static l => l.AddProcessor(new CorrelationLogProcessor())));
 
         HttpClientRegistration.Register(services);
     }
@@ -42,26 +43,5 @@ internal static class CorrelationRegistration
         }
 
         return true;
-    }
-
-    private static void AddAtHead(IServiceCollection services, Action<IServiceCollection> register)
-    {
-        var before = services.Count;
-        register(services);
-        var added = new ServiceDescriptor[services.Count - before];
-        for (var i = 0; i < added.Length; i++)
-        {
-            added[i] = services[before + i];
-        }
-
-        for (var i = added.Length - 1; i >= 0; i--)
-        {
-            services.RemoveAt(before + i);
-        }
-
-        for (var i = added.Length - 1; i >= 0; i--)
-        {
-            services.Insert(0, added[i]);
-        }
     }
 }

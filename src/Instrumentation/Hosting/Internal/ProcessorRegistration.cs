@@ -27,7 +27,8 @@ internal static class ProcessorRegistration
             logging.AddProcessor(new ErrorLogProcessor(sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<ProcessorHooks>().AfterLog))));
     }
 
-    private static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)
+    /// <summary>Runs a registration and moves what it added to the head of the collection.</summary>
+    public static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)
     {
         var before = services.Count;
         register(services);
