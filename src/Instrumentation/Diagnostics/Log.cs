@@ -8,10 +8,11 @@ namespace ErrorTelemetry.Diagnostics;
 /// </summary>
 /// <remarks>
 /// Event ids are part of the operational contract (alerts filter on them): never renumber, only add. Ranges:
-/// 1–99 reserved for hosting and the request pipeline (problem details);
+/// 1–99 the request pipeline (problem details);
 /// 100–199 triage endpoint;
 /// 200–299 correlation and HttpClient;
-/// 300–399 health endpoints.
+/// 300–399 health endpoints;
+/// 400–499 redaction.
 /// </remarks>
 internal static partial class Log
 {
@@ -35,4 +36,16 @@ internal static partial class Log
         Level = LogLevel.Warning,
         Message = "The incoming correlation id from {CorrelationSource} was rejected ({Reason}, {Length} characters) and not used; the raw value is not logged")]
     public static partial void CorrelationIdReplaced(ILogger logger, string correlationSource, string reason, int length);
+
+    [LoggerMessage(EventId = 1, EventName = "RequestFailed", Message = "{Method} {Operation} failed with {ErrorCode}; answered {StatusCode}")]
+    public static partial void RequestFailed(ILogger logger, LogLevel level, Exception exception, string method, string? operation, string errorCode, int statusCode);
+
+    [LoggerMessage(EventId = 2, EventName = "RequestRejected", Level = LogLevel.Debug, Message = "{Method} {Operation} was rejected with {ErrorCode}; answered {StatusCode}")]
+    public static partial void RequestRejected(ILogger logger, string method, string? operation, string errorCode, int statusCode);
+
+    [LoggerMessage(EventId = 3, EventName = "ResponseAlreadyStarted", Level = LogLevel.Warning, Message = "The response had started when the request failed with {ErrorCode}; the connection is aborted instead of answering with problem details")]
+    public static partial void ResponseAlreadyStarted(ILogger logger, string errorCode);
+
+    [LoggerMessage(EventId = 400, EventName = "RedactionWarning", Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void RedactionWarning(ILogger logger, string warning);
 }

@@ -16,7 +16,7 @@ namespace ErrorTelemetry.AspNetCore.Internal;
 /// Decides what a failed request was (an exception, a binding failure, a bare error status), makes sure the server
 /// span carries it exactly once, and answers with problem details built from the catalog.
 /// </summary>
-internal sealed partial class RequestFailures
+internal sealed class RequestFailures
 {
     private const string OwnProblemItemKey = "ErrorTelemetry.Problem";
 
@@ -71,7 +71,7 @@ internal sealed partial class RequestFailures
             // A client error whose message quotes the submitted value: the code goes on the span, the message does not.
             definition = BadRequests.Classify(_catalog, badRequest, out status, out errors);
             MarkSpan(activity, definition);
-            LogRejected(_logger, context.Request.Method, activity?.DisplayName, definition.Code, status);
+            Log.RequestRejected(_logger, context.Request.Method, activity?.DisplayName, definition.Code, status);
         }
         else
         {
@@ -81,12 +81,12 @@ internal sealed partial class RequestFailures
             status = definition.HttpStatus;
             RecordException(activity, exception);
             var level = LevelOf(definition);
-            LogFailed(_logger, level, exception, context.Request.Method, activity?.DisplayName, definition.Code, status);
+            Log.RequestFailed(_logger, level, exception, context.Request.Method, activity?.DisplayName, definition.Code, status);
         }
 
         if (context.Response.HasStarted)
         {
-            LogResponseStarted(_logger, definition.Code);
+            Log.ResponseAlreadyStarted(_logger, definition.Code);
             return false;
         }
 
@@ -304,13 +304,4 @@ internal sealed partial class RequestFailures
         ErrorSeverity.Critical => LogLevel.Critical,
         _ => LogLevel.Error,
     };
-
-    [LoggerMessage(EventId = 1, EventName = "RequestFailed", Message = "{Method} {Operation} failed with {ErrorCode}; answered {StatusCode}")]
-    private static partial void LogFailed(ILogger logger, LogLevel level, Exception exception, string method, string? operation, string errorCode, int statusCode);
-
-    [LoggerMessage(EventId = 2, EventName = "RequestRejected", Level = LogLevel.Debug, Message = "{Method} {Operation} was rejected with {ErrorCode}; answered {StatusCode}")]
-    private static partial void LogRejected(ILogger logger, string method, string? operation, string errorCode, int statusCode);
-
-    [LoggerMessage(EventId = 3, EventName = "ResponseAlreadyStarted", Level = LogLevel.Warning, Message = "The response had started when the request failed with {ErrorCode}; the connection is aborted instead of answering with problem details")]
-    private static partial void LogResponseStarted(ILogger logger, string errorCode);
 }

@@ -1,3 +1,4 @@
+using ErrorTelemetry.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// Logs the redaction start-up warnings once: pseudonymized keys without a key, and a logger factory replaced by
 /// another library (so console and other providers write unredacted text).
 /// </summary>
-internal sealed partial class RedactionStartupCheck : IHostedService
+internal sealed class RedactionStartupCheck : IHostedService
 {
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -25,20 +26,17 @@ internal sealed partial class RedactionStartupCheck : IHostedService
         redactor.ReportStartupWarnings();
         if (redactor.PseudonymizationWarning is { } warning)
         {
-            LogWarning(_logger, warning);
+            Log.RedactionWarning(_logger, warning);
         }
 
         if (_services.GetService<RedactionServiceCollectionExtensions.LogRedactionMarker>() is not null
             && _services.GetRequiredService<ILoggerFactory>() is not RedactingLoggerFactory)
         {
-            LogWarning(_logger, $"ILoggerFactory is {_services.GetRequiredService<ILoggerFactory>().GetType().FullName}, not ErrorTelemetry's; console and other logging providers write unredacted text. Register ErrorTelemetry after the library that replaces the logger factory, or turn those providers off.");
+            Log.RedactionWarning(_logger, $"ILoggerFactory is {_services.GetRequiredService<ILoggerFactory>().GetType().FullName}, not ErrorTelemetry's; console and other logging providers write unredacted text. Register ErrorTelemetry after the library that replaces the logger factory, or turn those providers off.");
         }
 
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogWarning(ILogger logger, string warning);
 }
