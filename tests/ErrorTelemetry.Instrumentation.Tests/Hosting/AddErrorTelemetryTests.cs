@@ -11,6 +11,8 @@ using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Hosting;
 
+// Hosts listen to process-wide sources (Microsoft.AspNetCore, System.Net.Http): never alongside other hosts.
+[Collection(TestWebHost.Collection)]
 public class AddErrorTelemetryTests
 {
     [Theory]

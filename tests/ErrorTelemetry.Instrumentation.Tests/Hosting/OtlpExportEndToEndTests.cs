@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ErrorTelemetry.Tests.TestSupport;
 using ErrorTelemetry.Tests.TestSupport.Otlp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,8 @@ namespace ErrorTelemetry.Tests.Hosting;
 /// The real OTLP exporter (http/protobuf) configured only through the standard OTEL_* keys, sending to a receiver
 /// that decodes the protobuf it really receives.
 /// </summary>
+// Hosts listen to process-wide sources (Microsoft.AspNetCore, System.Net.Http): never alongside other hosts.
+[Collection(TestWebHost.Collection)]
 public class OtlpExportEndToEndTests
 {
     private static readonly ErrorDefinition OutOfStock = new("INVENTORY_OUT_OF_STOCK", ErrorCategory.BusinessRule, "The item is out of stock.")
@@ -79,7 +82,7 @@ public class OtlpExportEndToEndTests
         Assert.Equal(LogLevel.Error, log.LogLevel);
 
         // Cumulative: each export (the stop-time flush, then the final one on dispose) repeats the running total.
-        var point = receiver.MetricPoints.Last(p => p.MetricName == "errortelemetry.failures");
+        var point = receiver.MetricPoints.Last(p => p.MetricName == "errortelemetry.failures" && Equals(p.Attributes["operation"], "POST /checkout"));
         Assert.DoesNotContain(receiver.MetricPoints, p => p.MetricName.StartsWith("kestrel.", StringComparison.Ordinal));
         Assert.Equal("{error}", point.Unit);
         Assert.True(point.IsMonotonic);
