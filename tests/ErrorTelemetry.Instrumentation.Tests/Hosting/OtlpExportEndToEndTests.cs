@@ -33,6 +33,7 @@ public class OtlpExportEndToEndTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-tenant=shop",
+            ["OTEL_EXPORTER_OTLP_COMPRESSION"] = "gzip",
             ["OTEL_SERVICE_NAME"] = "storefront",
         });
         builder.AddErrorTelemetry(o => o.AddDefinition(OutOfStock)).WithTracing(t => t.AddSource(source.Name));
@@ -94,6 +95,10 @@ public class OtlpExportEndToEndTests
         Assert.Equal(ErrorTelemetryVersion.ScopeName, point.Scope.Name);
         Assert.Equal(ErrorTelemetryVersion.LibraryVersion, point.Scope.Version);
 
-        Assert.All(receiver.Requests, r => Assert.Equal("shop", r.Header("x-tenant")));
+        Assert.All(receiver.Requests, r =>
+        {
+            Assert.Equal("shop", r.Header("x-tenant"));
+            Assert.Equal("gzip", r.Header("Content-Encoding"));
+        });
     }
 }
