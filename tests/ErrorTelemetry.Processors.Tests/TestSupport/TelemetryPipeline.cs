@@ -127,7 +127,7 @@ internal sealed class TelemetryPipeline : IDisposable
         _counter = new FailureCounter(options.MaxFailureSeries, meterName: meterName);
         Recorder = new FailureRecorder(new ExceptionClassifier(Catalog, options), _counter);
 
-        var tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).SetSampler(new AlwaysOnSampler());
+        var tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
         var spanProcessor = new ErrorSpanProcessor(Recorder, afterSpan);
         var spanExport = new SimpleActivityExportProcessor(Spans);
         TracerProvider = exporterFirst

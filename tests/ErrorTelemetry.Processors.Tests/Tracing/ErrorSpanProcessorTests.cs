@@ -340,4 +340,34 @@ public class ErrorSpanProcessorTests
         Assert.Equal("GET /home", point.Tags["operation"]);
         Assert.Null(p.Span("GET /home").Tag("error.code"));
     }
+
+    [Fact]
+    public void OnEnd_SpanTheSamplerDropped_NotExportedButItsFailureCounted()
+    {
+        using var p = new TelemetryPipeline();
+        var unsampledCaller = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
+        using (var a = p.Source.StartActivity("POST /orders", ActivityKind.Server, unsampledCaller))
+        {
+            Assert.NotNull(a);
+            Assert.False(a.Recorded);
+            a.AddException(new TimeoutException());
+        }
+
+        Assert.Empty(p.Spans.Items);
+        Assert.Equal(1, p.FailureCount("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
+    public void OnEnd_UnrecordedSpanMarkedIgnored_NotCounted()
+    {
+        using var p = new TelemetryPipeline();
+        var unsampledCaller = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
+        using (var a = p.Source.StartActivity("GET /health/ready", ActivityKind.Server, unsampledCaller))
+        {
+            ErrorTelemetry.Tracing.Internal.ErrorSpanProcessor.Ignore(a!);
+            a!.SetTag("http.response.status_code", 503);
+        }
+
+        Assert.Equal(0, p.FailureCount());
+    }
 }

@@ -1,3 +1,4 @@
+using ErrorTelemetry.Tracing.Internal;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -64,6 +65,7 @@ internal sealed class HealthRequestFilter : IStartupFilter
         if (activity is not null)
         {
             activity.IsAllDataRequested = false;
+            ErrorSpanProcessor.Ignore(activity);
             activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
         }
 

@@ -15,6 +15,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 {
     private const string HttpResponseStatusCode = "http.response.status_code";
     private const string ExceptionEventName = "exception";
+    private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
 
     private readonly FailureRecorder _recorder;
     private readonly Action<Activity>? _afterEnrich;
@@ -24,8 +25,14 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         _recorder = recorder;
         _afterEnrich = afterEnrich;
-        _listener = new ExceptionCaptureListener(redactExceptionText);
+        _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd);
     }
+
+    /// <summary>
+    /// Marks a span whose failures must not be counted even though it ends unrecorded (health probes): the only
+    /// unrecorded spans ErrorTelemetry skips.
+    /// </summary>
+    public static void Ignore(Activity activity) => activity.SetCustomProperty(IgnoredPropertyName, IgnoredPropertyName);
 
     public override void OnEnd(Activity data)
     {
@@ -48,6 +55,27 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             {
                 ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// A span the sampler dropped (e.g. the caller's trace was not sampled) is not exported, but its failure is still
+    /// a failure of this service: classify it and count it, so Prometheus sees every failure, not a sample.
+    /// </summary>
+    private void OnUnrecordedEnd(Activity activity)
+    {
+        if (activity.GetCustomProperty(IgnoredPropertyName) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            Enrich(activity);
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
         }
     }
 

@@ -15,11 +15,19 @@ internal sealed class ExceptionCaptureListener : IDisposable
 {
     private readonly ActivityListener _listener;
 
-    public ExceptionCaptureListener(Func<string, string>? redact = null)
+    public ExceptionCaptureListener(Func<string, string>? redact = null, Action<Activity>? unrecordedStopped = null)
     {
         _listener = new ActivityListener
         {
             ShouldListenTo = static _ => true,
+            ActivityStopped = unrecordedStopped is null ? null : activity =>
+            {
+                // The SDK runs processors only on spans the sampler recorded; failures count whatever the sampler says.
+                if (!activity.IsAllDataRequested)
+                {
+                    unrecordedStopped(activity);
+                }
+            },
             ExceptionRecorder = (Activity activity, Exception exception, ref TagList tags) =>
             {
                 FailureState.SetException(activity, exception);
