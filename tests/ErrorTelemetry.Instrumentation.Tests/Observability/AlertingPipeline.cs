@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ErrorTelemetry.Tests.TestSupport;
+using OpenTelemetry;
+using Storefront;
 using YamlDotNet.RepresentationModel;
 
 namespace ErrorTelemetry.Tests.Observability;
@@ -9,21 +12,24 @@ namespace ErrorTelemetry.Tests.Observability;
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AlertingPipelineDefinition : ICollectionFixture<AlertingPipeline>
 {
-    // Runs alone: the stand-in service listens to the process-wide "ErrorTelemetry" meter, and a parallel test
-    // recording failures there would add series the alert assertions do not expect.
+    // Runs alone: the storefront's host listens to process-wide meters and activity sources ("ErrorTelemetry",
+    // "Microsoft.AspNetCore.Hosting", "System.Net.Http"), so a web host of a parallel test would add requests and
+    // failures to the series the alert assertions count.
     public const string Name = "Alerting pipeline (real Prometheus and Alertmanager)";
 }
 
 /// <summary>
-/// A real alerting pipeline on 127.0.0.1 free ports: the stand-in service (scrape endpoint), a real Prometheus running
-/// the shipped rules, a real Alertmanager running the shipped routing, and a webhook sink for its notifications.
-/// Started on first use (so a skipped test starts nothing); stopped, with its temp directory deleted, on dispose.
+/// A real alerting pipeline on 127.0.0.1: the real example storefront (<see cref="StorefrontApp"/>, in this process),
+/// a real Prometheus scraping its <c>/metrics</c> and running the shipped rules, a real Alertmanager running the
+/// shipped routing, and a webhook sink for its notifications. Once Prometheus scrapes the storefront, a burst of real
+/// failing requests (<see cref="Burst"/>) is sent to it. Started on first use (so a skipped test starts nothing);
+/// stopped, with its temp directory deleted, on dispose.
 /// </summary>
 /// <remarks>
 /// The shipped configurations are used with this documented transformation only:
 /// prometheus.yml — scrape_interval, scrape_timeout and evaluation_interval become 1s; rule_files points at the shipped
 /// rule file by absolute path (the rules themselves are used as shipped); the Alertmanager target becomes the test's;
-/// only the storefront job is kept, targeting the stand-in service (its `team` label is kept).
+/// only the storefront job is kept, targeting the running storefront (its metrics_path and `team` label are kept).
 /// alertmanager.yml — webhook URLs keep their paths but point at the sink. Everything else (routes, group_wait,
 /// inhibit rules) is used as shipped.
 /// </remarks>
@@ -31,17 +37,39 @@ public sealed class AlertingPipeline : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The failing (and one succeeding) requests sent to the storefront, with what the catalog says about each.</summary>
+    internal static readonly IReadOnlyList<(Func<HttpRequestMessage> Request, ErrorDefinition? Failure, int Count)> Burst =
+    [
+        // The simulated orders database times out on every 7th order.
+        (() => RunningStorefront.Get("/orders/7"), StorefrontErrors.DatabaseTimeout, 3),
+
+        // A plain bug (a null dictionary) that no catalog entry matches: UNCLASSIFIED.
+        (() => RunningStorefront.Get("/recommendations?email=jane.doe%40example.com"), BuiltInErrors.Unclassified, 2),
+        (() => RunningStorefront.Get("/orders/2000"), StorefrontErrors.OrderNotFound, 1),
+        (() => RunningStorefront.Post("/checkout", new { sku = "", quantity = 0, email = "not-an-email" }), BuiltInErrors.ValidationFailed, 1),
+        (() => RunningStorefront.Get("/orders/1"), null, 1),
+    ];
+
+    /// <summary>Gets how many requests of the burst fail with <paramref name="failure"/>.</summary>
+    internal static int BurstCount(ErrorDefinition failure) => Burst.Where(b => b.Failure == failure).Sum(b => b.Count);
+
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private DirectoryInfo? _temp;
     private ExternalTool? _prometheus;
     private ExternalTool? _alertmanager;
-    private StandInFailingService? _service;
+    private RunningStorefront? _storefront;
     private AlertWebhookSink? _sink;
-    private bool _started;
+    private Task? _start;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>
+    /// Gets the client for every request the test makes. Its calls create no spans in the storefront's tracer: that
+    /// host listens to the process-wide "System.Net.Http" source and would otherwise count the test's own calls (a
+    /// refused connection while a tool starts, the 5xx answers the burst asks for) as storefront failures. (They
+    /// still add http_client_* series to its /metrics, which no shipped rule or panel reads.)
+    /// </summary>
+    public HttpClient Http { get; } = new(new UninstrumentedHandler(new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(10) };
 
-    internal StandInFailingService Service => _service ?? throw new InvalidOperationException("not started");
+    internal RunningStorefront Storefront => _storefront ?? throw new InvalidOperationException("not started");
 
     internal AlertWebhookSink Sink => _sink ?? throw new InvalidOperationException("not started");
 
@@ -49,21 +77,24 @@ public sealed class AlertingPipeline : IAsyncLifetime
 
     public Uri AlertmanagerAddress { get; private set; } = null!;
 
-    public DateTimeOffset StartedAt { get; private set; }
+    /// <summary>Gets when Prometheus had scraped every failure code of the burst (later rule evaluations saw them).</summary>
+    public DateTimeOffset BurstScrapedAt { get; private set; }
+
+    /// <summary>Gets the time since the burst was sent.</summary>
+    public Stopwatch SinceBurst { get; } = new();
 
     public string Diagnostics =>
-        $"--- prometheus ---\n{_prometheus?.Describe()}\n--- alertmanager ---\n{_alertmanager?.Describe()}";
+        $"--- storefront ---\n{_storefront?.BaseAddress}\n--- prometheus ---\n{_prometheus?.Describe()}\n--- alertmanager ---\n{_alertmanager?.Describe()}";
 
     public async Task EnsureStartedAsync()
     {
         await _startGate.WaitAsync();
         try
         {
-            if (!_started)
-            {
-                await StartAsync();
-                _started = true;
-            }
+            // Started at most once: a second attempt after a failed start would replace (and so leak) the processes
+            // of the first; every test after a failed start fails with the same error instead.
+            _start ??= StartAsync();
+            await _start;
         }
         finally
         {
@@ -73,9 +104,8 @@ public sealed class AlertingPipeline : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        StartedAt = DateTimeOffset.UtcNow;
         _temp = System.IO.Directory.CreateTempSubdirectory("errortelemetry-e2e-");
-        _service = await StandInFailingService.StartAsync();
+        _storefront = await RunningStorefront.StartAsync();
         _sink = await AlertWebhookSink.StartAsync();
 
         var alertmanagerPort = ExternalTool.GetFreeTcpPort();
@@ -95,7 +125,7 @@ public sealed class AlertingPipeline : IAsyncLifetime
         var prometheusPort = ExternalTool.GetFreeTcpPort();
         PrometheusAddress = new Uri($"http://127.0.0.1:{prometheusPort}");
         var prometheusConfig = Path.Combine(_temp.FullName, "prometheus.yml");
-        WritePrometheusConfig(prometheusConfig, _service.BaseAddress, alertmanagerPort);
+        WritePrometheusConfig(prometheusConfig, _storefront.BaseAddress, alertmanagerPort);
         _prometheus = ExternalTool.Start(
             "prometheus",
             [
@@ -109,12 +139,37 @@ public sealed class AlertingPipeline : IAsyncLifetime
         await WaitUntilAsync(() => IsReadyAsync(new Uri(AlertmanagerAddress, "/-/ready")), deadline, "Alertmanager did not become ready");
         await WaitUntilAsync(() => IsReadyAsync(new Uri(PrometheusAddress, "/-/ready")), deadline, "Prometheus did not become ready");
 
-        // Prometheus parsing the scrape endpoint's output is the first thing the alerting depends on.
-        await WaitUntilAsync(StorefrontTargetIsUpAsync, deadline, "Prometheus never scraped the stand-in service successfully");
+        // Prometheus parsing the real scrape endpoint's output is the first thing the alerting depends on.
+        await WaitUntilAsync(StorefrontTargetIsUpAsync, deadline, "Prometheus never scraped the storefront successfully");
+
+        SinceBurst.Start();
+        foreach (var (request, failure, count) in Burst)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await Storefront.ExpectAsync(Http, request(), (HttpStatusCode)(failure?.HttpStatus ?? 200), failure?.Code);
+            }
+        }
+
+        var codes = Burst.Where(b => b.Failure is not null).Select(b => b.Failure!.Code).Order(StringComparer.Ordinal).ToList();
+        var scraped = new List<string>();
+        await WaitUntilAsync(
+            async () =>
+            {
+                scraped = [.. (await QueryAsync("errortelemetry_failures_total{job=\"storefront\"}")).Select(s => s.Labels.GetValueOrDefault("error_code") ?? "(none)").Order(StringComparer.Ordinal)];
+                return scraped.SequenceEqual(codes);
+            },
+            Stopwatch.StartNew(),
+            () => $"Prometheus never scraped exactly the failure codes [{string.Join(", ", codes)}] from the storefront (last seen: [{string.Join(", ", scraped)}])");
+        BurstScrapedAt = DateTimeOffset.UtcNow;
     }
 
     /// <summary>Polls <paramref name="condition"/> every 250 ms until it holds; fails with the tools' output otherwise.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, Stopwatch elapsed, string failure, TimeSpan? timeout = null)
+    public Task WaitUntilAsync(Func<Task<bool>> condition, Stopwatch elapsed, string failure, TimeSpan? timeout = null) =>
+        WaitUntilAsync(condition, elapsed, () => failure, timeout);
+
+    /// <summary>Polls <paramref name="condition"/> every 250 ms until it holds; fails with the tools' output otherwise.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, Stopwatch elapsed, Func<string> failure, TimeSpan? timeout = null)
     {
         var limit = timeout ?? StartTimeout;
         while (true)
@@ -126,7 +181,7 @@ public sealed class AlertingPipeline : IAsyncLifetime
 
             if (elapsed.Elapsed > limit || _prometheus?.HasExited == true || _alertmanager?.HasExited == true)
             {
-                Assert.Fail($"{failure} within {limit.TotalSeconds:0}s.\n{Diagnostics}");
+                Assert.Fail($"{failure()} within {limit.TotalSeconds:0}s.\n{Diagnostics}");
             }
 
             await Task.Delay(250);
@@ -138,6 +193,20 @@ public sealed class AlertingPipeline : IAsyncLifetime
         using var response = await Http.GetAsync(uri);
         Assert.True(response.IsSuccessStatusCode, $"GET {uri} -> {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Runs an instant PromQL query and returns its vector: each series' labels and value.</summary>
+    public async Task<List<(Dictionary<string, string> Labels, string Value)>> QueryAsync(string promQl)
+    {
+        var result = await GetJsonAsync(new Uri(PrometheusAddress, "/api/v1/query?query=" + Uri.EscapeDataString(promQl)));
+        Assert.True(result.GetProperty("status").GetString() == "success", $"{promQl}: {result}");
+        var data = result.GetProperty("data");
+        Assert.Equal("vector", data.GetProperty("resultType").GetString());
+        return data.GetProperty("result").EnumerateArray()
+            .Select(s => (
+                s.GetProperty("metric").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString() ?? string.Empty, StringComparer.Ordinal),
+                s.GetProperty("value")[1].GetString() ?? string.Empty))
+            .ToList();
     }
 
     private async Task<bool> IsReadyAsync(Uri uri)
@@ -210,9 +279,9 @@ public sealed class AlertingPipeline : IAsyncLifetime
         // Processes first: they hold files in the temp directory and connections to the apps.
         _prometheus?.Dispose();
         _alertmanager?.Dispose();
-        if (_service is not null)
+        if (_storefront is not null)
         {
-            await _service.DisposeAsync();
+            await _storefront.DisposeAsync();
         }
 
         if (_sink is not null)
@@ -233,6 +302,15 @@ public sealed class AlertingPipeline : IAsyncLifetime
                 await Task.Delay(500);
                 _temp.Delete(recursive: true);
             }
+        }
+    }
+
+    private sealed class UninstrumentedHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            using var suppressed = SuppressInstrumentationScope.Begin();
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -1,4 +1,6 @@
 using ErrorTelemetry.Tests.TestSupport;
+using Inventory;
+using Storefront;
 using YamlDotNet.RepresentationModel;
 
 namespace ErrorTelemetry.Tests.Observability;
@@ -119,6 +121,9 @@ public sealed class ObservabilityAssetsTests
         var targets = config.Seq("scrape_configs").Maps().ToDictionary(
             job => job.Scalar("job_name"),
             job => job.Seq("static_configs").Maps().SelectMany(s => s.Seq("targets").Strings()).ToList());
+        // The example services' own default addresses (what `dotnet run` in examples/ listens on).
+        Assert.Equal([new Uri(StorefrontApp.DefaultUrl).Authority], targets["storefront"]);
+        Assert.Equal([new Uri(InventoryApp.DefaultUrl).Authority], targets["inventory"]);
         Assert.Equal(["127.0.0.1:5080"], targets["storefront"]);
         Assert.Equal(["127.0.0.1:5081"], targets["inventory"]);
         Assert.All(
