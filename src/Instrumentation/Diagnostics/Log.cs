@@ -37,11 +37,11 @@ internal static partial class Log
         Message = "The incoming correlation id from {CorrelationSource} was rejected ({Reason}, {Length} characters) and not used; the raw value is not logged")]
     public static partial void CorrelationIdReplaced(ILogger logger, string correlationSource, string reason, int length);
 
-    [LoggerMessage(EventId = 1, EventName = "RequestFailed", Message = "{Method} {Operation} failed with {ErrorCode}; answered {StatusCode}")]
-    public static partial void RequestFailed(ILogger logger, LogLevel level, Exception exception, string method, string? operation, string errorCode, int statusCode);
+    [LoggerMessage(EventId = 1, EventName = "RequestFailed", Message = "{Operation} failed with {ErrorCode}; answered {StatusCode}")]
+    public static partial void RequestFailed(ILogger logger, LogLevel level, Exception exception, string operation, string errorCode, int statusCode);
 
-    [LoggerMessage(EventId = 2, EventName = "RequestRejected", Level = LogLevel.Debug, Message = "{Method} {Operation} was rejected with {ErrorCode}; answered {StatusCode}")]
-    public static partial void RequestRejected(ILogger logger, string method, string? operation, string errorCode, int statusCode);
+    [LoggerMessage(EventId = 2, EventName = "RequestRejected", Level = LogLevel.Debug, Message = "{Operation} was rejected with {ErrorCode}; answered {StatusCode}")]
+    public static partial void RequestRejected(ILogger logger, string operation, string errorCode, int statusCode);
 
     [LoggerMessage(EventId = 3, EventName = "ResponseAlreadyStarted", Level = LogLevel.Warning, Message = "The response had started when the request failed with {ErrorCode}; the connection is aborted instead of answering with problem details")]
     public static partial void ResponseAlreadyStarted(ILogger logger, string errorCode);

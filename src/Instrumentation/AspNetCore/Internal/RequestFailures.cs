@@ -71,7 +71,7 @@ internal sealed class RequestFailures
             // A client error whose message quotes the submitted value: the code goes on the span, the message does not.
             definition = BadRequests.Classify(_catalog, badRequest, out status, out errors);
             MarkSpan(activity, definition);
-            Log.RequestRejected(_logger, context.Request.Method, activity?.DisplayName, definition.Code, status);
+            Log.RequestRejected(_logger, activity?.DisplayName ?? context.Request.Method, definition.Code, status);
         }
         else
         {
@@ -81,7 +81,7 @@ internal sealed class RequestFailures
             status = definition.HttpStatus;
             RecordException(activity, exception);
             var level = LevelOf(definition);
-            Log.RequestFailed(_logger, level, exception, context.Request.Method, activity?.DisplayName, definition.Code, status);
+            Log.RequestFailed(_logger, level, exception, activity?.DisplayName ?? context.Request.Method, definition.Code, status);
         }
 
         if (context.Response.HasStarted)
