@@ -36,10 +36,12 @@ public sealed class RedactionOptions
     /// <summary>
     /// Gets or sets attribute keys whose values are never scanned. An entry ending in <c>*</c> is a prefix
     /// (<c>error.*</c>). A key that names a secret is redacted even if a prefix entry covers it; only an exact entry
-    /// overrides that.
+    /// overrides that. Keys under <c>error.context.</c> and <c>error.detail.</c> hold what application code attached
+    /// to an exception, so they are scanned although <c>error.*</c> covers them; only an exact entry or a prefix at
+    /// least as specific (<c>error.context.*</c>) keeps them unscanned.
     /// </summary>
     /// <value>The default is <c>trace_id</c>, <c>span_id</c>, <c>parent_id</c>, <c>TraceId</c>, <c>SpanId</c>,
-    /// <c>ParentId</c>, <c>error.*</c>, <c>exception.type</c>, <c>correlation.id</c>, <c>http.request.method</c>,
+    /// <c>ParentId</c>, <c>error.*</c>, <c>exception.type</c>, <c>http.request.method</c>,
     /// <c>http.response.status_code</c>, <c>http.route</c>, <c>url.scheme</c>, <c>server.port</c>,
     /// <c>network.protocol.name</c>, <c>network.protocol.version</c>, <c>otel.status_code</c>.</value>
     public IList<string> PreservedKeys { get; set; } = new List<string>
@@ -52,7 +54,6 @@ public sealed class RedactionOptions
         "ParentId",
         "error.*",
         "exception.type",
-        "correlation.id",
         "http.request.method",
         "http.response.status_code",
         "http.route",
@@ -117,8 +118,9 @@ public sealed class RedactionOptions
     /// Gets or sets the attribute keys that may leave the process when <see cref="FailClosed"/> is on. Entries
     /// ending in <c>*</c> are prefixes.
     /// </summary>
-    /// <value>The default is empty.</value>
-    public IList<string> AllowedKeys { get; set; } = new List<string>();
+    /// <value>The default is <c>correlation.id</c>: it leaves the process in fail-closed mode too, but is scanned,
+    /// because a caller chooses it (an e-mail address sent as <c>X-Correlation-ID</c> must not be exported).</value>
+    public IList<string> AllowedKeys { get; set; } = new List<string> { "correlation.id" };
 
     /// <summary>
     /// Gets or sets detectors written in code, run after the built-in detectors and <see cref="CustomPatterns"/>.

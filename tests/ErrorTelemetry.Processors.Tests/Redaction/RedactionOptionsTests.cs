@@ -32,7 +32,7 @@ public class RedactionOptionsTests
         Assert.Equal(@"EMP-\d{6}", options.CustomPatterns["employee_id"]);
         Assert.Equal(["tenant_hint"], options.SensitiveQueryParameters);
         Assert.True(options.FailClosed);
-        Assert.Equal(["http.*"], options.AllowedKeys);
+        Assert.Equal(["correlation.id", "http.*"], options.AllowedKeys);
 
         var redactor = new Redactor(options);
         Assert.Equal("[REDACTED:employee_id] from order 4", redactor.Redact("EMP-123456 from order 4"));
@@ -43,11 +43,13 @@ public class RedactionOptionsTests
     public void Defaults_PreserveIdsAndPseudonymizeUsers()
     {
         var options = new RedactionOptions();
-        foreach (var key in new[] { "trace_id", "span_id", "TraceId", "SpanId", "error.*", "correlation.id", "http.request.method", "http.response.status_code", "http.route", "url.scheme", "server.port" })
+        foreach (var key in new[] { "trace_id", "span_id", "TraceId", "SpanId", "error.*", "http.request.method", "http.response.status_code", "http.route", "url.scheme", "server.port" })
         {
             Assert.Contains(key, options.PreservedKeys);
         }
 
+        Assert.DoesNotContain("correlation.id", options.PreservedKeys);
+        Assert.Equal(["correlation.id"], options.AllowedKeys);
         Assert.Equal(["enduser.id", "user.id"], options.PseudonymizedKeys);
         Assert.False(options.FailClosed);
         Assert.Null(options.PseudonymizationKey);

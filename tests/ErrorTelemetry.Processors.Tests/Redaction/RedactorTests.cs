@@ -169,6 +169,57 @@ public class RedactorTests
         Assert.False(TestRedactors.Default.IsPreserved("url.full"));
     }
 
+    [Theory]
+    [InlineData("error.context.email", "x@y.com", "[REDACTED:email]")]
+    [InlineData("error.context.customer", "Jane <jane@example.com>", "Jane <[REDACTED:email]>")]
+    [InlineData("error.detail.card", "4111 1111 1111 1111", "[REDACTED:card]")]
+    [InlineData("ERROR.Context.Email", "x@y.com", "[REDACTED:email]")]
+    public void RedactAttribute_ExceptionContextUnderErrorPrefix_Scanned(string key, string value, string expected)
+    {
+        // error.context.* and error.detail.* carry what application code attached to an exception: data, not our ids.
+        Assert.Equal(expected, TestRedactors.Default.RedactAttribute(key, value, out var drop));
+        Assert.False(drop);
+        Assert.False(TestRedactors.Default.IsPreserved(key));
+        Assert.Equal(42L, TestRedactors.Default.RedactAttribute("error.context.order_id", 42L, out _));
+    }
+
+    [Fact]
+    public void RedactAttribute_ExceptionContextPreservedExplicitly_Kept()
+    {
+        var byPrefix = TestRedactors.Create(o => o.PreservedKeys.Add("error.context.*"));
+        Assert.Equal("x@y.com", byPrefix.RedactAttribute("error.context.email", "x@y.com", out _));
+        var exact = TestRedactors.Create(o => o.PreservedKeys.Add("error.detail.email"));
+        Assert.Equal("x@y.com", exact.RedactAttribute("error.detail.email", "x@y.com", out _));
+        Assert.Equal("[REDACTED:email]", exact.RedactAttribute("error.detail.other", "x@y.com", out _));
+    }
+
+    [Fact]
+    public void RedactAttribute_FailClosed_ExceptionContextNeedsAllowing()
+    {
+        var redactor = TestRedactors.Create(o => o.FailClosed = true);
+        Assert.Equal("UNCLASSIFIED", redactor.RedactAttribute("error.code", "UNCLASSIFIED", out var drop));
+        Assert.False(drop);
+        Assert.Null(redactor.RedactAttribute("error.context.email", "x@y.com", out drop));
+        Assert.True(drop);
+    }
+
+    [Fact]
+    public void RedactAttribute_CallerChosenCorrelationId_Scanned()
+    {
+        // A caller picks the correlation id (X-Correlation-ID, baggage): an id passes untouched, personal data does not.
+        const string generated = "7de7c302df1b4e3cb61b1fdf38329992";
+        Assert.Same(generated, TestRedactors.Default.RedactAttribute("correlation.id", generated, out _));
+        Assert.Equal("order-2025-000123", TestRedactors.Default.RedactAttribute("correlation.id", "order-2025-000123", out _));
+        Assert.Equal("[REDACTED:email]", TestRedactors.Default.RedactAttribute("correlation.id", "jane@example.com", out var drop));
+        Assert.False(drop);
+
+        var failClosed = TestRedactors.Create(o => o.FailClosed = true);
+        Assert.Same(generated, failClosed.RedactAttribute("correlation.id", generated, out drop));
+        Assert.False(drop);
+        Assert.Equal("[REDACTED:email]", failClosed.RedactAttribute("correlation.id", "jane@example.com", out drop));
+        Assert.False(drop);
+    }
+
     [Fact]
     public void RedactAttribute_ExactPreservedSensitiveKey_Kept()
     {

@@ -44,11 +44,14 @@ internal sealed class KeyPatternSet
 
     public bool ContainsExact(string key) => _exact.Contains(key);
 
-    public bool MatchesPrefix(string key)
+    public bool MatchesPrefix(string key) => MatchesPrefix(key, 0);
+
+    /// <summary>Returns whether a prefix entry at least <paramref name="minPrefixLength"/> characters long covers <paramref name="key"/>.</summary>
+    public bool MatchesPrefix(string key, int minPrefixLength)
     {
         foreach (var prefix in _prefixes)
         {
-            if (key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (prefix.Length >= minPrefixLength && key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

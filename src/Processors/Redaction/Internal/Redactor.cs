@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Diagnostics;
 
 namespace ErrorTelemetry.Redaction.Internal;
@@ -462,7 +463,7 @@ internal sealed class Redactor
     private KeyRule ComputeRule(string key)
     {
         var exactPreserved = _preserved.ContainsExact(key);
-        var preserved = exactPreserved || _preserved.MatchesPrefix(key);
+        var preserved = exactPreserved || _preserved.MatchesPrefix(key, ApplicationDataPrefixLength(key));
         if (_failClosed && !preserved && !_allowed.Matches(key) && key != OriginalFormatKey)
         {
             return KeyRule.Drop;
@@ -480,6 +481,21 @@ internal sealed class Redactor
         }
 
         return _pseudonymized.Matches(key) ? KeyRule.Pseudonymize : KeyRule.Scan;
+    }
+
+    // error.context.* and error.detail.* hold what application code attached to an exception (an e-mail, a card
+    // number): data, not our ids. A broad prefix such as the default "error.*" must not exempt them from scanning;
+    // only an exact entry or a prefix at least as specific as theirs may.
+    private static int ApplicationDataPrefixLength(string key)
+    {
+        if (key.StartsWith(ErrorTelemetryAttributes.ContextPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorTelemetryAttributes.ContextPrefix.Length;
+        }
+
+        return key.StartsWith(FailureRecorder.DetailPrefix, StringComparison.OrdinalIgnoreCase)
+            ? FailureRecorder.DetailPrefix.Length
+            : 0;
     }
 
     private enum KeyAction
