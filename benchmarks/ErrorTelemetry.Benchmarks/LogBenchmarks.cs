@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ErrorTelemetry.Benchmarks.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ErrorTelemetry.Benchmarks;
@@ -11,7 +12,7 @@ public class LogRecordBenchmarks
     private static readonly Action<ILogger, int, string, double, Exception?> Shipped =
         LoggerMessage.Define<int, string, double>(LogLevel.Information, new EventId(1, "Shipped"), "Order {OrderId} shipped to {Country} for {Amount}");
 
-    private ILoggerFactory _factory = null!;
+    private ServiceProvider _services = null!;
     private ILogger _logger = null!;
 
     [GlobalSetup(Target = nameof(BareSdk))]
@@ -27,12 +28,12 @@ public class LogRecordBenchmarks
     public void WithErrorTelemetry() => Shipped(_logger, 42, "NL", 99.5, null);
 
     [GlobalCleanup]
-    public void Cleanup() => _factory.Dispose();
+    public void Cleanup() => _services.Dispose();
 
     private void Setup(bool withErrorTelemetry)
     {
-        _factory = Pipelines.Logging(withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, BenchmarkHooks.AfterLog(withErrorTelemetry));
-        _logger = _factory.CreateLogger("Bench");
+        _services = Pipelines.Logging(withErrorTelemetry);
+        _logger = _services.GetRequiredService<ILoggerFactory>().CreateLogger("Bench");
     }
 }
 
@@ -43,7 +44,7 @@ public class ErrorLogBenchmarks
     private static readonly Action<ILogger, int, Exception?> Failed =
         LoggerMessage.Define<int>(LogLevel.Error, new EventId(2, "Failed"), "Order {OrderId} failed");
 
-    private ILoggerFactory _factory = null!;
+    private ServiceProvider _services = null!;
     private ILogger _logger = null!;
 
     [GlobalSetup(Target = nameof(BareSdk))]
@@ -59,11 +60,11 @@ public class ErrorLogBenchmarks
     public void WithErrorTelemetry() => Failed(_logger, 42, new TimeoutException("The database did not answer within 30 seconds."));
 
     [GlobalCleanup]
-    public void Cleanup() => _factory.Dispose();
+    public void Cleanup() => _services.Dispose();
 
     private void Setup(bool withErrorTelemetry)
     {
-        _factory = Pipelines.Logging(withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, BenchmarkHooks.AfterLog(withErrorTelemetry));
-        _logger = _factory.CreateLogger("Bench");
+        _services = Pipelines.Logging(withErrorTelemetry);
+        _logger = _services.GetRequiredService<ILoggerFactory>().CreateLogger("Bench");
     }
 }

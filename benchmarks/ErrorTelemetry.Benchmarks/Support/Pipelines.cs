@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Logging.Internal;
 using ErrorTelemetry.Metrics.Internal;
+using ErrorTelemetry.Redaction.Internal;
 using ErrorTelemetry.Tracing.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -13,8 +16,8 @@ namespace ErrorTelemetry.Benchmarks.Support;
 
 /// <summary>
 /// Builds the two pipelines each benchmark pair compares: the bare SDK with a batch exporter to a no-op exporter,
-/// and the same with the ErrorTelemetry processors ahead of it. Each benchmark method runs in its own process,
-/// so the bare case never pays for anything ErrorTelemetry installs.
+/// and the same with the ErrorTelemetry processors (and the redaction the host adds) ahead of it. Each benchmark
+/// method runs in its own process, so the bare case never pays for anything ErrorTelemetry installs.
 /// </summary>
 internal static class Pipelines
 {
@@ -24,25 +27,37 @@ internal static class Pipelines
         return new FailureRecorder(new ExceptionClassifier(catalog), new FailureCounter(2000, meterName: meterName));
     }
 
-    public static TracerProvider Tracing(string source, FailureRecorder? recorder, Action<Activity>? afterSpan = null)
+    /// <summary>A tracer provider; with <paramref name="recorder"/>, our span processor is added first, as the host does.</summary>
+    public static TracerProvider Tracing(string source, FailureRecorder? recorder, ProcessorHooks? hooks = null)
     {
         var builder = Sdk.CreateTracerProviderBuilder().AddSource(source).SetSampler(new AlwaysOnSampler());
         if (recorder is not null)
         {
-            builder.AddProcessor(new ErrorSpanProcessor(recorder, afterSpan));
+            builder.AddProcessor(new ErrorSpanProcessor(recorder, hooks?.AfterSpan, hooks?.RedactText));
         }
 
         return builder.AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>())).Build();
     }
 
-    public static ILoggerFactory Logging(FailureRecorder? recorder, Action<LogRecord>? afterLog = null) =>
-        LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+    /// <summary>
+    /// A logger factory from a service container, as in a host. With ErrorTelemetry, the container also gets what
+    /// <c>AddErrorTelemetry()</c> adds to the log path: the redacting <see cref="ILoggerFactory"/> around every
+    /// provider, and our log processor (enrichment, then redaction) ahead of the exporter.
+    /// </summary>
+    public static ServiceProvider Logging(bool withErrorTelemetry)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(static b => b.AddOpenTelemetry());
+        if (withErrorTelemetry)
         {
-            if (recorder is not null)
-            {
-                o.AddProcessor(new ErrorLogProcessor(recorder, afterLog));
-            }
+            services.AddErrorTelemetryLogRedaction();
+            services.AddSingleton(static sp => ProcessorHooks.Redacting(sp.GetRequiredService<Redactor>()));
+            services.ConfigureOpenTelemetryLoggerProvider(static (sp, logging) => logging.AddProcessor(
+                new ErrorLogProcessor(CreateRecorder("Bench.Meter"), sp.GetRequiredService<ProcessorHooks>().AfterLog)));
+        }
 
-            o.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>()));
-        }));
+        services.ConfigureOpenTelemetryLoggerProvider(static logging =>
+            logging.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+        return services.BuildServiceProvider();
+    }
 }

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace ErrorTelemetry.Benchmarks.Support;
+
+/// <summary>How the benchmark host is instrumented.</summary>
+internal enum HostKind
+{
+    /// <summary>No telemetry; exceptions become problem details the standard way (<c>AddProblemDetails()</c> + <c>UseExceptionHandler()</c>).</summary>
+    NoTelemetry,
+
+    /// <summary>As <see cref="NoTelemetry"/>, plus the bare OpenTelemetry SDK listening to ASP.NET Core's spans, meters and logs.</summary>
+    BareOpenTelemetry,
+
+    /// <summary><c>builder.AddErrorTelemetry()</c> + <c>app.UseErrorTelemetry()</c> instead of the standard exception handling.</summary>
+    ErrorTelemetry,
+}
+
+/// <summary>
+/// The same minimal API application on the in-memory test server, in one of three <see cref="HostKind"/>s. Every
+/// kind logs at Warning with no console provider, and exports (where it exports at all) to no-op exporters, so the
+/// difference between kinds is pipeline cost only.
+/// </summary>
+internal sealed class BenchmarkWebApp : IAsyncDisposable
+{
+    public const string SuccessPath = "/orders/1";
+    public const string FailurePath = "/orders/2";
+
+    /// <summary>A catalogued error, thrown by the endpoint for order 2.</summary>
+    public static readonly ErrorDefinition DatabaseTimeout = new("DEPENDENCY_DB_TIMEOUT", ErrorCategory.Timeout, "The service is temporarily slow. Please try again.")
+    {
+        Owner = "storefront-dba",
+        Retryable = true,
+        HttpStatus = 503,
+    };
+
+    // ASP.NET Core's and HttpClient's meters, as AddErrorTelemetry() listens to them.
+    private static readonly string[] NativeMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.Routing",
+        "System.Net.Http",
+    ];
+
+    private readonly WebApplication _app;
+    private readonly TracerProvider? _tracerProvider;
+    private readonly MeterProvider? _meterProvider;
+
+    private BenchmarkWebApp(WebApplication app, TracerProvider? tracerProvider, MeterProvider? meterProvider)
+    {
+        _app = app;
+        _tracerProvider = tracerProvider;
+        _meterProvider = meterProvider;
+        Client = app.GetTestClient();
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<BenchmarkWebApp> StartAsync(HostKind kind)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ApplicationName = typeof(BenchmarkWebApp).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["ErrorTelemetry:ExportOtlp"] = "false",
+        });
+
+        TracerProvider? tracerProvider = null;
+        MeterProvider? meterProvider = null;
+        switch (kind)
+        {
+            case HostKind.NoTelemetry:
+                builder.Services.AddProblemDetails();
+                break;
+            case HostKind.BareOpenTelemetry:
+                builder.Services.AddProblemDetails();
+
+                // What AddErrorTelemetry() switches on for ASP.NET Core's span too, so both carry the same tags.
+                AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+                tracerProvider = Sdk.CreateTracerProviderBuilder()
+                    .AddSource("Microsoft.AspNetCore", "System.Net.Http")
+                    .AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>()))
+                    .Build();
+                meterProvider = Sdk.CreateMeterProviderBuilder()
+                    .AddMeter(NativeMeters)
+                    .AddReader(new BaseExportingMetricReader(new NoopExporter<Metric>()))
+                    .Build();
+                builder.Logging.AddOpenTelemetry(o => o.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+                break;
+            case HostKind.ErrorTelemetry:
+                // No metric reader of our own: AddErrorTelemetry() always has its Prometheus scrape reader, which
+                // aggregates like the bare side's one reader does.
+                builder.AddErrorTelemetry(o => o.AddDefinition(DatabaseTimeout))
+                    .WithTracing(t => t.AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>())))
+                    .WithLogging(l => l.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+
+        var app = builder.Build();
+        if (kind == HostKind.ErrorTelemetry)
+        {
+            app.UseErrorTelemetry();
+        }
+        else
+        {
+            app.UseExceptionHandler();
+        }
+
+        app.MapGet("/orders/{id:int}", static (int id) => id == 1
+            ? Results.Ok(new Order(id, "shipped", 99.5m, "NL"))
+            : throw new CodedException(DatabaseTimeout));
+
+        await app.StartAsync();
+        var started = new BenchmarkWebApp(app, tracerProvider, meterProvider);
+        try
+        {
+            await started.CheckAsync(kind);
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+
+        return started;
+    }
+
+    public async Task<int> GetAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        return (int)response.StatusCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _tracerProvider?.Dispose();
+        _meterProvider?.Dispose();
+    }
+
+    // A benchmark of a request that does not do what its name says measures nothing: check both answers once.
+    private async Task CheckAsync(HostKind kind)
+    {
+        using var ok = await Client.GetAsync(SuccessPath);
+        var okBody = await ok.Content.ReadAsStringAsync();
+        if (ok.StatusCode != HttpStatusCode.OK || !okBody.Contains("shipped", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{kind}: GET {SuccessPath} answered {(int)ok.StatusCode}: {okBody}");
+        }
+
+        using var failed = await Client.GetAsync(FailurePath);
+        var failedBody = await failed.Content.ReadAsStringAsync();
+        var expectedStatus = kind == HostKind.ErrorTelemetry ? DatabaseTimeout.HttpStatus : 500;
+        var isProblem = failed.Content.Headers.ContentType?.MediaType == "application/problem+json";
+        var hasCode = kind != HostKind.ErrorTelemetry || failedBody.Contains(DatabaseTimeout.Code, StringComparison.Ordinal);
+        if ((int)failed.StatusCode != expectedStatus || !isProblem || !hasCode)
+        {
+            throw new InvalidOperationException(
+                $"{kind}: GET {FailurePath} answered {(int)failed.StatusCode} {failed.Content.Headers.ContentType}: {failedBody}");
+        }
+    }
+
+    private sealed record Order(int Id, string Status, decimal Total, string Country);
+}
