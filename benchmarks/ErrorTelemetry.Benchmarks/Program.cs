@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 using ErrorTelemetry.Benchmarks.Support;
 
-// dotnet run -c Release --project benchmarks/ErrorTelemetry.Benchmarks -- --filter '*'
+// BenchmarkDotNet's usual arguments: --filter '*', --list flat, --job short, …
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create(args));
 PerformanceTable.Write(summaries);

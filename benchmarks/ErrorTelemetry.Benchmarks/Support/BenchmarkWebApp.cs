@@ -120,10 +120,7 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
         var app = builder.Build();
         if (kind == HostKind.ErrorTelemetry)
         {
-            if (Environment.GetEnvironmentVariable("BENCH_NOUSE") is null)
-            {
-                app.UseErrorTelemetry();
-            }
+            app.UseErrorTelemetry();
         }
         else
         {
@@ -138,10 +135,7 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
         var started = new BenchmarkWebApp(app, tracerProvider, meterProvider);
         try
         {
-            if (Environment.GetEnvironmentVariable("BENCH_NOUSE") is null)
-            {
-                await started.CheckAsync(kind);
-            }
+            await started.CheckAsync(kind);
         }
         catch
         {
