@@ -161,6 +161,36 @@ public class RequestFailuresTests
     }
 
     [Fact]
+    public async Task IsClientAbort_WrappedCancellationOfAbortedRequest_CancelledNotATimeout()
+    {
+        await using var host = await TestWebHost.StartAsync(app =>
+            app.MapGet("/wrapped", (HttpContext context) =>
+            {
+                context.Abort();
+                try
+                {
+                    context.RequestAborted.ThrowIfCancellationRequested();
+                }
+                catch (OperationCanceledException cancelled)
+                {
+                    // What a data layer does: its own exception type, the cancellation inside.
+                    throw new TimeoutException("The query was cancelled.", cancelled);
+                }
+
+                return "never";
+            }));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Client.GetAsync("/wrapped"));
+        var span = await host.ServerSpanAsync("/wrapped");
+
+        Assert.Equal(499, span.Tag("http.response.status_code"));
+        Assert.Equal("REQUEST_CANCELLED", span.Tag("error.code"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Equal(0, host.FailureCount("OPERATION_TIMEOUT"));
+        Assert.Equal(0, host.FailureCount("DEPENDENCY_TIMEOUT"));
+    }
+
+    [Fact]
     public async Task OnClientAbort_ClientAbortsTheRequest_CancelledNotAServerFailure()
     {
         await using var host = await TestWebHost.StartAsync(app =>
@@ -207,10 +237,16 @@ public class RequestFailuresTests
     }
 
     [Theory]
+    [InlineData(400, "HTTP_BAD_REQUEST", false)]
     [InlineData(404, "HTTP_NOT_FOUND", false)]
+    [InlineData(406, "HTTP_NOT_ACCEPTABLE", false)]
+    [InlineData(413, "HTTP_PAYLOAD_TOO_LARGE", false)]
+    [InlineData(422, "HTTP_CLIENT_ERROR", false)]
     [InlineData(429, "RATE_LIMITED", true)]
     [InlineData(500, "HTTP_SERVER_ERROR", false)]
+    [InlineData(502, "DEPENDENCY_HTTP_SERVER_ERROR", false)]
     [InlineData(503, "SERVICE_UNAVAILABLE", true)]
+    [InlineData(504, "DEPENDENCY_TIMEOUT", false)]
     public async Task OnErrorResponseAsync_StatusWithoutBody_ProblemDetailsAndCodeOnTheSpan(int status, string code, bool retryAfter)
     {
         await using var host = await TestWebHost.StartAsync(app => app.MapGet("/status/{status:int}", (int status) => Results.StatusCode(status)));

@@ -23,7 +23,7 @@ internal static class BadRequests
                 errors = new(StringComparer.Ordinal) { [field] = [ValidationMessages.InvalidValue] };
             }
 
-            return HttpErrorCodes.Get(catalog, IsSyntaxError(json) ? HttpErrorCodes.ValidationMalformedJson : HttpErrorCodes.ValidationFailed);
+            return IsSyntaxError(json) ? HttpErrorCodes.MalformedJson(catalog) : HttpErrorCodes.ValidationFailed(catalog);
         }
 
         if (status != StatusCodes.Status400BadRequest)
@@ -41,7 +41,7 @@ internal static class BadRequests
             errors = new(StringComparer.Ordinal) { [parameter] = [rule] };
         }
 
-        return HttpErrorCodes.Get(catalog, HttpErrorCodes.ValidationFailed);
+        return HttpErrorCodes.ValidationFailed(catalog);
     }
 
     private static JsonException? FindJsonException(Exception exception)

@@ -1,3 +1,4 @@
+using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Health.Internal;
 using Microsoft.AspNetCore.Http;
 
@@ -58,7 +59,7 @@ internal sealed class ErrorTelemetryMiddleware
                 ServerSpan.OnEndpoint(activity, method, endpoint);
             }
 
-            if (RequestFailures.IsClientAbort(context, exception))
+            if (_failures.IsClientAbort(context, exception))
             {
                 aborted = true;
                 _failures.OnClientAbort(context, activity);
@@ -70,7 +71,7 @@ internal sealed class ErrorTelemetryMiddleware
         }
         finally
         {
-            ServerSpan.Complete(activity, method, endpoint, aborted ? HttpErrorCodes.ClientClosedRequest : context.Response.StatusCode);
+            ServerSpan.Complete(activity, method, endpoint, aborted ? HttpStatusErrors.ClientClosedRequest : context.Response.StatusCode);
         }
     }
 

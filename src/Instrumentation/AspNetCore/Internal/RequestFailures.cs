@@ -1,3 +1,5 @@
+using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Catalog.Internal;
 using System.Diagnostics;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Diagnostics;
@@ -21,6 +23,7 @@ internal sealed class RequestFailures
     private const string OwnProblemItemKey = "ErrorTelemetry.Problem";
 
     private readonly ErrorCatalog _catalog;
+    private readonly ExceptionClassifier _classifier;
     private readonly FailureRecorder _recorder;
     private readonly ProblemFactory _problems;
     private readonly DeveloperDiagnostics _diagnostics;
@@ -28,12 +31,14 @@ internal sealed class RequestFailures
 
     public RequestFailures(
         ErrorCatalog catalog,
+        ExceptionClassifier classifier,
         FailureRecorder recorder,
         ProblemFactory problems,
         DeveloperDiagnostics diagnostics,
         ILoggerFactory loggerFactory)
     {
         _catalog = catalog;
+        _classifier = classifier;
         _recorder = recorder;
         _problems = problems;
         _diagnostics = diagnostics;
@@ -42,17 +47,22 @@ internal sealed class RequestFailures
 
     public static Activity? ActivityOf(HttpContext context) => context.Features.Get<IHttpActivityFeature>()?.Activity;
 
-    /// <summary>The client went away: its request was cancelled, not failed by the server.</summary>
-    public static bool IsClientAbort(HttpContext context, Exception exception) =>
-        context.RequestAborted.IsCancellationRequested && exception is OperationCanceledException or IOException;
+    /// <summary>
+    /// The client went away: its request was cancelled, not failed by the server. The classifier owns the rule (a
+    /// cancellation or I/O error anywhere in the chain of an aborted request, unless a code was named first), so a
+    /// wrapped cancellation is an abort here exactly as it is in every other signal.
+    /// </summary>
+    public bool IsClientAbort(HttpContext context, Exception exception) =>
+        context.RequestAborted.IsCancellationRequested
+        && ReferenceEquals(_classifier.Classify(exception, requestAborted: true).Definition, HttpErrorCodes.RequestCancelled(_catalog));
 
     public void OnClientAbort(HttpContext context, Activity? activity)
     {
-        MarkSpan(activity, HttpErrorCodes.Get(_catalog, HttpErrorCodes.RequestCancelled));
+        MarkSpan(activity, HttpErrorCodes.RequestCancelled(_catalog));
         if (!context.Response.HasStarted)
         {
             // Nobody is listening for a body; the status is for the server's own logs and metrics.
-            context.Response.StatusCode = HttpErrorCodes.ClientClosedRequest;
+            context.Response.StatusCode = HttpStatusErrors.ClientClosedRequest;
         }
     }
 
@@ -232,7 +242,7 @@ internal sealed class RequestFailures
             else
             {
                 definition = problem is HttpValidationProblemDetails
-                    ? HttpErrorCodes.Get(_catalog, HttpErrorCodes.ValidationFailed)
+                    ? HttpErrorCodes.ValidationFailed(_catalog)
                     : HttpErrorCodes.ForStatus(_catalog, status);
                 MarkSpan(activity, definition);
             }

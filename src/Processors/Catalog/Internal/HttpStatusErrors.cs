@@ -3,6 +3,9 @@ namespace ErrorTelemetry.Catalog.Internal;
 /// <summary>The definition for an HTTP response that failed without an exception, by status.</summary>
 internal static class HttpStatusErrors
 {
+    /// <summary>The de-facto "client closed request" status (nginx); ASP.NET Core's request-timeout and abort paths use it too.</summary>
+    public const int ClientClosedRequest = 499;
+
     /// <summary>Returns the built-in definition for a failed response status.</summary>
     /// <param name="status">The response status.</param>
     /// <returns>
@@ -23,8 +26,7 @@ internal static class HttpStatusErrors
         415 => BuiltInErrors.HttpUnsupportedMediaType,
         429 => BuiltInErrors.RateLimited,
 
-        // 499 is the de-facto "client closed request" status (nginx); ASP.NET Core's request-timeout and abort paths use it too.
-        499 => BuiltInErrors.RequestCancelled,
+        ClientClosedRequest => BuiltInErrors.RequestCancelled,
         < 500 => BuiltInErrors.HttpClientError,
 
         // A handler that answers 502/504 itself is a gateway reporting its upstream (YARP does exactly this).
