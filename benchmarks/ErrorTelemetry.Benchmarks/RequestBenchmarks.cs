@@ -13,7 +13,7 @@ namespace ErrorTelemetry.Benchmarks;
 [MemoryDiagnoser]
 [WarmupCount(10)]
 [IterationCount(15)]
-[LaunchCount(3)]
+[ProcessCount(3)]
 public class SuccessfulRequestBenchmarks
 {
     private BenchmarkWebApp _app = null!;
@@ -48,7 +48,7 @@ public class SuccessfulRequestBenchmarks
 [MemoryDiagnoser]
 [WarmupCount(10)]
 [IterationCount(15)]
-[LaunchCount(3)]
+[ProcessCount(3)]
 public class FailedRequestBenchmarks
 {
     private BenchmarkWebApp _app = null!;

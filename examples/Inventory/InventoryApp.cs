@@ -20,7 +20,7 @@ public static class InventoryApp
         var app = builder.Build();
         app.UseErrorTelemetry();
         ExampleTriageAccess.Use(app);
-        app.MapPrometheusScrapingEndpoint();
+        app.MapErrorTelemetryPrometheusEndpoint();
 
         var stock = new Dictionary<string, int>(StringComparer.Ordinal) { ["SKU-1"] = 1_000_000, ["SKU-2"] = 0, ["SKU-SLOW"] = 10 };
 

@@ -33,7 +33,7 @@ public static partial class StorefrontApp
         var app = builder.Build();
         app.UseErrorTelemetry();
         ExampleTriageAccess.Use(app);
-        app.MapPrometheusScrapingEndpoint();
+        app.MapErrorTelemetryPrometheusEndpoint();
 
         app.MapPost("/checkout", async (CheckoutRequest request, IHttpClientFactory clients, ILogger<CheckoutRequest> logger, CancellationToken cancellationToken) =>
         {

@@ -8,7 +8,7 @@ namespace ErrorTelemetry.Tests.Observability;
 
 /// <summary>
 /// Failures of the real example storefront travel the whole alerting path: real requests -> AddErrorTelemetry's
-/// failure counter -> MapPrometheusScrapingEndpoint -> real Prometheus running the shipped rules -> real
+/// failure counter -> MapErrorTelemetryPrometheusEndpoint -> real Prometheus running the shipped rules -> real
 /// Alertmanager running the shipped routing -> webhook notification.
 /// </summary>
 [Collection(AlertingPipelineDefinition.Name)]

@@ -10,7 +10,7 @@ public sealed class PrometheusNamingTests
     [InlineData("http.client.request.duration", "s", "Histogram", "http_client_request_duration_seconds")]
     [InlineData("db.latency", "ms", "Histogram", "db_latency_milliseconds")]
     [InlineData("payload.size", "By", "Gauge", "payload_size_bytes")]
-    [InlineData("cpu.utilization", "1", "Gauge", "cpu_utilization_ratio")]
+    [InlineData("cpu.utilization", "1", "Gauge", "cpu_utilization")]
     [InlineData("retries", "1", "Counter", "retries_total")]
     [InlineData("throughput", "By/s", "Gauge", "throughput_bytes_per_second")]
     [InlineData("arrivals", "{request}/s", "Gauge", "arrivals_per_second")]

@@ -1,6 +1,7 @@
 using System.Text;
 using ErrorTelemetry.Prometheus.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -47,7 +48,7 @@ public sealed class PrometheusScrapeReaderTests
     [Fact]
     public async Task ScrapeAsync_WithinCacheDuration_ServesPreviousResultUntilItExpires()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         using var harness = new ScrapeHarness(timeProvider: clock, responseCacheDuration: TimeSpan.FromSeconds(1));
         var counter = harness.Meter.CreateCounter<long>("cached");
         counter.Add(1);
@@ -144,16 +145,5 @@ public sealed class PrometheusScrapeReaderTests
         // A pull-only reader would refuse the collection and make the whole flush report failure.
         Assert.True(flushed);
         Assert.Contains("flushed", pushed.Items);
-    }
-
-    private sealed class ManualTimeProvider : TimeProvider
-    {
-        private long _ticks = 1;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

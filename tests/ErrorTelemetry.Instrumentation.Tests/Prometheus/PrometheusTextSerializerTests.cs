@@ -77,9 +77,9 @@ public sealed class PrometheusTextSerializerTests
             "# HELP queue_depth Items waiting.\n" +
             "# TYPE queue_depth gauge\n" +
             $"queue_depth{{{scope}}} -2\n" +
-            "# HELP cache_utilization_ratio Share of the cache in use.\n" +
-            "# TYPE cache_utilization_ratio gauge\n" +
-            $"cache_utilization_ratio{{{scope}}} 0.25\n" +
+            "# HELP cache_utilization Share of the cache in use.\n" +
+            "# TYPE cache_utilization gauge\n" +
+            $"cache_utilization{{{scope}}} 0.25\n" +
             "# TYPE memory_limit_bytes gauge\n" +
             $"memory_limit_bytes{{{scope}}} 1024\n",
             text);

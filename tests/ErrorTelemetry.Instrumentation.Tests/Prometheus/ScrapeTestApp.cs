@@ -76,7 +76,7 @@ internal sealed class ScrapeTestApp : IAsyncDisposable
 
     public static void MapOrders(WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint();
+        app.MapErrorTelemetryPrometheusEndpoint();
         app.MapGet("/orders/{id}", (int id) => id == 0 ? Results.StatusCode(StatusCodes.Status500InternalServerError) : Results.Ok());
     }
 

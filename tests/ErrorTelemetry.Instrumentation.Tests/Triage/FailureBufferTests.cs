@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Triage.Internal;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorTelemetry.Tests.Triage;
 
@@ -14,7 +15,7 @@ public class FailureBufferTests
     {
         const int cap = 137;
         using var listener = new BufferFullListener(cap);
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var buffer = NewBuffer(clock, o => o.MaxCodes = cap);
         var definitions = Enumerable.Range(0, 10_000).Select(i => new ErrorDefinition($"CODE_{i:D5}", ErrorCategory.Internal, "Failed.")).ToArray();
 
@@ -58,7 +59,7 @@ public class FailureBufferTests
     [Fact]
     public void OnFailure_FloodOfCodesAtTheCap_OldestForgottenNewestKept()
     {
-        var buffer = NewBuffer(new ManualTimeProvider(Start), o => o.MaxCodes = 500);
+        var buffer = NewBuffer(new FakeTimeProvider(Start), o => o.MaxCodes = 500);
         var definitions = Enumerable.Range(0, 10_000).Select(i => new ErrorDefinition($"CODE_{i:D5}", ErrorCategory.Internal, "Failed.")).ToArray();
 
         foreach (var d in definitions)
@@ -82,7 +83,7 @@ public class FailureBufferTests
     [Fact]
     public void OnFailure_KnownCodeAndRoute_AllocatesNothing()
     {
-        var buffer = NewBuffer(new ManualTimeProvider(Start));
+        var buffer = NewBuffer(new FakeTimeProvider(Start));
         var definition = new ErrorDefinition("HOT_PATH_FAILURE", ErrorCategory.Dependency, "Failed.");
         var record = new FailureRecord(definition, "0123456789abcdef", "DOWNSTREAM_TIMEOUT", "GET /orders/{id}", ActivityTraceId.CreateRandom(), "corr-1");
         buffer.OnFailure(record);
@@ -102,7 +103,7 @@ public class FailureBufferTests
     [Fact]
     public void OnFailure_ManyRoutesAndCauses_CappedWithOtherAndSumsExact()
     {
-        var buffer = NewBuffer(new ManualTimeProvider(Start), o =>
+        var buffer = NewBuffer(new FakeTimeProvider(Start), o =>
         {
             o.MaxRoutesPerCode = 10;
             o.SamplesPerCode = 5;
@@ -128,7 +129,7 @@ public class FailureBufferTests
     [Fact]
     public void Snapshot_FailuresAcrossTheWindow_CountsOnlyThoseInsideAndSortsByWindowCount()
     {
-        var clock = new ManualTimeProvider(Start.AddSeconds(3));
+        var clock = new FakeTimeProvider(Start.AddSeconds(3));
         var buffer = NewBuffer(clock, o => o.Window = TimeSpan.FromMinutes(1));
         var old = new ErrorDefinition("OLD_BURST", ErrorCategory.Internal, "Failed.");
         var recent = new ErrorDefinition("RECENT_TRICKLE", ErrorCategory.Internal, "Failed.");

@@ -258,38 +258,6 @@ internal sealed class RequestTracker : IDisposable
     public void Dispose() => _listener.Dispose();
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
-{
-    private readonly Lock _gate = new();
-    private DateTimeOffset _now;
-
-    public ManualTimeProvider(DateTimeOffset start) => _now = start;
-
-    public DateTimeOffset Now
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _now;
-            }
-        }
-
-        set
-        {
-            lock (_gate)
-            {
-                _now = value;
-            }
-        }
-    }
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
-}
-
 /// <summary>
 /// Tests that run a web host. ActivitySource "Microsoft.AspNetCore" and the "ErrorTelemetry" meter are process-wide:
 /// every live host's providers see every host's requests, so two hosts alive at once would count each other's

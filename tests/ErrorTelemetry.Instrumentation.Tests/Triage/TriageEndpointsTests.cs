@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorTelemetry.Tests.Triage;
 
@@ -161,7 +162,7 @@ public class TriageEndpointsTests
     [Fact]
     public async Task Failures_WindowPassed_CountInWindowDropsTotalKept()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 7, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 7, TimeSpan.Zero));
         await using var app = await StartAsync(services: b => b.Services.AddSingleton<TimeProvider>(clock));
 
         await Fail(app, "/orders/1");

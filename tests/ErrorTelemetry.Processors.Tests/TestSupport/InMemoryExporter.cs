@@ -3,9 +3,14 @@ using OpenTelemetry;
 namespace ErrorTelemetry.Tests.TestSupport;
 
 /// <summary>
-/// A test exporter that keeps what the SDK really exported. Log records and metrics are recycled by the SDK after
-/// export, so callers pass a snapshot function that copies what they need.
+/// A test exporter that keeps what the SDK really exported, copied at export time.
 /// </summary>
+/// <remarks>
+/// Kept instead of <c>AddInMemoryExporter</c> because these tests assert what an exporter saw when it exported: the
+/// SDK recycles a <c>LogRecord</c> and a metric's points after <c>Export</c> returns (a pooled record is reused for the
+/// next log call; a cumulative point keeps counting), so a list of the original objects would show later values.
+/// Callers pass a snapshot function that copies what they need.
+/// </remarks>
 internal sealed class InMemoryExporter<T, TSnapshot> : BaseExporter<T>
     where T : class
 {

@@ -58,7 +58,7 @@ internal static class PrometheusNaming
 
     /// <summary>
     /// Converts a UCUM unit to the Prometheus suffix: abbreviations are spelled out, <c>{annotations}</c> are dropped,
-    /// <c>a/b</c> becomes <c>a_per_b</c>, and <c>1</c> becomes <c>ratio</c> for gauges only.
+    /// <c>a/b</c> becomes <c>a_per_b</c>, and <c>1</c> adds nothing.
     /// </summary>
     public static string GetUnitSuffix(string? unit, PrometheusType type)
     {
@@ -73,9 +73,11 @@ internal static class PrometheusNaming
             return string.Empty;
         }
 
+        // The specification suggests "_ratio" for gauges; the official exporter adds nothing, and the same instrument
+        // must have the same name through either endpoint.
         if (withoutAnnotations == "1")
         {
-            return type == PrometheusType.Gauge ? "ratio" : string.Empty;
+            return string.Empty;
         }
 
         var slash = withoutAnnotations.IndexOf('/', StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace ErrorTelemetry.Prometheus.Internal;
 
 /// <summary>
 /// Attaches the scrape reader to a MeterProvider and makes the same instance resolvable from the application's
-/// services, where <c>MapPrometheusScrapingEndpoint</c> looks for it.
+/// services, where <c>MapErrorTelemetryPrometheusEndpoint</c> looks for it.
 /// </summary>
 internal static class PrometheusScrape
 {

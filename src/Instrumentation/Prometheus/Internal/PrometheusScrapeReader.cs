@@ -4,7 +4,7 @@ using OpenTelemetry.Metrics;
 namespace ErrorTelemetry.Prometheus.Internal;
 
 /// <summary>
-/// The <see cref="MetricReader"/> behind <c>MapPrometheusScrapingEndpoint</c>: cumulative temporality, no timer; it
+/// The <see cref="MetricReader"/> behind <c>MapErrorTelemetryPrometheusEndpoint</c>: cumulative temporality, no timer; it
 /// collects when a scrape asks for it (and when the MeterProvider is flushed or shut down).
 /// </summary>
 /// <remarks>

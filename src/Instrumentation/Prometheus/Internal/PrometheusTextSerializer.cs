@@ -20,6 +20,7 @@ internal sealed class PrometheusTextSerializer
     private const string Component = "PrometheusScrape";
     private const string ScopeNameLabel = "otel_scope_name";
     private const string ScopeVersionLabel = "otel_scope_version";
+    private const string ScopeSchemaUrlLabel = "otel_scope_schema_url";
     private const string BucketBoundLabel = "le";
 
     private readonly StringBuilder _text = new(8192);
@@ -285,7 +286,7 @@ internal sealed class PrometheusTextSerializer
             var name = GetLabelName(tag.Key);
 
             // Labels the exporter itself sets win: a duplicate label name would make the whole scrape unparsable.
-            if (name.Length == 0 || name == ScopeNameLabel || name == ScopeVersionLabel || (isHistogram && name == BucketBoundLabel))
+            if (name.Length == 0 || name == ScopeNameLabel || name == ScopeVersionLabel || name == ScopeSchemaUrlLabel || (isHistogram && name == BucketBoundLabel))
             {
                 continue;
             }
@@ -299,6 +300,13 @@ internal sealed class PrometheusTextSerializer
         if (!string.IsNullOrEmpty(metric.MeterVersion))
         {
             _labels.Add(new Label(ScopeVersionLabel, ScopeVersionLabel, metric.MeterVersion));
+        }
+
+        // The official exporter labels the scope's schema URL too: without it, the same instrument scraped through
+        // both endpoints would be two different series.
+        if (!string.IsNullOrEmpty(metric.MeterSchemaUrl))
+        {
+            _labels.Add(new Label(ScopeSchemaUrlLabel, ScopeSchemaUrlLabel, metric.MeterSchemaUrl));
         }
     }
 
@@ -408,8 +416,8 @@ internal sealed class PrometheusTextSerializer
         null => string.Empty,
         string s => s,
         bool b => b ? "true" : "false",
-        double d => FormatDouble(d),
-        float f => FormatDouble(f),
+        double d => FormatFloatLabelValue(d),
+        float f => FormatFloatLabelValue(f),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         IEnumerable sequence => FormatArray(sequence),
         _ => value.ToString() ?? string.Empty,
@@ -464,6 +472,22 @@ internal sealed class PrometheusTextSerializer
         }
 
         return value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    // A floating-point attribute keeps its decimal point ("1.0", not "1"), as the official exporter writes it, so that
+    // the label value, and with it the series, is the same through either endpoint.
+    private static string FormatFloatLabelValue(double value)
+    {
+        var text = FormatDouble(value);
+        foreach (var c in text)
+        {
+            if (c is not ((>= '0' and <= '9') or '-'))
+            {
+                return text;
+            }
+        }
+
+        return text + ".0";
     }
 
     private static string FormatLong(long value) => value.ToString(CultureInfo.InvariantCulture);

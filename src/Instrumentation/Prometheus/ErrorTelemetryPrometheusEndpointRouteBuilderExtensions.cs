@@ -9,7 +9,7 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>
 /// Maps the Prometheus scrape endpoint that exposes the ErrorTelemetry MeterProvider's metrics.
 /// </summary>
-public static class PrometheusEndpointRouteBuilderExtensions
+public static class ErrorTelemetryPrometheusEndpointRouteBuilderExtensions
 {
     private const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -29,7 +29,7 @@ public static class PrometheusEndpointRouteBuilderExtensions
     /// services), <see cref="ArgumentNullException"/> or <see cref="ArgumentException"/> for invalid arguments. Call
     /// once per application at startup.
     /// </remarks>
-    public static IEndpointConventionBuilder MapPrometheusScrapingEndpoint(this IEndpointRouteBuilder endpoints, string path = "/metrics")
+    public static IEndpointConventionBuilder MapErrorTelemetryPrometheusEndpoint(this IEndpointRouteBuilder endpoints, string path = "/metrics")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace ErrorTelemetry.Tests.Prometheus;
 
-public sealed class PrometheusEndpointRouteBuilderExtensionsTests
+public sealed class ErrorTelemetryPrometheusEndpointRouteBuilderExtensionsTests
 {
     private const string ExpectedContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -12,7 +12,7 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     private const string AnyLabels = "(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*";
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_Get_ServesTextFormatWithContractContentType()
+    public async Task MapErrorTelemetryPrometheusEndpoint_Get_ServesTextFormatWithContractContentType()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders);
         app.Meter.CreateCounter<long>("errortelemetry.failures", "{error}", "Failures by error code.")
@@ -28,7 +28,7 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_Head_ReturnsHeadersWithoutBody()
+    public async Task MapErrorTelemetryPrometheusEndpoint_Head_ReturnsHeadersWithoutBody()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders);
         app.Meter.CreateCounter<long>("head.test").Add(1);
@@ -43,9 +43,9 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_CustomPath_ServesThereOnly()
+    public async Task MapErrorTelemetryPrometheusEndpoint_CustomPath_ServesThereOnly()
     {
-        await using var app = await ScrapeTestApp.StartAsync(a => a.MapPrometheusScrapingEndpoint("/internal/metrics"));
+        await using var app = await ScrapeTestApp.StartAsync(a => a.MapErrorTelemetryPrometheusEndpoint("/internal/metrics"));
 
         using var custom = await app.Client.GetAsync(new Uri("/internal/metrics", UriKind.Relative));
         using var standard = await app.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
@@ -55,7 +55,7 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_MeterProviderNotBuilt_Returns503()
+    public async Task MapErrorTelemetryPrometheusEndpoint_MeterProviderNotBuilt_Returns503()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders, buildProvider: false);
 
@@ -65,7 +65,7 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_MeterProviderRegisteredLazilyInContainer_IsBuiltAndServes()
+    public async Task MapErrorTelemetryPrometheusEndpoint_MeterProviderRegisteredLazilyInContainer_IsBuiltAndServes()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders, providerInContainer: true);
         app.Meter.CreateCounter<long>("lazy.provider").Add(4);
@@ -77,22 +77,22 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_NoReaderRegistered_ThrowsAtStartup()
+    public async Task MapErrorTelemetryPrometheusEndpoint_NoReaderRegistered_ThrowsAtStartup()
     {
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => ScrapeTestApp.StartAsync(a => a.MapPrometheusScrapingEndpoint(), registerReader: false));
+            () => ScrapeTestApp.StartAsync(a => a.MapErrorTelemetryPrometheusEndpoint(), registerReader: false));
 
         Assert.Contains("AddErrorTelemetry", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MapPrometheusScrapingEndpoint_InvalidArguments_Throw()
+    public void MapErrorTelemetryPrometheusEndpoint_InvalidArguments_Throw()
     {
-        Assert.Throws<ArgumentNullException>(() => PrometheusEndpointRouteBuilderExtensions.MapPrometheusScrapingEndpoint(null!));
+        Assert.Throws<ArgumentNullException>(() => ErrorTelemetryPrometheusEndpointRouteBuilderExtensions.MapErrorTelemetryPrometheusEndpoint(null!));
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_ConcurrentScrapes_AllSucceedWithSameCounterValue()
+    public async Task MapErrorTelemetryPrometheusEndpoint_ConcurrentScrapes_AllSucceedWithSameCounterValue()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders);
         app.Meter.CreateCounter<long>("concurrent").Add(42);
@@ -103,7 +103,7 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task MapPrometheusScrapingEndpoint_ServerRequests_AppearInDurationHistogramButScrapesDoNot()
+    public async Task MapErrorTelemetryPrometheusEndpoint_ServerRequests_AppearInDurationHistogramButScrapesDoNot()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders);
         (await app.Client.GetAsync(new Uri("/orders/7", UriKind.Relative))).Dispose();
@@ -118,7 +118,7 @@ public sealed class PrometheusEndpointRouteBuilderExtensionsTests
     }
 
     [ToolFact("promtool")]
-    public async Task MapPrometheusScrapingEndpoint_RealOutput_PassesPromtoolCheckMetrics()
+    public async Task MapErrorTelemetryPrometheusEndpoint_RealOutput_PassesPromtoolCheckMetrics()
     {
         await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders);
         var failures = app.Meter.CreateCounter<long>("errortelemetry.failures", "{error}", "Failures by error code.");
