@@ -135,14 +135,10 @@ internal sealed class DetectorPipeline
         }
     }
 
+    // The pre-scan stands in for CanMatch: the anchor search itself ends at once when there is nothing to find.
     private static string ApplyBuiltIn(BuiltInDetector detector, string text)
     {
         ReadOnlySpan<char> span = text;
-        if (!detector.CanMatch(span))
-        {
-            return text;
-        }
-
         var cursor = default(ScanCursor);
         StringBuilder? builder = null;
         var position = 0;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -8,108 +7,44 @@ namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
 /// The one pre-scan every scanned value gets: a single vectorized pass that records which anchors the built-in
-/// detectors need appear in the text (rare characters, digit runs, an IBAN's start, two dashes), then one
-/// vectorized search for the known token prefixes. A clean value costs these two passes and nothing else.
+/// detectors need appear in the text (rare characters, digit runs, an IBAN's start, two dashes, the telltale
+/// character pairs of token prefixes). A clean value costs this pass and nothing else.
 /// </summary>
 /// <remarks>
 /// The answer may over-report (a non-ASCII character folds onto an ASCII one, a digit run that is not a card), never
-/// under-report: a detector skipped because its anchors were not seen could not have matched.
+/// under-report: a detector skipped because its anchors were not seen could not have matched. Each 32-character
+/// block is compared with itself shifted by one and two characters (read from memory), so patterns never straddle
+/// blocks; only digit runs carry from one block to the next.
 /// </remarks>
 internal static class AnchorScan
 {
     private const int BlockChars = 32;
+    private const int Lookahead = 2;
     private const int SsnRunChars = 11;
     private const int CardRunChars = 13;
-
-    private static readonly SearchValues<string> Prefixes = CreatePrefixes();
+    private const int AwsKeyChars = 20;
 
     /// <summary>Returns the anchors seen in <paramref name="text"/>.</summary>
     public static DetectorAnchors Scan(ReadOnlySpan<char> text)
     {
-        var state = default(State);
+        var state = new State();
         var position = 0;
-        for (; position <= text.Length - BlockChars; position += BlockChars)
+        for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
-            state.Add(Classify(text.Slice(position, BlockChars)));
+            state.Add(text[position..]);
         }
 
-        var remaining = text.Length - position;
-        if (remaining > 0)
+        // The rest (fewer than 34 characters) is copied after zeros so that the look-ahead reads stay inside.
+        Span<char> tail = stackalloc char[(2 * BlockChars) + Lookahead];
+        tail.Clear();
+        var rest = text[position..];
+        rest.CopyTo(tail);
+        for (var offset = 0; offset < rest.Length; offset += BlockChars)
         {
-            if (text.Length >= BlockChars)
-            {
-                // The last full window overlaps what was read; the overlap is shifted out.
-                var masks = Classify(text[^BlockChars..]);
-                state.Add(masks.ShiftOut(BlockChars - remaining));
-            }
-            else
-            {
-                Span<char> tail = stackalloc char[BlockChars];
-                text.CopyTo(tail);
-                tail[text.Length..].Clear();
-                state.Add(Classify(tail));
-            }
+            state.Add(tail[offset..]);
         }
 
-        state.Add(default);
-        var anchors = state.Anchors;
-        if (text.IndexOfAny(Prefixes) >= 0)
-        {
-            anchors |= DetectorAnchors.Prefix;
-        }
-
-        return anchors;
-    }
-
-    private static Masks Classify(ReadOnlySpan<char> block)
-    {
-        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(block));
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
-            var bytes = Vector256.Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, 16));
-            return Classify(bytes, block);
-        }
-
-        var low = Vector128.Narrow(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, 8));
-        var high = Vector128.Narrow(Vector128.LoadUnsafe(ref start, 16), Vector128.LoadUnsafe(ref start, 24));
-        return Classify(low, block).Combine(Classify(high, block[16..]));
-    }
-
-    private static Masks Classify(Vector256<byte> v, ReadOnlySpan<char> block)
-    {
-        var digits = Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
-        var upper = Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26));
-        var dash = Vector256.Equals(v, Vector256.Create((byte)'-'));
-        var space = Vector256.Equals(v, Vector256.Create((byte)' '));
-        var rare = Vector256.Equals(v, Vector256.Create((byte)'@')) | Vector256.Equals(v, Vector256.Create((byte)'='))
-            | Vector256.Equals(v, Vector256.Create((byte)':')) | Vector256.Equals(v, Vector256.Create((byte)'>'))
-            | Vector256.Equals(v, Vector256.Create((byte)'+'));
-        return new Masks(
-            digits.ExtractMostSignificantBits(),
-            upper.ExtractMostSignificantBits(),
-            dash.ExtractMostSignificantBits(),
-            space.ExtractMostSignificantBits(),
-            RareAnchors(rare.ExtractMostSignificantBits(), block));
-    }
-
-    // The same classification on 16 lanes, for hardware without 256-bit vectors (the vector types share no interface
-    // that this could be written once against).
-    private static Masks Classify(Vector128<byte> v, ReadOnlySpan<char> block)
-    {
-        var digits = Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
-        var upper = Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26));
-        var dash = Vector128.Equals(v, Vector128.Create((byte)'-'));
-        var space = Vector128.Equals(v, Vector128.Create((byte)' '));
-        var rare = Vector128.Equals(v, Vector128.Create((byte)'@')) | Vector128.Equals(v, Vector128.Create((byte)'='))
-            | Vector128.Equals(v, Vector128.Create((byte)':')) | Vector128.Equals(v, Vector128.Create((byte)'>'))
-            | Vector128.Equals(v, Vector128.Create((byte)'+'));
-        return new Masks(
-            digits.ExtractMostSignificantBits(),
-            upper.ExtractMostSignificantBits(),
-            dash.ExtractMostSignificantBits(),
-            space.ExtractMostSignificantBits(),
-            RareAnchors(rare.ExtractMostSignificantBits(), block));
+        return state.Finish();
     }
 
     // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing.
@@ -133,92 +68,117 @@ internal static class AnchorScan
         return anchors;
     }
 
-    private static SearchValues<string> CreatePrefixes()
-    {
-        var prefixes = new List<string>(AwsAccessKeyDetector.KeyPrefixes);
-        prefixes.AddRange(ApiKeyDetector.KeyPrefixes);
-        prefixes.AddRange(AuthHeaderDetector.SchemeNames);
-        prefixes.Add(JwtDetector.Start);
-
-        // Ignoring case over-reports a little for the case-sensitive prefixes and keeps one search for all.
-        return SearchValues.Create([.. prefixes], StringComparison.OrdinalIgnoreCase);
-    }
-
-    // Bit i of each mask is character i of a 32-character block.
-    private readonly record struct Masks(uint Digits, uint Upper, uint Dash, uint Space, DetectorAnchors Rare)
-    {
-        public Masks ShiftOut(int count) =>
-            new(Digits >> count, Upper >> count, Dash >> count, Space >> count, Rare);
-
-        public Masks Combine(Masks high) => new(
-            Digits | (high.Digits << 16),
-            Upper | (high.Upper << 16),
-            Dash | (high.Dash << 16),
-            Space | (high.Space << 16),
-            Rare | high.Rare);
-    }
-
-    // Patterns may straddle blocks, so a block is judged when the next one is known: the previous block's bits are
-    // 0–31 of a 64-bit window and the current block's are 32–63.
     private struct State
     {
-        private Masks _previous;
-        private int _streak;
-        private int _longestRun;
+        private Vector256<byte> _doubleDash;
+        private Vector256<byte> _iban;
+        private Vector256<byte> _jwt;
+        private Vector256<byte> _auth;
+        private Vector256<byte> _apiKey;
+        private DetectorAnchors _rare;
+        private Run _digits;
+        private Run _keyChars;
         private bool _dash;
 
-        public DetectorAnchors Anchors { get; private set; }
-
-        public void Add(Masks current)
+        // Reads the block at the start of chars and the two characters after it.
+        public void Add(ReadOnlySpan<char> chars)
         {
-            var digits = _previous.Digits | ((ulong)current.Digits << 32);
-            var upper = _previous.Upper | ((ulong)current.Upper << 32);
-            var dash = _previous.Dash | ((ulong)current.Dash << 32);
-            var separators = dash | _previous.Space | ((ulong)current.Space << 32);
-            var anchors = Anchors | current.Rare;
-            if ((uint)(dash & (dash >> 1)) != 0)
-            {
-                anchors |= DetectorAnchors.DoubleDash;
-            }
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chars));
 
-            if ((uint)(upper & (upper >> 1) & (digits >> 2) & (digits >> 3)) != 0)
+            // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
+            var v0 = Load(ref start, 0);
+            var v1 = Load(ref start, 1);
+            var v2 = Load(ref start, 2);
+            var digit0 = IsDigit(v0);
+            var digit1 = IsDigit(v1);
+            var upper0 = IsUpper(v0);
+            var upper1 = IsUpper(v1);
+            var dash0 = Vector256.Equals(v0, Vector256.Create((byte)'-'));
+            var dash1 = Vector256.Equals(v1, Vector256.Create((byte)'-'));
+            var folded0 = v0 | Vector256.Create((byte)0x20);
+            var folded1 = v1 | Vector256.Create((byte)0x20);
+            var folded2 = v2 | Vector256.Create((byte)0x20);
+
+            _doubleDash |= dash0 & dash1;
+            _iban |= upper0 & upper1 & IsDigit(v2);
+            _jwt |= Vector256.Equals(v0, Vector256.Create((byte)'y')) & Vector256.Equals(v1, Vector256.Create((byte)'J'));
+            _auth |= Vector256.Equals(folded0, Vector256.Create((byte)'b'))
+                & (Vector256.Equals(folded1, Vector256.Create((byte)'e')) | Vector256.Equals(folded1, Vector256.Create((byte)'a')))
+                & (Vector256.Equals(folded2, Vector256.Create((byte)'a')) | Vector256.Equals(folded2, Vector256.Create((byte)'s')));
+            _apiKey |= (IsLower(v0) & (Vector256.Equals(v1, Vector256.Create((byte)'_')) | dash1))
+                | (Vector256.Equals(v0, Vector256.Create((byte)'I')) & Vector256.Equals(v1, Vector256.Create((byte)'z')));
+
+            var rare = (Vector256.Equals(v0, Vector256.Create((byte)'@')) | Vector256.Equals(v0, Vector256.Create((byte)'='))
+                | Vector256.Equals(v0, Vector256.Create((byte)':')) | Vector256.Equals(v0, Vector256.Create((byte)'>'))
+                | Vector256.Equals(v0, Vector256.Create((byte)'+'))).ExtractMostSignificantBits();
+            if (rare != 0)
             {
-                anchors |= DetectorAnchors.IbanStart;
+                _rare |= RareAnchors(rare, chars);
             }
 
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
-            AddRun((uint)(digits | (separators & (digits >> 1))));
-            _dash |= _previous.Dash != 0;
-            if (_longestRun >= SsnRunChars && _dash)
-            {
-                anchors |= DetectorAnchors.SsnShape;
-            }
+            var separator0 = dash0 | Vector256.Equals(v0, Vector256.Create((byte)' '));
+            _digits.Add((digit0 | (separator0 & digit1)).ExtractMostSignificantBits());
 
-            if (_longestRun >= CardRunChars)
-            {
-                anchors |= DetectorAnchors.DigitRun13;
-            }
-
-            Anchors = anchors;
-            _previous = current;
+            // An AWS key id is 20 upper-case letters and digits in a row.
+            _keyChars.Add((upper0 | digit0).ExtractMostSignificantBits());
+            _dash |= dash0 != Vector256<byte>.Zero;
         }
 
-        private void AddRun(uint run)
+        public readonly DetectorAnchors Finish()
         {
-            if (run == uint.MaxValue)
+            var anchors = _rare;
+            anchors |= _doubleDash != Vector256<byte>.Zero ? DetectorAnchors.DoubleDash : 0;
+            anchors |= _iban != Vector256<byte>.Zero ? DetectorAnchors.IbanStart : 0;
+            anchors |= _jwt != Vector256<byte>.Zero ? DetectorAnchors.JwtStart : 0;
+            anchors |= _auth != Vector256<byte>.Zero ? DetectorAnchors.AuthScheme : 0;
+            anchors |= _keyChars.Longest >= AwsKeyChars ? DetectorAnchors.AwsPrefix : 0;
+            anchors |= _apiKey != Vector256<byte>.Zero ? DetectorAnchors.ApiKeyPrefix : 0;
+            anchors |= _digits.Longest >= SsnRunChars && _dash ? DetectorAnchors.SsnShape : 0;
+            anchors |= _digits.Longest >= CardRunChars ? DetectorAnchors.DigitRun13 : 0;
+            return anchors;
+        }
+
+        private static Vector256<byte> Load(ref ushort start, int offset) =>
+            Vector256.Narrow(
+                Vector256.LoadUnsafe(ref start, (nuint)offset),
+                Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
+
+        private static Vector256<byte> IsDigit(Vector256<byte> v) =>
+            Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+
+        private static Vector256<byte> IsUpper(Vector256<byte> v) =>
+            Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26));
+
+        private static Vector256<byte> IsLower(Vector256<byte> v) =>
+            Vector256.LessThan(v - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
+
+    }
+
+    // The longest run of set bits over consecutive blocks (bit i is character i of a block).
+    private struct Run
+    {
+        private int _streak;
+
+        public int Longest { get; private set; }
+
+        public void Add(uint run)
+        {
+            if (run == 0)
             {
-                _streak += BlockChars;
-                _longestRun = Math.Max(_longestRun, _streak);
+                _streak = 0;
                 return;
             }
 
-            var longest = _streak + BitOperations.TrailingZeroCount(~run);
-            if (run != 0 && longest < CardRunChars)
+            if (run == uint.MaxValue)
             {
-                longest = Math.Max(longest, LongestRun(run));
+                _streak += BlockChars;
+                Longest = Math.Max(Longest, _streak);
+                return;
             }
 
-            _longestRun = Math.Max(_longestRun, longest);
+            var longest = Math.Max(_streak + BitOperations.TrailingZeroCount(~run), LongestRun(run));
+            Longest = Math.Max(Longest, longest);
             _streak = BitOperations.LeadingZeroCount(~run);
         }
 

@@ -40,7 +40,7 @@ internal sealed class ApiKeyDetector : BuiltInDetector
     private static readonly SearchValues<string> Prefixes = SearchValues.Create(KeyPrefixes, StringComparison.Ordinal);
 
     public ApiKeyDetector()
-        : base("api_key", DetectorAnchors.Prefix)
+        : base("api_key", DetectorAnchors.ApiKeyPrefix)
     {
     }
 

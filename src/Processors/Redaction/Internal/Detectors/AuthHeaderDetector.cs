@@ -16,7 +16,7 @@ internal sealed class AuthHeaderDetector : BuiltInDetector
     private static readonly SearchValues<string> Schemes = SearchValues.Create(SchemeNames, StringComparison.OrdinalIgnoreCase);
 
     public AuthHeaderDetector()
-        : base("auth_header", DetectorAnchors.Prefix)
+        : base("auth_header", DetectorAnchors.AuthScheme)
     {
     }
 

@@ -13,7 +13,7 @@ internal sealed class AwsAccessKeyDetector : BuiltInDetector
     private static readonly SearchValues<string> Prefixes = SearchValues.Create(KeyPrefixes, StringComparison.Ordinal);
 
     public AwsAccessKeyDetector()
-        : base("aws_key", DetectorAnchors.Prefix)
+        : base("aws_key", DetectorAnchors.AwsPrefix)
     {
     }
 

@@ -34,9 +34,18 @@ internal enum DetectorAnchors
     /// <summary>At least 13 digits joined by single spaces or dashes (card numbers).</summary>
     DigitRun13 = 1 << 7,
 
-    /// <summary>Two upper-case letters followed by two digits (an IBAN's country code and check digits).</summary>
+    /// <summary>Two upper-case letters followed by a digit (an IBAN's country code and first check digit).</summary>
     IbanStart = 1 << 8,
 
-    /// <summary>A known token prefix: <c>eyJ</c>, <c>bearer</c>, <c>basic</c>, AWS and provider key prefixes.</summary>
-    Prefix = 1 << 9,
+    /// <summary><c>yJ</c> (the start of a JWT, <c>eyJ</c>).</summary>
+    JwtStart = 1 << 9,
+
+    /// <summary><c>bea</c>, <c>bas</c>, <c>baa</c> or <c>bes</c> in any case (<c>bearer</c>, <c>basic</c>).</summary>
+    AuthScheme = 1 << 10,
+
+    /// <summary>At least 20 upper-case letters and digits in a row (AWS key ids).</summary>
+    AwsPrefix = 1 << 11,
+
+    /// <summary>A lower-case letter followed by <c>_</c> or <c>-</c>, or <c>Iz</c> (provider API key prefixes).</summary>
+    ApiKeyPrefix = 1 << 12,
 }

@@ -8,7 +8,7 @@ internal sealed class JwtDetector : BuiltInDetector
     internal const string Start = "eyJ";
 
     public JwtDetector()
-        : base("jwt", DetectorAnchors.Prefix)
+        : base("jwt", DetectorAnchors.JwtStart)
     {
     }
 
