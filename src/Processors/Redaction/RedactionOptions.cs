@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using ErrorTelemetry.Redaction.Internal;
+
 namespace ErrorTelemetry;
 
 /// <summary>
@@ -121,6 +124,17 @@ public sealed class RedactionOptions
     /// <value>The default is <c>correlation.id</c>: it leaves the process in fail-closed mode too, but is scanned,
     /// because a caller chooses it (an e-mail address sent as <c>X-Correlation-ID</c> must not be exported).</value>
     public IList<string> AllowedKeys { get; set; } = new List<string> { "correlation.id" };
+
+    /// <summary>
+    /// Gets or sets the longest value, in characters, that is scanned and exported whole. A longer value (a logged
+    /// request body, a huge exception message) is cut to this length before any detector reads it and ends with the
+    /// marker <c> [TRUNCATED: &lt;n&gt; characters]</c>, where n is the number of characters removed. This bounds the
+    /// work one value can cost: every detector is linear in its input, so a value costs at most a fixed multiple of
+    /// this length. A secret cut in half at the limit is no longer recognisable, so its first part may remain.
+    /// </summary>
+    /// <value>The default is 32768 (32 KiB of characters). Allowed: 1024 to 16777216.</value>
+    [Range(RedactionConstants.MinimumMaxValueLength, RedactionConstants.MaximumMaxValueLength)]
+    public int MaxValueLength { get; set; } = RedactionConstants.DefaultMaxValueLength;
 
     /// <summary>
     /// Gets or sets detectors written in code, run after the built-in detectors and <see cref="CustomPatterns"/>.

@@ -67,4 +67,13 @@ public class RedactionOptionsValidatorTests
         Assert.Contains("ErrorTelemetry:Redaction:SensitiveKeys:0 is empty. Remove the entry.", failures);
         Assert.Contains("ErrorTelemetry:Redaction:AllowedKeys must not be null. Leave it empty instead.", failures);
     }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(0)]
+    [InlineData(int.MaxValue)]
+    public void Validate_MaxValueLengthOutOfRange_NamesTheKeyAndTheRange(int length) =>
+        Assert.Equal(
+            $"ErrorTelemetry:Redaction:MaxValueLength is {length}. Use a length from 1024 to 16777216 characters (the default is 32768).",
+            Assert.Single(Failures(o => o.MaxValueLength = length)));
 }

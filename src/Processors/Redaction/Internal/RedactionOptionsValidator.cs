@@ -55,6 +55,13 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<RedactionOpti
             }
         }
 
+        if (options.MaxValueLength is < RedactionConstants.MinimumMaxValueLength or > RedactionConstants.MaximumMaxValueLength)
+        {
+            Fail($"{Section}:{nameof(options.MaxValueLength)} is {options.MaxValueLength}. Use a length from "
+                + $"{RedactionConstants.MinimumMaxValueLength} to {RedactionConstants.MaximumMaxValueLength} characters "
+                + $"(the default is {RedactionConstants.DefaultMaxValueLength}).");
+        }
+
         if (options.PseudonymizationKey is { } key && key.Trim().Length < MinimumKeyLength)
         {
             Fail($"{Section}:{nameof(options.PseudonymizationKey)} is too short ({key.Length} characters). Use at "

@@ -35,10 +35,12 @@ internal sealed class ApiKeyDetector : BuiltInDetector
         new("sk-", BodyChars.AlnumDashUnderscore, 20),
     ];
 
-    private static readonly SearchValues<string> Prefixes = CreatePrefixes();
+    internal static readonly string[] KeyPrefixes = CreatePrefixes();
+
+    private static readonly SearchValues<string> Prefixes = SearchValues.Create(KeyPrefixes, StringComparison.Ordinal);
 
     public ApiKeyDetector()
-        : base("api_key")
+        : base("api_key", DetectorAnchors.ApiKeyPrefix)
     {
     }
 
@@ -52,52 +54,34 @@ internal sealed class ApiKeyDetector : BuiltInDetector
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOfAny(Prefixes) >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
-    {
-        var position = startAt;
-        while (position < text.Length)
-        {
-            var found = text[position..].IndexOfAny(Prefixes);
-            if (found < 0)
-            {
-                break;
-            }
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Prefixes);
 
-            var start = position + found;
-            position = start + 1;
-            if (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '-'))
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
+    {
+        if (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '-'))
+        {
+            return Miss(out match);
+        }
+
+        foreach (var family in Families)
+        {
+            if (!text[start..].StartsWith(family.Prefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            foreach (var family in Families)
+            // A prefix found inside this body is glued to a body character and rejected at once.
+            var bodyStart = start + family.Prefix.Length;
+            var end = bodyStart;
+            while (end < text.Length && IsBodyChar(text[end], family.Chars))
             {
-                if (!text[start..].StartsWith(family.Prefix, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var bodyStart = start + family.Prefix.Length;
-                var end = bodyStart;
-                while (end < text.Length && IsBodyChar(text[end], family.Chars))
-                {
-                    end++;
-                }
-
-                if (end - bodyStart >= family.MinimumLength)
-                {
-                    index = start;
-                    length = end - start;
-                    replacement = Replacement;
-                    return true;
-                }
-
-                break;
+                end++;
             }
+
+            return end - bodyStart >= family.MinimumLength ? Hit(start, end - start, out match) : Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        return Miss(out match);
     }
 
     private static bool IsBodyChar(char c, BodyChars chars) => char.IsAsciiLetterOrDigit(c) || chars switch
@@ -108,7 +92,7 @@ internal sealed class ApiKeyDetector : BuiltInDetector
         _ => false,
     };
 
-    private static SearchValues<string> CreatePrefixes()
+    private static string[] CreatePrefixes()
     {
         var prefixes = new string[Families.Length];
         for (var i = 0; i < Families.Length; i++)
@@ -116,7 +100,7 @@ internal sealed class ApiKeyDetector : BuiltInDetector
             prefixes[i] = Families[i].Prefix;
         }
 
-        return SearchValues.Create(prefixes, StringComparison.Ordinal);
+        return prefixes;
     }
 
     private readonly record struct Family(string Prefix, BodyChars Chars, int MinimumLength);

@@ -11,76 +11,58 @@ internal sealed class AuthHeaderDetector : BuiltInDetector
 {
     private const string BearerReplacement = "[REDACTED:bearer]";
     private const string BasicReplacement = "[REDACTED:basic]";
-    private static readonly SearchValues<string> Schemes = SearchValues.Create(["bearer", "basic"], StringComparison.OrdinalIgnoreCase);
+    internal static readonly string[] SchemeNames = ["bearer", "basic"];
+
+    private static readonly SearchValues<string> Schemes = SearchValues.Create(SchemeNames, StringComparison.OrdinalIgnoreCase);
 
     public AuthHeaderDetector()
-        : base("auth_header")
+        : base("auth_header", DetectorAnchors.AuthScheme)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOfAny(Schemes) >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Schemes);
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < text.Length)
+        var bearer = text[start + 1] is 'e' or 'E';
+        var schemeEnd = start + (bearer ? 6 : 5);
+        if ((start > 0 && IsWordChar(text[start - 1])) || schemeEnd >= text.Length || text[schemeEnd] is not (' ' or '\t'))
         {
-            var found = text[position..].IndexOfAny(Schemes);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var start = position + found;
-            var bearer = text[start + 1] is 'e' or 'E';
-            var schemeEnd = start + (bearer ? 6 : 5);
-            position = start + 1;
-            if ((start > 0 && IsWordChar(text[start - 1])) || schemeEnd >= text.Length || text[schemeEnd] is not (' ' or '\t'))
-            {
-                continue;
-            }
-
-            var tokenStart = schemeEnd;
-            while (tokenStart < text.Length && text[tokenStart] is ' ' or '\t')
-            {
-                tokenStart++;
-            }
-
-            var tokenEnd = tokenStart;
-            var hasDigit = false;
-            while (tokenEnd < text.Length && IsToken68(text[tokenEnd]))
-            {
-                hasDigit |= char.IsAsciiDigit(text[tokenEnd]);
-                tokenEnd++;
-            }
-
-            while (tokenEnd < text.Length && text[tokenEnd] == '=')
-            {
-                tokenEnd++;
-            }
-
-            var token = text[tokenStart..tokenEnd];
-            if (token.IsEmpty || (tokenEnd < text.Length && IsWordChar(text[tokenEnd])) || IsAlreadyRedacted(text[tokenStart..]))
-            {
-                continue;
-            }
-
-            var valid = bearer
-                ? token.Length >= 16 || (token.Length >= 8 && hasDigit)
-                : IsBasicCredential(token);
-            if (!valid)
-            {
-                continue;
-            }
-
-            index = tokenStart;
-            length = token.Length;
-            replacement = bearer ? BearerReplacement : BasicReplacement;
-            return true;
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        var tokenStart = schemeEnd;
+        while (tokenStart < text.Length && text[tokenStart] is ' ' or '\t')
+        {
+            tokenStart++;
+        }
+
+        // A scheme found inside this token is glued to a word character and rejected at once.
+        var tokenEnd = tokenStart;
+        var hasDigit = false;
+        while (tokenEnd < text.Length && IsToken68(text[tokenEnd]))
+        {
+            hasDigit |= char.IsAsciiDigit(text[tokenEnd]);
+            tokenEnd++;
+        }
+
+        while (tokenEnd < text.Length && text[tokenEnd] == '=')
+        {
+            tokenEnd++;
+        }
+
+        var token = text[tokenStart..tokenEnd];
+        if (token.IsEmpty || (tokenEnd < text.Length && IsWordChar(text[tokenEnd])) || IsAlreadyRedacted(text[tokenStart..]))
+        {
+            return Miss(out match);
+        }
+
+        var valid = bearer
+            ? token.Length >= 16 || (token.Length >= 8 && hasDigit)
+            : IsBasicCredential(token);
+        return valid ? Hit(tokenStart, token.Length, bearer ? BearerReplacement : BasicReplacement, out match) : Miss(out match);
     }
 
     private static bool IsToken68(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/';

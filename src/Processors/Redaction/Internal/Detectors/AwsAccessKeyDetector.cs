@@ -7,54 +7,40 @@ namespace ErrorTelemetry.Redaction.Internal;
 internal sealed class AwsAccessKeyDetector : BuiltInDetector
 {
     private const int KeyLength = 20;
-    private static readonly SearchValues<string> Prefixes = SearchValues.Create(
-        ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA", "AROA", "ASCA", "A3T"],
-        StringComparison.Ordinal);
+    internal static readonly string[] KeyPrefixes =
+        ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA", "AROA", "ASCA", "A3T"];
+
+    private static readonly SearchValues<string> Prefixes = SearchValues.Create(KeyPrefixes, StringComparison.Ordinal);
 
     public AwsAccessKeyDetector()
-        : base("aws_key")
+        : base("aws_key", DetectorAnchors.AwsPrefix)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOfAny(Prefixes) >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Prefixes);
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < text.Length)
+        if (start > 0 && IsKeyChar(text[start - 1]))
         {
-            var found = text[position..].IndexOfAny(Prefixes);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var start = position + found;
-            position = start + 1;
-            if (start > 0 && IsKeyChar(text[start - 1]))
-            {
-                continue;
-            }
-
-            var end = start;
-            while (end < text.Length && IsKeyChar(text[end]))
-            {
-                end++;
-            }
-
-            if (end - start == KeyLength)
-            {
-                index = start;
-                length = KeyLength;
-                replacement = Replacement;
-                return true;
-            }
-
-            position = end;
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        var end = start;
+        while (end < text.Length && IsKeyChar(text[end]))
+        {
+            end++;
+        }
+
+        if (end - start == KeyLength)
+        {
+            return Hit(start, KeyLength, out match);
+        }
+
+        cursor.Position = end;
+        return Miss(out match);
     }
 
     private static bool IsKeyChar(char c) => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c);

@@ -3,8 +3,9 @@ using System.Buffers;
 namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
-/// Base of the built-in detectors: they choose the replacement per match, so the public <see cref="TryFind"/> is
-/// written in terms of <see cref="RedactionDetector.TryFindReplacement"/>.
+/// Base of the built-in detectors. They share one loop: find the next anchor with a vectorized search
+/// (<see cref="FindAnchor"/>), then check the text around it (<see cref="TryMatchAt"/>). A check reads a bounded
+/// neighbourhood of its anchor, or consumes what it read in the match, so a whole scan is linear in the text.
 /// </summary>
 internal abstract class BuiltInDetector : RedactionDetector
 {
@@ -13,16 +14,69 @@ internal abstract class BuiltInDetector : RedactionDetector
 
     protected static readonly SearchValues<char> UpperLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
-    protected BuiltInDetector(string name)
+    protected BuiltInDetector(string name, DetectorAnchors anchors)
         : base(name)
     {
+        Anchors = anchors;
     }
 
-    public sealed override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length) =>
-        TryFindReplacement(text, startAt, out index, out length, out _);
+    /// <summary>Gets what <see cref="AnchorScan"/> must have seen in a text for this detector to match in it.</summary>
+    internal DetectorAnchors Anchors { get; }
 
-    internal abstract override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement);
+    public sealed override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+    {
+        var cursor = new ScanCursor { Position = startAt, Floor = startAt };
+        var found = TryFindNext(text, ref cursor, out var match);
+        index = match.Index;
+        length = match.Length;
+        return found;
+    }
+
+    internal sealed override bool TryFindReplacement(
+        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    {
+        var cursor = new ScanCursor { Position = startAt, Floor = startAt };
+        var found = TryFindNext(text, ref cursor, out var match);
+        index = match.Index;
+        length = match.Length;
+        replacement = match.Replacement ?? string.Empty;
+        return found;
+    }
+
+    /// <summary>Finds the next match at or after the cursor, and moves the cursor past it.</summary>
+    internal bool TryFindNext(ReadOnlySpan<char> text, ref ScanCursor cursor, out DetectorMatch match)
+    {
+        cursor.Floor = cursor.Position;
+        while (cursor.Position < text.Length)
+        {
+            var found = FindAnchor(text[cursor.Position..]);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var anchor = cursor.Position + found;
+            cursor.Position = anchor + 1;
+            if (TryMatchAt(text, anchor, ref cursor, out match))
+            {
+                cursor.Position = match.End;
+                return true;
+            }
+        }
+
+        cursor.Position = text.Length;
+        match = default;
+        return false;
+    }
+
+    /// <summary>Returns the offset of the first anchor in <paramref name="text"/>, or -1 (a vectorized search).</summary>
+    protected abstract int FindAnchor(ReadOnlySpan<char> text);
+
+    /// <summary>
+    /// Checks the anchor at <paramref name="anchor"/>. On a miss the next anchor search starts at
+    /// <c>anchor + 1</c> unless the check moves <see cref="ScanCursor.Position"/> further.
+    /// </summary>
+    protected abstract bool TryMatchAt(ReadOnlySpan<char> text, int anchor, ref ScanCursor cursor, out DetectorMatch match);
 
     protected static bool IsAsciiAlnum(char c) => char.IsAsciiLetterOrDigit(c);
 
@@ -31,11 +85,17 @@ internal abstract class BuiltInDetector : RedactionDetector
     protected static bool IsAlreadyRedacted(ReadOnlySpan<char> value) =>
         value.StartsWith("[REDACTED", StringComparison.Ordinal) || value.StartsWith("REDACTED", StringComparison.Ordinal);
 
-    protected static bool NotFound(out int index, out int length, out string replacement)
+    protected static bool Miss(out DetectorMatch match)
     {
-        index = 0;
-        length = 0;
-        replacement = string.Empty;
+        match = default;
         return false;
+    }
+
+    protected bool Hit(int index, int length, out DetectorMatch match) => Hit(index, length, Replacement, out match);
+
+    protected static bool Hit(int index, int length, string replacement, out DetectorMatch match)
+    {
+        match = new DetectorMatch(index, length, replacement);
+        return true;
     }
 }

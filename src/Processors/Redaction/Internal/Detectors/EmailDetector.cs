@@ -5,68 +5,53 @@ namespace ErrorTelemetry.Redaction.Internal;
 internal sealed class EmailDetector : BuiltInDetector
 {
     public EmailDetector()
-        : base("email")
+        : base("email", DetectorAnchors.At)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.Length >= 6 && text.IndexOf('@') >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOf('@');
+
+    // The local part is read back to the previous '@' at most, the domain forward to the next one: each character
+    // is read at most twice however many '@' there are.
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int at, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < text.Length)
+        var start = at;
+        while (start > cursor.Floor && IsLocalChar(text[start - 1]))
         {
-            var found = text[position..].IndexOf('@');
-            if (found < 0)
-            {
-                break;
-            }
-
-            var at = position + found;
-            position = at + 1;
-
-            var start = at;
-            while (start > startAt && IsLocalChar(text[start - 1]))
-            {
-                start--;
-            }
-
-            while (start < at && text[start] == '.')
-            {
-                start++;
-            }
-
-            if (start == at || text[start..at].SequenceEqual("REDACTED"))
-            {
-                continue;
-            }
-
-            var end = at + 1;
-            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '.' or '-'))
-            {
-                end++;
-            }
-
-            while (end > at + 1 && text[end - 1] is '.' or '-')
-            {
-                end--;
-            }
-
-            var domain = text[(at + 1)..end];
-            var lastDot = domain.LastIndexOf('.');
-            if (domain.IsEmpty || !char.IsAsciiLetterOrDigit(domain[0]) || lastDot <= 0 || !IsTopLevelDomain(domain[(lastDot + 1)..]))
-            {
-                continue;
-            }
-
-            index = start;
-            length = end - start;
-            replacement = Replacement;
-            return true;
+            start--;
         }
 
-        return NotFound(out index, out length, out replacement);
+        while (start < at && text[start] == '.')
+        {
+            start++;
+        }
+
+        if (start == at || text[start..at].SequenceEqual("REDACTED"))
+        {
+            return Miss(out match);
+        }
+
+        var end = at + 1;
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '.' or '-'))
+        {
+            end++;
+        }
+
+        while (end > at + 1 && text[end - 1] is '.' or '-')
+        {
+            end--;
+        }
+
+        var domain = text[(at + 1)..end];
+        var lastDot = domain.LastIndexOf('.');
+        if (domain.IsEmpty || !char.IsAsciiLetterOrDigit(domain[0]) || lastDot <= 0 || !IsTopLevelDomain(domain[(lastDot + 1)..]))
+        {
+            return Miss(out match);
+        }
+
+        return Hit(start, end - start, out match);
     }
 
     private static bool IsLocalChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-';

@@ -11,49 +11,31 @@ internal sealed class IbanDetector : BuiltInDetector
     private const int MaximumLength = 34;
 
     public IbanDetector()
-        : base("iban")
+        : base("iban", DetectorAnchors.IbanStart)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) =>
         text.Length >= MinimumLength && text.IndexOfAny(UpperLetters) >= 0 && text.IndexOfAny(Digits) >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    // Log text has few upper-case letters, so the country code is the cheapest anchor to search for.
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(UpperLetters);
+
+    // Reads at most MaximumLength characters from the anchor.
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
     {
-        // Log text has few upper-case letters, so the country code is the cheapest anchor to search for.
-        var position = startAt;
-        while (position < text.Length - 3)
+        if (start + 3 >= text.Length
+            || !char.IsAsciiLetterUpper(text[start + 1])
+            || !char.IsAsciiDigit(text[start + 2]) || !char.IsAsciiDigit(text[start + 3])
+            || (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1])))
         {
-            var found = text[position..].IndexOfAny(UpperLetters);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var start = position + found;
-            position = start + 1;
-            if (start + 3 >= text.Length
-                || !char.IsAsciiLetterUpper(text[start + 1])
-                || !char.IsAsciiDigit(text[start + 2]) || !char.IsAsciiDigit(text[start + 3])
-                || (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1])))
-            {
-                continue;
-            }
-
-            if (TryMatchAt(text, start, out var matchLength))
-            {
-                index = start;
-                length = matchLength;
-                replacement = Replacement;
-                return true;
-            }
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        return TryMeasure(text, start, out var length) ? Hit(start, length, out match) : Miss(out match);
     }
 
-    private static bool TryMatchAt(ReadOnlySpan<char> text, int start, out int length)
+    private static bool TryMeasure(ReadOnlySpan<char> text, int start, out int length)
     {
         Span<char> characters = stackalloc char[MaximumLength];
         Span<int> endAfter = stackalloc int[MaximumLength + 1];

@@ -16,6 +16,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 internal sealed class KeyValueDetector : BuiltInDetector
 {
     private static readonly SearchValues<char> Separators = SearchValues.Create("=:>");
+    private static readonly SearchValues<char> AnchorChars = SearchValues.Create("=:>-");
+    private static readonly SearchValues<char> ConnectionNext = SearchValues.Create(";\n");
     private static readonly SearchValues<char> ValueEnd = SearchValues.Create(" \t\r\n,;&\"'<>`)]}");
     private static readonly SearchValues<char> LineEnd = SearchValues.Create("\r\n\"");
     private static readonly SearchValues<char> ConnectionValueEnd = SearchValues.Create(";\r\n\"");
@@ -28,7 +30,7 @@ internal sealed class KeyValueDetector : BuiltInDetector
     private readonly SensitiveKeyClassifier _classifier;
 
     public KeyValueDetector(SensitiveKeyClassifier classifier)
-        : base("key_value")
+        : base("key_value", DetectorAnchors.EqualsSign | DetectorAnchors.Colon | DetectorAnchors.Greater | DetectorAnchors.DoubleDash)
     {
         _classifier = classifier;
     }
@@ -36,180 +38,172 @@ internal sealed class KeyValueDetector : BuiltInDetector
     public override bool CanMatch(ReadOnlySpan<char> text) =>
         text.IndexOfAny(Separators) >= 0 || text.IndexOf("--", StringComparison.Ordinal) >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    // One loop over both shapes: a separator (=, :, >) after a key, or "--" before a flag.
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(AnchorChars);
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int anchor, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var found = TryFindAssignment(text, startAt, out index, out length, out replacement);
-        if (text.IndexOf("--", StringComparison.Ordinal) < 0
-            || !TryFindFlag(text, startAt, found ? index : text.Length, out var flagIndex, out var flagLength, out var flagReplacement))
+        if (text[anchor] != '-')
         {
-            return found;
+            return TryMatchAssignment(text, anchor, ref cursor, out match);
         }
 
-        index = flagIndex;
-        length = flagLength;
-        replacement = flagReplacement;
-        return true;
+        return anchor + 1 < text.Length && text[anchor + 1] == '-' ? TryMatchFlag(text, anchor, out match) : Miss(out match);
     }
 
-    // "--password hunter2": a sensitive command-line flag and the word after it (before limit).
-    private bool TryFindFlag(ReadOnlySpan<char> text, int startAt, int limit, out int index, out int length, out string replacement)
+    // "--password hunter2": a sensitive command-line flag and the word after it. The key is read forward over key
+    // characters; another accepted "--" follows whitespace, so it cannot lie inside this key.
+    private bool TryMatchFlag(ReadOnlySpan<char> text, int dashes, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < limit)
+        var keyStart = dashes + 2;
+        if ((dashes > 0 && !char.IsWhiteSpace(text[dashes - 1]) && text[dashes - 1] is not ('"' or '\'' or '['))
+            || keyStart >= text.Length || !char.IsAsciiLetter(text[keyStart]))
         {
-            var found = text[position..limit].IndexOf("--", StringComparison.Ordinal);
-            if (found < 0)
+            return Miss(out match);
+        }
+
+        var keyEnd = keyStart;
+        while (keyEnd < text.Length && IsKeyChar(text[keyEnd]))
+        {
+            keyEnd++;
+        }
+
+        if (keyEnd >= text.Length - 1 || text[keyEnd] != ' ' || _classifier.Classify(text[keyStart..keyEnd]) is not { } kind)
+        {
+            return Miss(out match);
+        }
+
+        // Rejected values are recognised from their first characters; only an accepted one (consumed by the match)
+        // is read to its end.
+        var valueStart = keyEnd + 1;
+        var quote = text[valueStart] is '"' or '\'' ? text[valueStart] : '\0';
+        if (quote != '\0')
+        {
+            valueStart++;
+        }
+
+        if (valueStart >= text.Length || text[valueStart] == '-' || IsAlreadyRedacted(text[valueStart..])
+            || (quote == '\0' ? char.IsWhiteSpace(text[valueStart]) || text[valueStart] is '"' or '\'' : IsQuoteEnd(text[valueStart], quote)))
+        {
+            return Miss(out match);
+        }
+
+        var valueEnd = valueStart;
+        if (quote != '\0')
+        {
+            valueEnd = FindClosingQuote(text, valueStart, quote);
+        }
+        else
+        {
+            while (valueEnd < text.Length && !char.IsWhiteSpace(text[valueEnd]) && text[valueEnd] is not ('"' or '\''))
             {
-                break;
+                valueEnd++;
+            }
+        }
+
+        return Hit(valueStart, valueEnd - valueStart, kind.Replacement, out match);
+    }
+
+    private bool TryMatchAssignment(ReadOnlySpan<char> text, int separator, ref ScanCursor cursor, out DetectorMatch match)
+    {
+        var s = text[separator];
+        var next = separator + 1 < text.Length ? text[separator + 1] : '\0';
+        var previous = separator > 0 ? text[separator - 1] : '\0';
+        if ((s == ':' && next is '/' or ':')
+            || (s == '=' && (next is '=' or '>' || previous is '=' or '!' or '<' or '>')))
+        {
+            return Miss(out match);
+        }
+
+        // The key is read back over characters that are not separators, so back to the previous anchor at most.
+        var keyEnd = separator;
+        if (s != '>')
+        {
+            while (keyEnd > 0 && text[keyEnd - 1] is ' ' or '\t')
+            {
+                keyEnd--;
             }
 
-            var keyStart = position + found + 2;
-            position = keyStart;
-            if ((keyStart > 2 && !char.IsWhiteSpace(text[keyStart - 3]) && text[keyStart - 3] is not ('"' or '\'' or '['))
-                || keyStart >= text.Length || !char.IsAsciiLetter(text[keyStart]))
+            if (keyEnd > 0 && text[keyEnd - 1] is '"' or '\'')
             {
-                continue;
+                keyEnd--;
+                if (keyEnd > 0 && text[keyEnd - 1] == '\\')
+                {
+                    keyEnd--;
+                }
             }
+        }
 
-            var keyEnd = keyStart;
-            while (keyEnd < text.Length && IsKeyChar(text[keyEnd]))
-            {
-                keyEnd++;
-            }
+        var keyStart = keyEnd;
+        while (keyStart > 0 && IsKeyChar(text[keyStart - 1]))
+        {
+            keyStart--;
+        }
 
-            if (keyEnd >= text.Length - 1 || text[keyEnd] != ' ' || _classifier.Classify(text[keyStart..keyEnd]) is not { } kind)
-            {
-                continue;
-            }
+        if (keyStart == keyEnd || (s == '>' && (keyStart == 0 || text[keyStart - 1] != '<')))
+        {
+            return Miss(out match);
+        }
 
-            var valueStart = keyEnd + 1;
-            var valueEnd = valueStart;
-            if (text[valueStart] is '"' or '\'')
+        var kind = _classifier.Classify(text[keyStart..keyEnd]);
+        if (kind is null)
+        {
+            return Miss(out match);
+        }
+
+        var valueStart = separator + 1;
+        if (s != '>')
+        {
+            while (valueStart < text.Length && text[valueStart] is ' ' or '\t')
             {
                 valueStart++;
-                valueEnd = FindClosingQuote(text, valueStart, text[valueStart - 1]);
             }
-            else
-            {
-                while (valueEnd < text.Length && !char.IsWhiteSpace(text[valueEnd]) && text[valueEnd] is not ('"' or '\''))
-                {
-                    valueEnd++;
-                }
-            }
-
-            if (valueEnd <= valueStart || text[valueStart] == '-' || IsAlreadyRedacted(text[valueStart..valueEnd]))
-            {
-                continue;
-            }
-
-            index = valueStart;
-            length = valueEnd - valueStart;
-            replacement = kind.Replacement;
-            return true;
         }
 
-        return NotFound(out index, out length, out replacement);
-    }
-
-    private bool TryFindAssignment(ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
-    {
-        var position = startAt;
-        while (position < text.Length)
+        if (valueStart >= text.Length)
         {
-            var found = text[position..].IndexOfAny(Separators);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var separator = position + found;
-            position = separator + 1;
-            var s = text[separator];
-            var next = separator + 1 < text.Length ? text[separator + 1] : '\0';
-            var previous = separator > 0 ? text[separator - 1] : '\0';
-            if ((s == ':' && next is '/' or ':')
-                || (s == '=' && (next is '=' or '>' || previous is '=' or '!' or '<' or '>')))
-            {
-                continue;
-            }
-
-            var keyEnd = separator;
-            if (s != '>')
-            {
-                while (keyEnd > 0 && text[keyEnd - 1] is ' ' or '\t')
-                {
-                    keyEnd--;
-                }
-
-                if (keyEnd > 0 && text[keyEnd - 1] is '"' or '\'')
-                {
-                    keyEnd--;
-                    if (keyEnd > 0 && text[keyEnd - 1] == '\\')
-                    {
-                        keyEnd--;
-                    }
-                }
-            }
-
-            var keyStart = keyEnd;
-            while (keyStart > 0 && IsKeyChar(text[keyStart - 1]))
-            {
-                keyStart--;
-            }
-
-            if (keyStart == keyEnd || (s == '>' && (keyStart == 0 || text[keyStart - 1] != '<')))
-            {
-                continue;
-            }
-
-            var kind = _classifier.Classify(text[keyStart..keyEnd]);
-            if (kind is null)
-            {
-                continue;
-            }
-
-            var valueStart = separator + 1;
-            if (s != '>')
-            {
-                while (valueStart < text.Length && text[valueStart] is ' ' or '\t')
-                {
-                    valueStart++;
-                }
-            }
-
-            if (valueStart >= text.Length)
-            {
-                break;
-            }
-
-            var valueEnd = FindValueEnd(text, s, kind, keyStart, ref valueStart);
-            while (valueEnd > valueStart && char.IsWhiteSpace(text[valueEnd - 1]))
-            {
-                valueEnd--;
-            }
-
-            if (valueEnd <= valueStart)
-            {
-                continue;
-            }
-
-            if (IsAlreadyRedacted(text[valueStart..valueEnd]))
-            {
-                position = valueEnd;
-                continue;
-            }
-
-            index = valueStart;
-            length = valueEnd - valueStart;
-            replacement = kind.Replacement;
-            return true;
+            cursor.Position = text.Length;
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        // An already-redacted value is recognised from its first characters, before its end is searched: "[REDACTED"
+        // holds no character that ends a value, so the answer is the same, and a text of redacted values repeated
+        // (or one unclosed quote after another) is not read to its end once per value.
+        if (IsAlreadyRedacted(text[ContentStart(text, s, valueStart)..]))
+        {
+            return Miss(out match);
+        }
+
+        var valueEnd = FindValueEnd(text, s, kind, keyStart, ref valueStart, ref cursor);
+        while (valueEnd > valueStart && char.IsWhiteSpace(text[valueEnd - 1]))
+        {
+            valueEnd--;
+        }
+
+        // Only empty values are rejected after their end was found, and those end where they start.
+        return valueEnd <= valueStart ? Miss(out match) : Hit(valueStart, valueEnd - valueStart, kind.Replacement, out match);
     }
 
-    private static int FindValueEnd(ReadOnlySpan<char> text, char separator, SensitiveKeyKind kind, int keyStart, ref int valueStart)
+    // Where FindValueEnd starts the value: after an opening quote or an escaped one.
+    private static int ContentStart(ReadOnlySpan<char> text, char separator, int valueStart)
+    {
+        if (separator == '>')
+        {
+            return valueStart;
+        }
+
+        if (text[valueStart] is '"' or '\'')
+        {
+            return valueStart + 1;
+        }
+
+        return text[valueStart] == '\\' && valueStart + 1 < text.Length && text[valueStart + 1] == '"' ? valueStart + 2 : valueStart;
+    }
+
+    private static bool IsQuoteEnd(char c, char quote) => c == quote || c is '\r' or '\n';
+
+    private static int FindValueEnd(
+        ReadOnlySpan<char> text, char separator, SensitiveKeyKind kind, int keyStart, ref int valueStart, ref ScanCursor cursor)
     {
         if (separator == '>')
         {
@@ -241,7 +235,7 @@ internal sealed class KeyValueDetector : BuiltInDetector
             return EndAt(text, valueStart, text[valueStart..].IndexOfAny(LineEnd));
         }
 
-        if (separator == '=' && IsConnectionString(text, keyStart, valueStart))
+        if (separator == '=' && IsConnectionString(text, keyStart, valueStart, ref cursor))
         {
             return EndAt(text, valueStart, text[valueStart..].IndexOfAny(ConnectionValueEnd));
         }
@@ -271,7 +265,7 @@ internal sealed class KeyValueDetector : BuiltInDetector
         return false;
     }
 
-    private static bool IsConnectionString(ReadOnlySpan<char> text, int keyStart, int valueStart)
+    private static bool IsConnectionString(ReadOnlySpan<char> text, int keyStart, int valueStart, ref ScanCursor cursor)
     {
         var before = keyStart - 1;
         while (before >= 0 && text[before] == ' ')
@@ -284,13 +278,19 @@ internal sealed class KeyValueDetector : BuiltInDetector
             return true;
         }
 
-        var semicolon = text[valueStart..].IndexOfAny(';', '\n');
-        if (semicolon < 0 || text[valueStart + semicolon] == '\n')
+        // Whether ";key=" follows depends only on the next ';' or newline, which is the same for many values:
+        // the search and the answer are remembered until a value starts past that stop.
+        var stop = cursor.NextStop(text, valueStart, ConnectionNext, out var fresh);
+        if (fresh)
         {
-            return false;
+            cursor.StopFact = stop >= 0 && text[stop] == ';' && IsKeyAssignmentAt(text, stop + 1);
         }
 
-        var position = valueStart + semicolon + 1;
+        return stop >= 0 && cursor.StopFact;
+    }
+
+    private static bool IsKeyAssignmentAt(ReadOnlySpan<char> text, int position)
+    {
         while (position < text.Length && text[position] == ' ')
         {
             position++;

@@ -14,7 +14,7 @@ internal sealed class PaymentCardDetector : BuiltInDetector
     private const int MaximumGroups = 24;
 
     public PaymentCardDetector()
-        : base("card")
+        : base("card", DetectorAnchors.DigitRun13)
     {
     }
 
@@ -39,32 +39,20 @@ internal sealed class PaymentCardDetector : BuiltInDetector
         return false;
     }
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
-    {
-        var position = startAt;
-        while (position < text.Length)
-        {
-            var found = text[position..].IndexOfAny(Digits);
-            if (found < 0)
-            {
-                break;
-            }
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Digits);
 
-            var start = position + found;
-            var digits = ScanRun(text, start, out var end);
-            position = end;
-            if (digits >= MinimumDigits && HasBoundaries(text, start, end)
-                && TryFindCard(text[start..end], out var offset, out var cardLength))
-            {
-                index = start + offset;
-                length = cardLength;
-                replacement = Replacement;
-                return true;
-            }
+    // A run is read once: the next search starts after it.
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
+    {
+        var digits = ScanRun(text, start, out var end);
+        cursor.Position = end;
+        if (digits >= MinimumDigits && HasBoundaries(text, start, end)
+            && TryFindCard(text[start..end], out var offset, out var cardLength))
+        {
+            return Hit(start + offset, cardLength, out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        return Miss(out match);
     }
 
     /// <summary>Returns whether the digits of <paramref name="run"/> (separators ignored) form a card number.</summary>

@@ -7,60 +7,47 @@ internal sealed class PrivateKeyDetector : BuiltInDetector
     private const string Begin = "-----BEGIN ";
     private const string End = "-----END ";
     private const string Dashes = "-----";
+    private const int MaximumLabelLength = 64;
 
     public PrivateKeyDetector()
-        : base("private_key")
+        : base("private_key", DetectorAnchors.DoubleDash)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOf(Begin, StringComparison.Ordinal) >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOf(Begin, StringComparison.Ordinal);
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int anchor, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < text.Length)
+        // The label ends at the next "-----"; a later BEGIN starts at or after it, so labels are read once.
+        var labelStart = anchor + Begin.Length;
+        var labelLength = text[labelStart..].IndexOf(Dashes, StringComparison.Ordinal);
+        if (labelLength < 0)
         {
-            var found = text[position..].IndexOf(Begin, StringComparison.Ordinal);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var begin = position + found;
-            var labelStart = begin + Begin.Length;
-            var labelLength = text[labelStart..].IndexOf(Dashes, StringComparison.Ordinal);
-            if (labelLength < 0)
-            {
-                break;
-            }
-
-            var label = text.Slice(labelStart, labelLength);
-            position = labelStart;
-            if (labelLength > 64 || label.IndexOf("PRIVATE KEY", StringComparison.Ordinal) < 0)
-            {
-                continue;
-            }
-
-            var bodyStart = labelStart + labelLength + Dashes.Length;
-            var end = text.Length;
-            var endLine = text[bodyStart..].IndexOf(End, StringComparison.Ordinal);
-            if (endLine >= 0)
-            {
-                var endLabelStart = bodyStart + endLine + End.Length;
-                var endClose = text[endLabelStart..].IndexOf(Dashes, StringComparison.Ordinal);
-                if (endClose >= 0)
-                {
-                    end = endLabelStart + endClose + Dashes.Length;
-                }
-            }
-
-            index = begin;
-            length = end - begin;
-            replacement = Replacement;
-            return true;
+            cursor.Position = text.Length;
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        if (labelLength > MaximumLabelLength || text.Slice(labelStart, labelLength).IndexOf("PRIVATE KEY", StringComparison.Ordinal) < 0)
+        {
+            cursor.Position = labelStart;
+            return Miss(out match);
+        }
+
+        var bodyStart = labelStart + labelLength + Dashes.Length;
+        var end = text.Length;
+        var endLine = text[bodyStart..].IndexOf(End, StringComparison.Ordinal);
+        if (endLine >= 0)
+        {
+            var endLabelStart = bodyStart + endLine + End.Length;
+            var endClose = text[endLabelStart..].IndexOf(Dashes, StringComparison.Ordinal);
+            if (endClose >= 0)
+            {
+                end = endLabelStart + endClose + Dashes.Length;
+            }
+        }
+
+        return Hit(anchor, end - anchor, out match);
     }
 }

@@ -4,7 +4,7 @@ namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>A detector from <see cref="RedactionOptions.CustomPatterns"/>. Empty matches are ignored; a pattern
 /// that runs longer than the timeout makes the engine fail closed for that value.</summary>
-internal sealed class RegexDetector : BuiltInDetector
+internal sealed class RegexDetector : RedactionDetector
 {
     internal static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
 
@@ -21,8 +21,7 @@ internal sealed class RegexDetector : BuiltInDetector
 
     public override bool CanMatch(ReadOnlySpan<char> text) => true;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
     {
         foreach (var match in _regex.EnumerateMatches(text, startAt))
         {
@@ -30,11 +29,12 @@ internal sealed class RegexDetector : BuiltInDetector
             {
                 index = match.Index;
                 length = match.Length;
-                replacement = Replacement;
                 return true;
             }
         }
 
-        return NotFound(out index, out length, out replacement);
+        index = 0;
+        length = 0;
+        return false;
     }
 }

@@ -5,62 +5,35 @@ namespace ErrorTelemetry.Redaction.Internal;
 internal sealed class SsnDetector : BuiltInDetector
 {
     public SsnDetector()
-        : base("ssn")
+        : base("ssn", DetectorAnchors.SsnShape)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.Length >= 11 && text.IndexOf('-') >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOf('-');
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int dash, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < text.Length)
+        var start = dash - 3;
+        if (start < cursor.Floor || dash + 8 > text.Length || text[dash + 3] != '-'
+            || !AllDigits(text.Slice(start, 3)) || !AllDigits(text.Slice(dash + 1, 2)) || !AllDigits(text.Slice(dash + 4, 4))
+            || (start > 0 && IsJoined(text[start - 1]))
+            || (dash + 8 < text.Length && IsJoined(text[dash + 8])))
         {
-            var found = text[position..].IndexOf('-');
-            if (found < 0)
-            {
-                break;
-            }
-
-            var dash = position + found;
-            position = dash + 1;
-            var start = dash - 3;
-            if (start < startAt || dash + 8 > text.Length || text[dash + 3] != '-'
-                || !AllDigits(text.Slice(start, 3)) || !AllDigits(text.Slice(dash + 1, 2)) || !AllDigits(text.Slice(dash + 4, 4))
-                || (start > 0 && IsJoined(text[start - 1]))
-                || (dash + 8 < text.Length && IsJoined(text[dash + 8])))
-            {
-                continue;
-            }
-
-            var area = text.Slice(start, 3);
-            if (area is "000" or "666" || area[0] == '9' || text.Slice(dash + 1, 2) is "00" || text.Slice(dash + 4, 4) is "0000")
-            {
-                continue;
-            }
-
-            index = start;
-            length = 11;
-            replacement = Replacement;
-            return true;
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        var area = text.Slice(start, 3);
+        if (area is "000" or "666" || area[0] == '9' || text.Slice(dash + 1, 2) is "00" || text.Slice(dash + 4, 4) is "0000")
+        {
+            return Miss(out match);
+        }
+
+        return Hit(start, 11, out match);
     }
 
     private static bool IsJoined(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 
-    private static bool AllDigits(ReadOnlySpan<char> span)
-    {
-        foreach (var c in span)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool AllDigits(ReadOnlySpan<char> span) => !span.ContainsAnyExcept(Digits);
 }

@@ -27,7 +27,7 @@ internal sealed class UrlQueryDetector : BuiltInDetector
     private readonly SensitiveKeyClassifier _classifier;
 
     public UrlQueryDetector(SensitiveKeyClassifier classifier, IEnumerable<string>? extraParameters)
-        : base("url_query")
+        : base("url_query", DetectorAnchors.EqualsSign)
     {
         var names = new HashSet<string>(BuiltInParameters, StringComparer.OrdinalIgnoreCase);
         if (extraParameters is not null)
@@ -47,74 +47,40 @@ internal sealed class UrlQueryDetector : BuiltInDetector
 
     public override bool CanMatch(ReadOnlySpan<char> text) => text.IndexOf('=') >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOf('=');
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int equals, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        var bareQueryKnown = false;
-        var bareQuery = false;
-        while (position < text.Length)
+        // The name is read back to the previous '=' at most (a name has no '=').
+        var nameStart = equals;
+        while (nameStart > 0 && IsNameChar(text[nameStart - 1]))
         {
-            var found = text[position..].IndexOf('=');
-            if (found < 0)
-            {
-                break;
-            }
-
-            var equals = position + found;
-            position = equals + 1;
-            var nameStart = equals;
-            while (nameStart > 0 && IsNameChar(text[nameStart - 1]))
-            {
-                nameStart--;
-            }
-
-            if (nameStart == equals)
-            {
-                continue;
-            }
-
-            bool isParameter;
-            if (nameStart == 0)
-            {
-                if (!bareQueryKnown)
-                {
-                    bareQuery = text.IndexOfAny(Whitespace) < 0;
-                    bareQueryKnown = true;
-                }
-
-                isParameter = bareQuery;
-            }
-            else
-            {
-                isParameter = text[nameStart - 1] is '?' or '&' or '#';
-            }
-
-            var name = text[nameStart..equals];
-            if (!isParameter || !(_names.Contains(name) || _classifier.Classify(name) is not null))
-            {
-                continue;
-            }
-
-            var valueStart = equals + 1;
-            var valueLength = text[valueStart..].IndexOfAny(ValueEnd);
-            if (valueLength < 0)
-            {
-                valueLength = text.Length - valueStart;
-            }
-
-            if (valueLength == 0 || IsAlreadyRedacted(text.Slice(valueStart, valueLength)))
-            {
-                continue;
-            }
-
-            index = valueStart;
-            length = valueLength;
-            replacement = QueryReplacement;
-            return true;
+            nameStart--;
         }
 
-        return NotFound(out index, out length, out replacement);
+        if (nameStart == equals)
+        {
+            return Miss(out match);
+        }
+
+        // Only one '=' can have its name start the text, so the whitespace search runs at most once per scan.
+        var isParameter = nameStart == 0 ? text.IndexOfAny(Whitespace) < 0 : text[nameStart - 1] is '?' or '&' or '#';
+        var name = text[nameStart..equals];
+        if (!isParameter || !(_names.Contains(name) || _classifier.Classify(name) is not null))
+        {
+            return Miss(out match);
+        }
+
+        // Rejected values are recognised from their first characters; only an accepted one (consumed by the match)
+        // is read to its end.
+        var valueStart = equals + 1;
+        if (valueStart == text.Length || ValueEnd.Contains(text[valueStart]) || IsAlreadyRedacted(text[valueStart..]))
+        {
+            return Miss(out match);
+        }
+
+        var valueLength = text[valueStart..].IndexOfAny(ValueEnd);
+        return Hit(valueStart, valueLength < 0 ? text.Length - valueStart : valueLength, QueryReplacement, out match);
     }
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '%' or '[' or ']';

@@ -10,71 +10,62 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// </summary>
 internal sealed class UrlUserInfoDetector : BuiltInDetector
 {
-    // Bounds the scan for an '@' after "scheme://user:", which would otherwise make many URLs quadratic.
+    // A longer "password" before an '@' is prose that happens to follow a URL, not credentials.
     private const int MaximumPasswordLength = 512;
 
     private static readonly SearchValues<char> UserEnd = SearchValues.Create("/?#@: \t\r\n\"'<>`\\");
     private static readonly SearchValues<char> PasswordEnd = SearchValues.Create("@ \t\r\n\"'<>`");
 
     public UrlUserInfoDetector()
-        : base("url_userinfo")
+        : base("url_userinfo", DetectorAnchors.At)
     {
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) =>
         text.IndexOf("://", StringComparison.Ordinal) >= 0 && text.IndexOf('@') >= 0;
 
-    internal override bool TryFindReplacement(
-        ReadOnlySpan<char> text, int startAt, out int index, out int length, out string replacement)
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOf("://", StringComparison.Ordinal);
+
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int anchor, ref ScanCursor cursor, out DetectorMatch match)
     {
-        var position = startAt;
-        while (position < text.Length)
+        // The user name has no ':', so it ends before the next "://": each is read once.
+        var userStart = anchor + 3;
+        cursor.Position = userStart;
+        var userLength = text[userStart..].IndexOfAny(UserEnd);
+        if (userLength < 0)
         {
-            var found = text[position..].IndexOf("://", StringComparison.Ordinal);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var userStart = position + found + 3;
-            position = userStart;
-            var userLength = text[userStart..].IndexOfAny(UserEnd);
-            if (userLength < 0)
-            {
-                break;
-            }
-
-            var userEnd = userStart + userLength;
-            var end = -1;
-            var hasPassword = false;
-            if (text[userEnd] == '@')
-            {
-                end = userEnd;
-            }
-            else if (text[userEnd] == ':')
-            {
-                var passwordStart = userEnd + 1;
-                var passwordLength = text[passwordStart..].IndexOfAny(PasswordEnd);
-                if (passwordLength is >= 0 and <= MaximumPasswordLength && text[passwordStart + passwordLength] == '@'
-                    && !LooksLikePortAndPath(text.Slice(passwordStart, passwordLength)))
-                {
-                    end = passwordStart + passwordLength;
-                    hasPassword = true;
-                }
-            }
-
-            if (end <= userStart || IsAlreadyRedacted(text[userStart..end]))
-            {
-                continue;
-            }
-
-            index = userStart;
-            length = end - userStart;
-            replacement = hasPassword ? "REDACTED:REDACTED" : "REDACTED";
-            return true;
+            cursor.Position = text.Length;
+            return Miss(out match);
         }
 
-        return NotFound(out index, out length, out replacement);
+        var userEnd = userStart + userLength;
+        var end = -1;
+        var hasPassword = false;
+        if (text[userEnd] == '@')
+        {
+            end = userEnd;
+        }
+        else if (text[userEnd] == ':')
+        {
+            // The end of a password is remembered across anchors: "http://u:" repeated then '@' searches the text
+            // once, not once per URL.
+            var passwordStart = userEnd + 1;
+            var passwordEnd = cursor.NextStop(text, passwordStart, PasswordEnd, out _);
+            var passwordLength = passwordEnd - passwordStart;
+            if (passwordEnd >= 0 && passwordLength <= MaximumPasswordLength && text[passwordEnd] == '@'
+                && !LooksLikePortAndPath(text.Slice(passwordStart, passwordLength)))
+            {
+                end = passwordEnd;
+                hasPassword = true;
+            }
+        }
+
+        if (end <= userStart || IsAlreadyRedacted(text[userStart..end]))
+        {
+            return Miss(out match);
+        }
+
+        return Hit(userStart, end - userStart, hasPassword ? "REDACTED:REDACTED" : "REDACTED", out match);
     }
 
     // host:8080/path?q=a@b is a port and a path, not a password.

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using ErrorTelemetry.Diagnostics;
+
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>
+/// The detectors in their order, behind one pre-scan (<see cref="AnchorScan"/>): a value with nothing to redact costs
+/// that scan and no detector; a detector runs only when an anchor it needs was seen. A value longer than
+/// <see cref="RedactionOptions.MaxValueLength"/> is cut to it, with a marker, before anything scans it, so one value's
+/// cost is bounded. Immutable and thread-safe.
+/// </summary>
+internal sealed class DetectorPipeline
+{
+    private static readonly string[] BuiltInDetectorNames =
+    [
+        "private_key", "url_userinfo", "url_query", "key_value", "jwt", "auth_header", "aws_key", "api_key", "email",
+        "iban", "card", "ssn", "phone",
+    ];
+
+    private readonly BuiltInDetector[] _builtIn;
+    private readonly RedactionDetector[] _custom;
+    private readonly int _maxValueLength;
+
+    public DetectorPipeline(RedactionOptions options, SensitiveKeyClassifier classifier)
+    {
+        var disabled = new HashSet<string>(options.DisabledDetectors, StringComparer.OrdinalIgnoreCase);
+
+        // Order matters: structural detectors first, so later ones see "[REDACTED…]" instead of the parts they
+        // would otherwise half-match (an e-mail inside URL user-info, a password that looks like a phone number).
+        BuiltInDetector[] all =
+        [
+            new PrivateKeyDetector(),
+            new UrlUserInfoDetector(),
+            new UrlQueryDetector(classifier, options.SensitiveQueryParameters),
+            new KeyValueDetector(classifier),
+            new JwtDetector(),
+            new AuthHeaderDetector(),
+            new AwsAccessKeyDetector(),
+            new ApiKeyDetector(),
+            new EmailDetector(),
+            new IbanDetector(),
+            new PaymentCardDetector(),
+            new SsnDetector(),
+            new PhoneDetector(),
+        ];
+        var builtIn = new List<BuiltInDetector>(all.Length);
+        foreach (var detector in all)
+        {
+            if (!disabled.Contains(detector.Name))
+            {
+                builtIn.Add(detector);
+                CardDetector ??= detector as PaymentCardDetector;
+            }
+        }
+
+        var custom = new List<RedactionDetector>();
+        foreach (var (name, pattern) in options.CustomPatterns)
+        {
+            custom.Add(new RegexDetector(name, pattern));
+        }
+
+        custom.AddRange(options.Detectors);
+        _builtIn = [.. builtIn];
+        _custom = [.. custom];
+        _maxValueLength = options.MaxValueLength;
+    }
+
+    /// <summary>Gets the names of the built-in detectors, for <see cref="RedactionOptions.DisabledDetectors"/>.</summary>
+    public static IReadOnlyList<string> DetectorNames => BuiltInDetectorNames;
+
+    /// <summary>Gets the card detector, or <see langword="null"/> when it is disabled (numbers are checked with it).</summary>
+    public PaymentCardDetector? CardDetector { get; }
+
+    /// <summary>
+    /// Returns whether anything in <paramref name="text"/> is redacted, and the redacted text; without allocating
+    /// when nothing is.
+    /// </summary>
+    /// <remarks>Never throws: a failing detector makes the whole value <see cref="Redactor.ErrorReplacement"/>.</remarks>
+    public bool TryRedact(string text, out string redacted)
+    {
+        redacted = text;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        if (text.Length > _maxValueLength)
+        {
+            redacted = Truncate(text, _maxValueLength);
+        }
+
+        var anchors = AnchorScan.Scan(redacted);
+        foreach (var detector in _builtIn)
+        {
+            if ((detector.Anchors & anchors) != 0 && !Apply(detector, ref redacted))
+            {
+                return true;
+            }
+        }
+
+        foreach (var detector in _custom)
+        {
+            if (!Apply(detector, ref redacted))
+            {
+                return true;
+            }
+        }
+
+        return !ReferenceEquals(redacted, text);
+    }
+
+    /// <summary>Cuts <paramref name="text"/> to <paramref name="maxLength"/> characters and appends the marker.</summary>
+    internal static string Truncate(string text, int maxLength)
+    {
+        var keep = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        var removed = (text.Length - keep).ToString(CultureInfo.InvariantCulture);
+        return string.Concat(
+            text.AsSpan(0, keep), RedactionConstants.TruncationMarkerStart, removed, RedactionConstants.TruncationMarkerEnd);
+    }
+
+    // False when the detector failed and text became the error replacement.
+    private static bool Apply(RedactionDetector detector, ref string text)
+    {
+        try
+        {
+            text = detector is BuiltInDetector builtIn ? ApplyBuiltIn(builtIn, text) : ApplyCustom(detector, text);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.RedactionFailed(detector.Name, ex);
+            text = Redactor.ErrorReplacement;
+            return false;
+        }
+    }
+
+    // The pre-scan stands in for CanMatch: the anchor search itself ends at once when there is nothing to find.
+    private static string ApplyBuiltIn(BuiltInDetector detector, string text)
+    {
+        ReadOnlySpan<char> span = text;
+        var cursor = default(ScanCursor);
+        StringBuilder? builder = null;
+        var position = 0;
+        while (detector.TryFindNext(span, ref cursor, out var match))
+        {
+            builder ??= new StringBuilder(span.Length + 32);
+            builder.Append(span[position..match.Index]).Append(match.Replacement);
+            position = match.End;
+        }
+
+        return builder is null ? text : builder.Append(span[position..]).ToString();
+    }
+
+    private static string ApplyCustom(RedactionDetector detector, string text)
+    {
+        ReadOnlySpan<char> span = text;
+        if (!detector.CanMatch(span))
+        {
+            return text;
+        }
+
+        StringBuilder? builder = null;
+        var position = 0;
+        while (position < span.Length
+            && detector.TryFindReplacement(span, position, out var index, out var length, out var replacement))
+        {
+            if (index < position || length <= 0 || index + length > span.Length)
+            {
+                throw new InvalidOperationException(
+                    $"Detector '{detector.Name}' returned the range {index}+{length}, outside {position}..{span.Length}.");
+            }
+
+            builder ??= new StringBuilder(span.Length + 32);
+            builder.Append(span[position..index]).Append(replacement);
+            position = index + length;
+        }
+
+        return builder is null ? text : builder.Append(span[position..]).ToString();
+    }
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using ErrorTelemetry.Core.Internal;
+
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>What happens to the value of an attribute key.</summary>
+internal enum KeyAction
+{
+    /// <summary>The value is scanned by the detectors.</summary>
+    Scan,
+
+    /// <summary>The attribute is dropped (fail-closed mode).</summary>
+    Drop,
+
+    /// <summary>The whole value is replaced: the key names a secret.</summary>
+    Replace,
+
+    /// <summary>The value leaves unscanned.</summary>
+    Preserve,
+
+    /// <summary>The value is replaced with a pseudonym.</summary>
+    Pseudonymize,
+}
+
+/// <summary>
+/// Decides, per attribute key, whether its value is preserved, dropped, replaced, pseudonymized or scanned. Keys are
+/// judged once and remembered (up to a bound, for keys built from data). Thread-safe.
+/// </summary>
+internal sealed class KeyPolicy
+{
+    private const int MaxCachedKeys = 4096;
+
+    private readonly SensitiveKeyClassifier _classifier;
+    private readonly KeyPatternSet _preserved;
+    private readonly KeyPatternSet _pseudonymized;
+    private readonly KeyPatternSet _allowed;
+    private readonly bool _failClosed;
+    private readonly ConcurrentDictionary<string, KeyRule> _rules = new(StringComparer.Ordinal);
+    private int _cachedRules;
+
+    public KeyPolicy(RedactionOptions options, SensitiveKeyClassifier classifier)
+    {
+        _classifier = classifier;
+        _preserved = new KeyPatternSet(options.PreservedKeys);
+        _pseudonymized = new KeyPatternSet(options.PseudonymizedKeys);
+        _allowed = new KeyPatternSet(options.AllowedKeys);
+        _failClosed = options.FailClosed;
+    }
+
+    /// <summary>Gets a value indicating whether any key is pseudonymized.</summary>
+    public bool HasPseudonymizedKeys => !_pseudonymized.IsEmpty;
+
+    /// <summary>Returns the rule for <paramref name="key"/>.</summary>
+    public KeyRule GetRule(string key)
+    {
+        if (_rules.TryGetValue(key, out var rule))
+        {
+            return rule;
+        }
+
+        rule = ComputeRule(key);
+
+        // Keys are normally a small fixed set; the bound protects against keys built from data.
+        if (Volatile.Read(ref _cachedRules) < MaxCachedKeys && _rules.TryAdd(key, rule))
+        {
+            Interlocked.Increment(ref _cachedRules);
+        }
+
+        return rule;
+    }
+
+    // error.context.* and error.detail.* hold what application code attached to an exception (an e-mail, a card
+    // number): data, not our ids. A broad prefix such as the default "error.*" must not exempt them from scanning;
+    // only an exact entry or a prefix at least as specific as theirs may.
+    private static int ApplicationDataPrefixLength(string key)
+    {
+        if (key.StartsWith(ErrorTelemetryAttributes.ContextPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorTelemetryAttributes.ContextPrefix.Length;
+        }
+
+        return key.StartsWith(FailureRecorder.DetailPrefix, StringComparison.OrdinalIgnoreCase)
+            ? FailureRecorder.DetailPrefix.Length
+            : 0;
+    }
+
+    private KeyRule ComputeRule(string key)
+    {
+        var exactPreserved = _preserved.ContainsExact(key);
+        var preserved = exactPreserved || _preserved.MatchesPrefix(key, ApplicationDataPrefixLength(key));
+        if (_failClosed && !preserved && !_allowed.Matches(key) && key != Redactor.OriginalFormatKey)
+        {
+            return KeyRule.Drop;
+        }
+
+        // Only an exact preserved entry may keep a key that names a secret; a prefix such as "error.*" may not.
+        if (!exactPreserved && key != Redactor.OriginalFormatKey && _classifier.Classify(key) is { } kind)
+        {
+            return new KeyRule(KeyAction.Replace, kind.Replacement);
+        }
+
+        if (preserved)
+        {
+            return KeyRule.Preserve;
+        }
+
+        return _pseudonymized.Matches(key) ? KeyRule.Pseudonymize : KeyRule.Scan;
+    }
+}
+
+/// <summary>A key's action, and the replacement when the action is <see cref="KeyAction.Replace"/>.</summary>
+internal sealed class KeyRule(KeyAction action, string? replacement = null)
+{
+    public static readonly KeyRule Scan = new(KeyAction.Scan);
+    public static readonly KeyRule Drop = new(KeyAction.Drop);
+    public static readonly KeyRule Preserve = new(KeyAction.Preserve);
+    public static readonly KeyRule Pseudonymize = new(KeyAction.Pseudonymize);
+
+    public KeyAction Action { get; } = action;
+
+    public string? Replacement { get; } = replacement;
+}

@@ -1,0 +1,20 @@
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>Defaults and limits of <see cref="RedactionOptions"/>, shared by the options and their validator.</summary>
+internal static class RedactionConstants
+{
+    /// <summary>The default of <see cref="RedactionOptions.MaxValueLength"/>: 32 KiB of characters.</summary>
+    public const int DefaultMaxValueLength = 32 * 1024;
+
+    /// <summary>The smallest allowed <see cref="RedactionOptions.MaxValueLength"/>.</summary>
+    public const int MinimumMaxValueLength = 1024;
+
+    /// <summary>The largest allowed <see cref="RedactionOptions.MaxValueLength"/>: 16 Mi characters.</summary>
+    public const int MaximumMaxValueLength = 16 * 1024 * 1024;
+
+    /// <summary>The start of the marker a truncated value ends with: <c> [TRUNCATED: &lt;n&gt; characters]</c>.</summary>
+    public const string TruncationMarkerStart = " [TRUNCATED: ";
+
+    /// <summary>The end of the truncation marker.</summary>
+    public const string TruncationMarkerEnd = " characters]";
+}

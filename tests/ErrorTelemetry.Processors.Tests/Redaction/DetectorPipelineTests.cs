@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ErrorTelemetry.Redaction.Internal;
+
+namespace ErrorTelemetry.Tests.Redaction;
+
+public class DetectorPipelineTests
+{
+    private const int SmallSize = 16 * 1024;
+    private const int LargeSize = 256 * 1024;
+
+    // 16 times the input may cost at most 64 times the work: linear with room for noise, far below the 256 times
+    // a quadratic scan costs.
+    private const double MaximumGrowth = 64;
+
+    // Nothing is truncated, so the detectors see the whole adversarial text.
+    private static readonly Redactor Unbounded = TestRedactors.Create(o => o.MaxValueLength = 16 * 1024 * 1024);
+
+    // Shapes that made a detector re-read the rest of the text for every anchor, and one per other detector.
+    public static TheoryData<string, string, string> AdversarialShapes => new()
+    {
+        { "password=x ", string.Empty, string.Empty },
+        { "&token=abc", string.Empty, string.Empty },
+        { "\"password\":\"x\",", string.Empty, string.Empty },
+        { "--password x ", string.Empty, string.Empty },
+        { "password=[REDACTED:password] ", string.Empty, string.Empty },
+        { "password=\"[REDACTED ", string.Empty, string.Empty },
+        { "?token=[REDACTED", string.Empty, string.Empty },
+        { "password=x ", string.Empty, ";Server=db" },
+        { "password=x ;a ", string.Empty, string.Empty },
+        { "http://u:", string.Empty, "@" },
+        { "http://", string.Empty, "u@" },
+        { "-----BEGIN CERTIFICATE-----", string.Empty, string.Empty },
+        { "-----BEGIN RSA PRIVATE KEY----- ", string.Empty, string.Empty },
+        { "a.b@c.", string.Empty, string.Empty },
+        { "a@", string.Empty, "b.com" },
+        { "4111 ", string.Empty, string.Empty },
+        { "4", string.Empty, string.Empty },
+        { "GB82", string.Empty, string.Empty },
+        { "123-45-", string.Empty, string.Empty },
+        { "+1 ", string.Empty, string.Empty },
+        { ".eyJhbGciOiJI.", string.Empty, string.Empty },
+        { "eyJ", string.Empty, string.Empty },
+        { "Bearer ", string.Empty, string.Empty },
+        { "basic ", "basic ", string.Empty },
+        { "AKIA", string.Empty, string.Empty },
+        { "sk-", string.Empty, string.Empty },
+        { "ghp_a", string.Empty, string.Empty },
+        { "<password>", string.Empty, string.Empty },
+        { "Authorization: ", string.Empty, string.Empty },
+        { "Pwd={", string.Empty, string.Empty },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdversarialShapes))]
+    public void Redact_AdversarialShapeRepeated_WorkGrowsLinearly(string unit, string prefix, string suffix)
+    {
+        var small = Repeat(prefix, unit, suffix, SmallSize);
+        var large = Repeat(prefix, unit, suffix, LargeSize);
+        _ = Unbounded.Redact(small);
+
+        var smallTime = MinimumTime(small, runs: 5);
+        var largeTime = MinimumTime(large, runs: 3);
+
+        var growth = largeTime / Math.Max(smallTime, 1);
+        Assert.True(
+            growth <= MaximumGrowth,
+            $"Redacting '{unit}' repeated to {LargeSize} characters took {growth:F1} times as long as to {SmallSize} (at most {MaximumGrowth}).");
+    }
+
+    [Fact]
+    public void Redact_ValueLongerThanLimit_TruncatedWithMarker()
+    {
+        var redactor = TestRedactors.Create(o => o.MaxValueLength = 2048);
+        var value = "mail jane.doe@example.com " + new string('x', 5000);
+
+        var redacted = redactor.Redact(value);
+
+        var removed = value.Length - 2048;
+        Assert.Equal(
+            "mail [REDACTED:email] " + new string('x', 2048 - 26) + " [TRUNCATED: " + removed.ToString(CultureInfo.InvariantCulture) + " characters]",
+            redacted);
+    }
+
+    [Fact]
+    public void Redact_ValueAtLimit_Unchanged()
+    {
+        var redactor = TestRedactors.Create(o => o.MaxValueLength = 2048);
+        var value = new string('x', 2048);
+
+        Assert.Same(value, redactor.Redact(value));
+    }
+
+    [Fact]
+    public void RedactAttribute_ValueLongerThanDefaultLimit_Truncated()
+    {
+        var value = new string('y', 40_000);
+
+        var redacted = Assert.IsType<string>(TestRedactors.Default.RedactAttribute("app.body", value, out _));
+
+        Assert.Equal(new string('y', 32 * 1024) + " [TRUNCATED: 7232 characters]", redacted);
+    }
+
+    [Fact]
+    public void Redact_TruncationNeverSplitsSurrogatePair()
+    {
+        var redactor = TestRedactors.Create(o => o.MaxValueLength = 1024);
+        var value = new string('a', 1023) + "\U0001F600" + new string('b', 100);
+
+        var redacted = redactor.Redact(value);
+
+        Assert.StartsWith(new string('a', 1023) + " [TRUNCATED: 102 characters]", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_HostileValueBeyondLimit_CostIsBounded()
+    {
+        // Both are cut to the default 32 KiB before any detector runs, so four times the input costs about the same.
+        var oneMiB = Repeat(string.Empty, "password=x ", string.Empty, 1024 * 1024);
+        var fourMiB = Repeat(string.Empty, "password=x ", string.Empty, 4 * 1024 * 1024);
+        _ = TestRedactors.Default.Redact(oneMiB);
+
+        var small = MinimumTime(TestRedactors.Default, oneMiB, runs: 5);
+        var large = MinimumTime(TestRedactors.Default, fourMiB, runs: 5);
+
+        Assert.True(large / Math.Max(small, 1) <= 3, $"A 4 MiB value cost {large / Math.Max(small, 1):F1} times a 1 MiB one.");
+        Assert.EndsWith(" [TRUNCATED: " + (fourMiB.Length - (32 * 1024)).ToString(CultureInfo.InvariantCulture) + " characters]", TestRedactors.Default.Redact(fourMiB), StringComparison.Ordinal);
+    }
+
+    // Secrets placed at every offset across the pre-scan's 32-character blocks and at the end of a text: none may
+    // be missed because its anchors straddle two blocks or sit in the last, partial one.
+    public static TheoryData<string, string> SecretsAtEveryOffset => new()
+    {
+        { "4111 1111 1111 1111", "1111 1111" },
+        { "4111111111111111", "4111111111111111" },
+        { "123-45-6789", "123-45-6789" },
+        { "GB82WEST12345698765432", "GB82WEST12345698765432" },
+        { "jane.doe@example.com", "jane.doe" },
+        { "--password hunter2", "hunter2" },
+        { "password=hunter2", "hunter2" },
+        { "secret: hunter2", "hunter2" },
+        { "<password>hunter2</password>", "hunter2" },
+        { "+14155552671", "4155552671" },
+        { "AKIAIOSFODNN7EXAMPLE", "IOSFODNN7EXAMPLE" },
+        { "Bearer abcdefgh12345678", "abcdefgh12345678" },
+        { "https://bob:pa55@example.com", "pa55" },
+        { "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----", "MIIE" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SecretsAtEveryOffset))]
+    public void Redact_SecretAtAnyOffset_Redacted(string secret, string leak)
+    {
+        for (var offset = 0; offset <= 70; offset++)
+        {
+            foreach (var after in (string[])[string.Empty, " end", " " + new string('z', 40)])
+            {
+                var text = new string('w', offset) + " " + secret + after;
+
+                var redacted = TestRedactors.Default.Redact(text);
+
+                Assert.DoesNotContain(leak, redacted, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static string Repeat(string prefix, string unit, string suffix, int size)
+    {
+        var builder = new StringBuilder(size + prefix.Length + suffix.Length + unit.Length);
+        builder.Append(prefix);
+        while (builder.Length < size)
+        {
+            builder.Append(unit);
+        }
+
+        return builder.Append(suffix).ToString();
+    }
+
+    private static double MinimumTime(string text, int runs) => MinimumTime(Unbounded, text, runs);
+
+    private static double MinimumTime(Redactor redactor, string text, int runs)
+    {
+        var best = double.MaxValue;
+        for (var run = 0; run < runs; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            _ = redactor.Redact(text);
+            best = Math.Min(best, watch.Elapsed.TotalMicroseconds);
+        }
+
+        return best;
+    }
+}
