@@ -114,7 +114,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
         AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
 
         services.TryAddSingleton(static sp => new FailureCounter(
-            sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value.MaxFailureSeries,
+            sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue.MaxFailureSeries,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<FailureRecorder>();
         services.AddErrorTelemetryLogRedaction();

@@ -64,6 +64,30 @@ public class ErrorCatalogServicesTests
         Assert.Single(provider.GetServices<IValidateOptions<ErrorTelemetryOptions>>());
     }
 
+    [Fact]
+    public void Add_CatalogFile_ReadOnceAtStartByValidationAndReusedByTheCatalog()
+    {
+        var root = Directory.CreateTempSubdirectory("errortelemetry-services-").FullName;
+        try
+        {
+            var file = Path.Combine(root, "errors.json");
+            File.WriteAllText(file, """{ "ORDER_TIMEOUT": { "Category": "Timeout", "Title": "Timed out." } }""");
+            var services = new ServiceCollection();
+            ErrorCatalogServices.Add(services, null, root).Configure(o => o.CatalogFile = "errors.json");
+            using var provider = services.BuildServiceProvider();
+
+            provider.GetRequiredService<IStartupValidator>().Validate();
+
+            // Gone after start: a catalog that read the file again would fail to build.
+            File.Delete(file);
+            Assert.Equal(ErrorCategory.Timeout, provider.GetRequiredService<ErrorCatalog>().Get("ORDER_TIMEOUT").Category);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static class OrderErrors
     {
         public static readonly ErrorDefinition OrderNotFound = new("ORDER_NOT_FOUND", ErrorCategory.NotFound, "The order was not found.");

@@ -1,4 +1,3 @@
-using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Classification.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,11 +28,21 @@ internal static class ErrorCatalogServices
         }
 
         builder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryOptions>>(new ErrorTelemetryOptionsValidator(contentRoot)));
-        services.TryAddSingleton(sp => ErrorCatalogFactory.CreateOrThrow(sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value, contentRoot));
+        // One validator for the container, found again by the catalog factory: the catalog validation built is the
+        // catalog. Everything reads the monitor's instance, the one start-up validation saw (IOptions<T> would create,
+        // and validate, an instance of its own).
+        if (!services.Any(static d => d.ServiceType == typeof(ErrorTelemetryOptionsValidator)))
+        {
+            var validator = new ErrorTelemetryOptionsValidator(contentRoot);
+            services.AddSingleton(validator);
+            services.AddSingleton<IValidateOptions<ErrorTelemetryOptions>>(validator);
+        }
+
+        services.TryAddSingleton(static sp => sp.GetRequiredService<ErrorTelemetryOptionsValidator>()
+            .CatalogFor(sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue));
         services.TryAddSingleton(sp => new ExceptionClassifier(
             sp.GetRequiredService<ErrorCatalog>(),
-            sp.GetRequiredService<IOptions<ErrorTelemetryOptions>>().Value));
+            sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue));
         return builder;
     }
 }
