@@ -20,7 +20,7 @@ internal enum HostKind
     /// <summary>No telemetry; exceptions become problem details the standard way (<c>AddProblemDetails()</c> + <c>UseExceptionHandler()</c>).</summary>
     NoTelemetry,
 
-    /// <summary>As <see cref="NoTelemetry"/>, plus the bare OpenTelemetry SDK listening to ASP.NET Core's spans, meters and logs.</summary>
+    /// <summary>As <see cref="NoTelemetry"/>, plus <c>AddOpenTelemetry()</c> with the official ASP.NET Core and HttpClient instrumentations, meters and logs.</summary>
     BareOpenTelemetry,
 
     /// <summary><c>builder.AddErrorTelemetry()</c> + <c>app.UseErrorTelemetry()</c> instead of the standard exception handling.</summary>
@@ -56,14 +56,10 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
     ];
 
     private readonly WebApplication _app;
-    private readonly TracerProvider? _tracerProvider;
-    private readonly MeterProvider? _meterProvider;
 
-    private BenchmarkWebApp(WebApplication app, TracerProvider? tracerProvider, MeterProvider? meterProvider)
+    private BenchmarkWebApp(WebApplication app)
     {
         _app = app;
-        _tracerProvider = tracerProvider;
-        _meterProvider = meterProvider;
         Client = app.GetTestClient();
     }
 
@@ -84,8 +80,6 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
             ["ErrorTelemetry:ExportOtlp"] = "false",
         });
 
-        TracerProvider? tracerProvider = null;
-        MeterProvider? meterProvider = null;
         switch (kind)
         {
             case HostKind.NoTelemetry:
@@ -94,17 +88,17 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
             case HostKind.BareOpenTelemetry:
                 builder.Services.AddProblemDetails();
 
-                // What AddErrorTelemetry() switches on for ASP.NET Core's span too, so both carry the same tags.
-                AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
-                tracerProvider = Sdk.CreateTracerProviderBuilder()
-                    .AddSource("Microsoft.AspNetCore", "System.Net.Http")
-                    .AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>()))
-                    .Build();
-                meterProvider = Sdk.CreateMeterProviderBuilder()
-                    .AddMeter(NativeMeters)
-                    .AddReader(new BaseExportingMetricReader(new NoopExporter<Metric>()))
-                    .Build();
-                builder.Logging.AddOpenTelemetry(o => o.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+                // What a team that already uses OpenTelemetry runs: the hosting package, the official ASP.NET Core and
+                // HttpClient instrumentations, the same native meters and the same (no-op) exporters as ours.
+                builder.Services.AddOpenTelemetry()
+                    .WithTracing(t => t
+                        .AddAspNetCoreInstrumentation()
+                        .AddHttpClientInstrumentation()
+                        .AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>())))
+                    .WithMetrics(m => m
+                        .AddMeter(NativeMeters)
+                        .AddReader(new BaseExportingMetricReader(new NoopExporter<Metric>())))
+                    .WithLogging(l => l.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
                 break;
             case HostKind.ErrorTelemetry:
                 // No metric reader of our own: AddErrorTelemetry() always has its Prometheus scrape reader, which
@@ -132,7 +126,7 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
             : throw new CodedException(DatabaseTimeout));
 
         await app.StartAsync();
-        var started = new BenchmarkWebApp(app, tracerProvider, meterProvider);
+        var started = new BenchmarkWebApp(app);
         try
         {
             await started.CheckAsync(kind);
@@ -157,8 +151,6 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _tracerProvider?.Dispose();
-        _meterProvider?.Dispose();
     }
 
     // A benchmark of a request that does not do what its name says measures nothing: check both answers once.
