@@ -76,6 +76,15 @@ internal static class ExceptionText
         return value;
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> is (by reference) the already redacted message or text of
+    /// <paramref name="exception"/>, so a later pass over the same span need not scan it again.
+    /// </summary>
+    public static bool IsRedactedText(Exception exception, string text) =>
+        Cache.TryGetValue(exception, out var entry)
+        && entry.Redacted is { } redacted
+        && (ReferenceEquals(text, redacted.Value.Text) || ReferenceEquals(text, redacted.Value.Message));
+
     /// <summary>The redacted <see cref="Exception.StackTrace"/>, or null when there is none or it cannot be read.</summary>
     public static string? RedactedStackTrace(Exception exception, Func<string, string> redact)
     {
