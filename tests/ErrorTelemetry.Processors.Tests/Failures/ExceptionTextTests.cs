@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Failures.Internal;
@@ -45,6 +47,7 @@ public sealed class ExceptionTextTests : IDisposable
     public void Failure_ExceptionWhoseGettersThrow_SpanAndLogStillCarryTheCode()
     {
         var exception = new HostileException();
+        using var events = new ReadFailures();
 
         using (var activity = _source.StartActivity("checkout"))
         {
@@ -61,6 +64,9 @@ public sealed class ExceptionTextTests : IDisposable
         Assert.Equal(ExceptionText.Unavailable, eventTags["exception.message"]);
         Assert.StartsWith(typeof(HostileException).FullName!, (string)eventTags["exception.stacktrace"]!, StringComparison.Ordinal);
         Assert.Equal(eventTags["exception.stacktrace"], log.Attribute("exception.stacktrace"));
+        Assert.Contains(nameof(Exception.Message), events.Members);
+        Assert.Contains(nameof(Exception.ToString), events.Members);
+        Assert.Contains(nameof(Exception.Data), events.Members);
     }
 
     [Fact]
@@ -145,6 +151,28 @@ public sealed class ExceptionTextTests : IDisposable
         {
             ToStringCalls++;
             return base.ToString();
+        }
+    }
+
+    /// <summary>Collects the members named by ErrorTelemetry's "exception read failed" event (id 8).</summary>
+    private sealed class ReadFailures : EventListener
+    {
+        public ConcurrentBag<string> Members { get; } = [];
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == "ErrorTelemetry")
+            {
+                EnableEvents(eventSource, EventLevel.Warning);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventId == 8 && eventData.Payload is [string member, ..])
+            {
+                Members.Add(member);
+            }
         }
     }
 
