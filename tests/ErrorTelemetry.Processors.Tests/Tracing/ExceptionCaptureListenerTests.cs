@@ -21,20 +21,4 @@ public class ExceptionCaptureListenerTests
         Assert.Equal(1, second.FailureCount());
         Assert.Equal(0, first.FailureCount());
     }
-
-    [Fact]
-    public void AddException_OnAnotherProvidersSource_LeavesTheSpanToThatProvider()
-    {
-        using var first = new TelemetryPipeline();
-        using var second = new TelemetryPipeline();
-
-        using (var activity = second.Source.StartActivity("work"))
-        {
-            activity!.AddException(new TimeoutException("slow"));
-        }
-
-        Assert.Equal("OPERATION_TIMEOUT", second.Span("work").Tag(ErrorTelemetryAttributes.Code));
-        Assert.Empty(first.Spans.Items);
-        Assert.Equal(0, first.FailureCount());
-    }
 }
