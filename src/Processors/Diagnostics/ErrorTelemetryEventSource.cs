@@ -20,6 +20,7 @@ internal sealed class ErrorTelemetryEventSource : EventSource
     private const int ConfigurationWarningId = 5;
     private const int ExporterFailedId = 6;
     private const int BufferFullId = 7;
+    private const int ExceptionReadFailedId = 8;
 
     [NonEvent]
     public void ProcessorFailed(string component, Exception exception)
@@ -84,4 +85,17 @@ internal sealed class ErrorTelemetryEventSource : EventSource
     [Event(BufferFullId, Level = EventLevel.Warning, Message = "{0} is full ({1} entries); the oldest entries are evicted")]
     public void BufferFull(string buffer, int capacity) =>
         WriteEvent(BufferFullId, buffer, capacity);
+
+    [NonEvent]
+    public void ExceptionReadFailed(string member, Exception exception)
+    {
+        if (IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            ExceptionReadFailed(member, exception.GetType().FullName ?? exception.GetType().Name);
+        }
+    }
+
+    [Event(ExceptionReadFailedId, Level = EventLevel.Warning, Message = "Reading Exception.{0} of an application exception threw {1}; that part was left out")]
+    public void ExceptionReadFailed(string member, string exceptionType) =>
+        WriteEvent(ExceptionReadFailedId, member, exceptionType);
 }

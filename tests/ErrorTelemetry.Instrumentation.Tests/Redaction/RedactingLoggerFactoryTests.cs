@@ -159,6 +159,37 @@ public class RedactingLoggerFactoryTests
     }
 
     [Fact]
+    public void Log_CleanExceptionToTwoTextProviders_OriginalRenderedOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddErrorTelemetryLogRedaction();
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<ILoggerFactory>();
+        var first = new RecordingLoggerProvider();
+        var second = new RecordingLoggerProvider();
+        factory.AddProvider(first);
+        factory.AddProvider(second);
+        var exception = new CountingException("Order 42 was not found");
+
+        factory.CreateLogger("Orders").LogError(exception, "Lookup failed");
+
+        Assert.Equal(1, exception.ToStringCalls);
+        Assert.Contains("exception=" + typeof(CountingException).FullName + ": Order 42 was not found", first.Text, StringComparison.Ordinal);
+        Assert.Equal(first.Text, second.Text);
+    }
+
+    private sealed class CountingException(string message) : Exception(message)
+    {
+        public int ToStringCalls { get; private set; }
+
+        public override string ToString()
+        {
+            ToStringCalls++;
+            return base.ToString();
+        }
+    }
+
+    [Fact]
     public void AddProvider_AtRunTime_ProviderDecorated()
     {
         var services = new ServiceCollection();

@@ -1,3 +1,4 @@
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -161,13 +162,14 @@ public class LogRecordRedactionTests
     }
 
     [Fact]
-    public void Redact_ExceptionWhoseToStringThrows_FailsClosedForTheText()
+    public void Redact_ExceptionWhoseToStringThrows_UnreadablePartsLeftOut()
     {
         var (records, _) = Export(TestRedactors.Default, logger => logger.LogError(new HostileException(), "Boom"));
 
         var record = Assert.Single(records);
         Assert.DoesNotContain("bob@example.com", record.Text, StringComparison.Ordinal);
-        Assert.Equal(Redactor.ErrorReplacement, record.Attribute("exception.stacktrace"));
+        Assert.Equal(ExceptionText.Unavailable, record.Attribute("exception.message"));
+        Assert.Equal($"{typeof(HostileException).FullName}: {ExceptionText.Unavailable}", record.Attribute("exception.stacktrace"));
         Assert.Equal(typeof(HostileException).FullName, record.Attribute("exception.type"));
         Assert.False(record.HasException);
     }

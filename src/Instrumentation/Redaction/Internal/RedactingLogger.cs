@@ -1,4 +1,5 @@
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Failures.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace ErrorTelemetry.Redaction.Internal;
@@ -88,50 +89,44 @@ internal sealed class RedactingLogger : ILogger
         _ => [],
     };
 
-    /// <summary>Stands in for an exception whose text held a secret; prints as the original would, redacted.</summary>
+    /// <summary>
+    /// Stands in for the application's exception: prints as the original would, redacted, from the text rendered once
+    /// per exception (shared with the OpenTelemetry log record and the span), so a text provider never renders the
+    /// original again.
+    /// </summary>
     private sealed class RedactedException : Exception
     {
+        private readonly Exception _original;
+        private readonly Redactor _redactor;
         private readonly string _text;
-        private readonly string? _stackTrace;
+        private string? _stackTrace;
+        private bool _stackTraceRead;
 
-        private RedactedException(string message, string text, string? stackTrace, Exception original)
-            : base(message)
+        private RedactedException(RenderedException rendered, Exception original, Redactor redactor)
+            : base(rendered.Message)
         {
-            _text = text;
-            _stackTrace = stackTrace;
+            _text = rendered.Text;
+            _original = original;
+            _redactor = redactor;
             HResult = original.HResult;
-            Source = original.Source;
         }
 
-        public override string? StackTrace => _stackTrace;
-
-        public static Exception Create(Redactor redactor, Exception exception)
+        public override string? StackTrace
         {
-            string message;
-            string text;
-            string? stackTrace;
-            try
+            get
             {
-                message = exception.Message;
-                text = exception.ToString();
-                stackTrace = exception.StackTrace;
-            }
-            catch (Exception ex)
-            {
-                ErrorTelemetryEventSource.Log.RedactionFailed("exception text", ex);
-                return new RedactedException(Redactor.ErrorReplacement, Redactor.ErrorReplacement, null, exception);
-            }
+                if (!_stackTraceRead)
+                {
+                    _stackTrace = ExceptionText.RedactedStackTrace(_original, _redactor.Redact);
+                    _stackTraceRead = true;
+                }
 
-            var redactedMessage = redactor.Redact(message);
-            var redactedText = redactor.Redact(text);
-            var redactedStackTrace = stackTrace is null ? null : redactor.Redact(stackTrace);
-            if (ReferenceEquals(redactedMessage, message) && ReferenceEquals(redactedText, text) && ReferenceEquals(redactedStackTrace, stackTrace))
-            {
-                return exception;
+                return _stackTrace;
             }
-
-            return new RedactedException(redactedMessage, redactedText, redactedStackTrace, exception);
         }
+
+        public static RedactedException Create(Redactor redactor, Exception exception) =>
+            new RedactedException(LogRecordRedaction.RenderException(exception, redactor), exception, redactor);
 
         public override string ToString() => _text;
     }

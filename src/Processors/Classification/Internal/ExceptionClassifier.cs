@@ -1,6 +1,8 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Classification.Internal;
 
@@ -157,8 +159,8 @@ internal sealed class ExceptionClassifier
                 return coded.Definition.Code;
             }
 
-            if (current.Data is { Count: > 0 } data
-                && data[ExceptionDataKeys.CauseCode] is string cause
+            if (ExceptionText.Data(current) is { } data
+                && CauseCodeIn(data) is { } cause
                 && ErrorCodeRule.IsValid(cause)
                 && !string.Equals(cause, code, StringComparison.Ordinal))
             {
@@ -167,6 +169,19 @@ internal sealed class ExceptionClassifier
         }
 
         return null;
+    }
+
+    private static string? CauseCodeIn(IDictionary data)
+    {
+        try
+        {
+            return data[ExceptionDataKeys.CauseCode] as string;
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ExceptionReadFailed(nameof(Exception.Data), ex);
+            return null;
+        }
     }
 
     private static ErrorClassification Decide(ErrorDefinition definition, Exception matched) =>

@@ -1,4 +1,6 @@
 using System.Collections;
+using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Classification.Internal;
 
@@ -24,36 +26,55 @@ internal static class ExceptionContext
         var walk = new ExceptionWalk(exception);
         while (walk.MoveNext(out var current, out _))
         {
-            var data = current.Data;
-            if (data is null || data.Count == 0)
+            var data = ExceptionText.Data(current);
+            if (data is null)
             {
                 continue;
             }
 
-            foreach (DictionaryEntry item in data)
+            try
             {
-                if (item.Key is not string key
-                    || item.Value is null
-                    || key.Length <= ExceptionDataKeys.ContextPrefix.Length
-                    || !key.StartsWith(ExceptionDataKeys.ContextPrefix, StringComparison.Ordinal))
+                if (ReadEntries(data, ref entries))
                 {
-                    continue;
+                    return entries!;
                 }
-
-                var name = key[ExceptionDataKeys.ContextPrefix.Length..];
-                entries ??= [];
-                if (!Contains(entries, name))
-                {
-                    entries.Add(new(name, item.Value));
-                    if (entries.Count == MaxEntries)
-                    {
-                        return entries;
-                    }
-                }
+            }
+            catch (Exception ex)
+            {
+                // Application dictionaries may throw while enumerating: keep what was read, drop the rest.
+                ErrorTelemetryEventSource.Log.ExceptionReadFailed(nameof(Exception.Data), ex);
             }
         }
 
         return (IReadOnlyList<KeyValuePair<string, object>>?)entries ?? [];
+    }
+
+    // Returns true when the entry limit is reached.
+    private static bool ReadEntries(IDictionary data, ref List<KeyValuePair<string, object>>? entries)
+    {
+        foreach (DictionaryEntry item in data)
+        {
+            if (item.Key is not string key
+                || item.Value is null
+                || key.Length <= ExceptionDataKeys.ContextPrefix.Length
+                || !key.StartsWith(ExceptionDataKeys.ContextPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = key[ExceptionDataKeys.ContextPrefix.Length..];
+            entries ??= [];
+            if (!Contains(entries, name))
+            {
+                entries.Add(new(name, item.Value));
+                if (entries.Count == MaxEntries)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static bool Contains(List<KeyValuePair<string, object>> entries, string key)

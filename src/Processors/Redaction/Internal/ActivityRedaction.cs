@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Redaction.Internal;
 
@@ -61,69 +62,102 @@ internal static class ActivityRedaction
         }
     }
 
+    // One pass: each value is redacted once; the tag list is copied only from the first value that changes.
     private static void RedactTags(Activity activity, Redactor redactor)
     {
-        var changed = false;
+        List<KeyValuePair<string, object?>>? rebuilt = null;
+        var index = 0;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
-            if (Changes(redactor, tag))
+            var value = redactor.RedactAttribute(tag.Key, tag.Value, out var drop);
+            if (rebuilt is null)
             {
-                changed = true;
-                break;
+                if (!drop && ReferenceEquals(value, tag.Value))
+                {
+                    index++;
+                    continue;
+                }
+
+                rebuilt = CopyTags(activity, index);
             }
+
+            rebuilt.Add(new(tag.Key, drop ? null : value));
         }
 
-        if (!changed)
+        if (rebuilt is null)
         {
             return;
         }
 
         // Rebuild the whole tag list: SetTag only reaches the first of duplicate keys added with AddTag.
-        var original = new List<KeyValuePair<string, object?>>();
-        foreach (ref readonly var tag in activity.EnumerateTagObjects())
-        {
-            original.Add(tag);
-        }
-
-        foreach (var tag in original)
+        foreach (var tag in rebuilt)
         {
             activity.SetTag(tag.Key, null);
         }
 
-        foreach (var tag in original)
+        foreach (var tag in rebuilt)
         {
-            var value = redactor.RedactAttribute(tag.Key, tag.Value, out var drop);
-            if (!drop && value is not null)
+            if (tag.Value is not null)
             {
-                activity.AddTag(tag.Key, value);
+                activity.AddTag(tag.Key, tag.Value);
             }
         }
     }
 
-    private static void RedactEvents(Activity activity, Redactor redactor)
+    private static List<KeyValuePair<string, object?>> CopyTags(Activity activity, int count)
     {
-        var changed = false;
-        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        var copy = new List<KeyValuePair<string, object?>>(count + 4);
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
-            if (!ReferenceEquals(redactor.Redact(activityEvent.Name), activityEvent.Name) || Changes(redactor, activityEvent.EnumerateTagObjects()))
+            if (copy.Count == count)
             {
-                changed = true;
                 break;
             }
+
+            copy.Add(tag);
         }
 
-        if (!changed)
-        {
-            return;
-        }
+        return copy;
+    }
 
-        var rebuilt = new List<ActivityEvent>();
+    private static void RedactEvents(Activity activity, Redactor redactor)
+    {
+        // The exception event's text was redacted when it was recorded (rendered once per exception): not again.
+        var exception = FailureState.GetException(activity);
+        List<ActivityEvent>? rebuilt = null;
+        var index = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
-            rebuilt.Add(new ActivityEvent(
-                redactor.Redact(activityEvent.Name),
-                activityEvent.Timestamp,
-                RedactedTags(redactor, activityEvent.EnumerateTagObjects())));
+            var name = redactor.Redact(activityEvent.Name);
+            var tags = RedactedTags(redactor, activityEvent.EnumerateTagObjects(), exception);
+            if (rebuilt is null)
+            {
+                if (tags is null && ReferenceEquals(name, activityEvent.Name))
+                {
+                    index++;
+                    continue;
+                }
+
+                rebuilt = new List<ActivityEvent>(index + 1);
+                foreach (ref readonly var earlier in activity.EnumerateEvents())
+                {
+                    if (rebuilt.Count == index)
+                    {
+                        break;
+                    }
+
+                    rebuilt.Add(earlier);
+                }
+            }
+
+            rebuilt.Add(tags is null && ReferenceEquals(name, activityEvent.Name)
+                ? activityEvent
+                : new ActivityEvent(name, activityEvent.Timestamp, tags ?? Copy(activityEvent.EnumerateTagObjects())));
+        }
+
+        if (rebuilt is null)
+        {
+            return;
         }
 
         Clear(EventsField, activity, "events");
@@ -135,25 +169,37 @@ internal static class ActivityRedaction
 
     private static void RedactLinks(Activity activity, Redactor redactor)
     {
-        var changed = false;
+        List<ActivityLink>? rebuilt = null;
+        var index = 0;
         foreach (ref readonly var link in activity.EnumerateLinks())
         {
-            if (Changes(redactor, link.EnumerateTagObjects()))
+            var tags = RedactedTags(redactor, link.EnumerateTagObjects(), exception: null);
+            if (rebuilt is null)
             {
-                changed = true;
-                break;
+                if (tags is null)
+                {
+                    index++;
+                    continue;
+                }
+
+                rebuilt = new List<ActivityLink>(index + 1);
+                foreach (ref readonly var earlier in activity.EnumerateLinks())
+                {
+                    if (rebuilt.Count == index)
+                    {
+                        break;
+                    }
+
+                    rebuilt.Add(earlier);
+                }
             }
+
+            rebuilt.Add(tags is null ? link : new ActivityLink(link.Context, tags));
         }
 
-        if (!changed)
+        if (rebuilt is null)
         {
             return;
-        }
-
-        var rebuilt = new List<ActivityLink>();
-        foreach (ref readonly var link in activity.EnumerateLinks())
-        {
-            rebuilt.Add(new ActivityLink(link.Context, RedactedTags(redactor, link.EnumerateTagObjects())));
         }
 
         Clear(LinksField, activity, "links");
@@ -173,35 +219,53 @@ internal static class ActivityRedaction
         field.SetValue(activity, null);
     }
 
-    private static bool Changes(Redactor redactor, in KeyValuePair<string, object?> tag)
+    /// <summary>The redacted tags, or <see langword="null"/> when redaction changes none of them (nothing allocated).</summary>
+    private static ActivityTagsCollection? RedactedTags(Redactor redactor, Activity.Enumerator<KeyValuePair<string, object?>> tags, Exception? exception)
     {
-        var value = redactor.RedactAttribute(tag.Key, tag.Value, out var drop);
-        return drop || !ReferenceEquals(value, tag.Value);
-    }
-
-    private static bool Changes(Redactor redactor, Activity.Enumerator<KeyValuePair<string, object?>> tags)
-    {
+        ActivityTagsCollection? result = null;
+        var index = 0;
         foreach (ref readonly var tag in tags)
         {
-            if (Changes(redactor, tag))
+            var drop = false;
+            var value = exception is not null && tag.Value is string text && ExceptionText.IsRedactedText(exception, text)
+                ? text
+                : redactor.RedactAttribute(tag.Key, tag.Value, out drop);
+            if (result is null)
             {
-                return true;
+                if (!drop && ReferenceEquals(value, tag.Value))
+                {
+                    index++;
+                    continue;
+                }
+
+                result = [];
+                var copied = 0;
+                foreach (ref readonly var earlier in tags)
+                {
+                    if (copied++ == index)
+                    {
+                        break;
+                    }
+
+                    result[earlier.Key] = earlier.Value;
+                }
             }
-        }
 
-        return false;
-    }
-
-    private static ActivityTagsCollection RedactedTags(Redactor redactor, Activity.Enumerator<KeyValuePair<string, object?>> tags)
-    {
-        var result = new ActivityTagsCollection();
-        foreach (ref readonly var tag in tags)
-        {
-            var value = redactor.RedactAttribute(tag.Key, tag.Value, out var drop);
             if (!drop)
             {
                 result[tag.Key] = value;
             }
+        }
+
+        return result;
+    }
+
+    private static ActivityTagsCollection Copy(Activity.Enumerator<KeyValuePair<string, object?>> tags)
+    {
+        var result = new ActivityTagsCollection();
+        foreach (ref readonly var tag in tags)
+        {
+            result[tag.Key] = tag.Value;
         }
 
         return result;

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Diagnostics;
 using OpenTelemetry.Logs;
 
@@ -43,6 +45,9 @@ internal static class LogRecordRedaction
 
     private static readonly FieldInfo? BufferedScopesField =
         ILoggerDataType?.GetField("BufferedScopes", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
+    // One delegate per redactor, so the rendered-text cache recognises the redactor without allocating per call.
+    private static readonly ConditionalWeakTable<Redactor, Func<string, string>> RedactFunctions = [];
 
     [ThreadStatic]
     private static ScopeProbe? _probe;
@@ -128,33 +133,24 @@ internal static class LogRecordRedaction
 #pragma warning restore CS0618
     }
 
+    /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
+    public static RenderedException RenderException(Exception exception, Redactor redactor) =>
+        ExceptionText.Redacted(exception, RedactFunctions.GetValue(redactor, static r => r.Redact));
+
     private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
     {
         Add(list, redactor, ExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
+        var rendered = RenderException(exception, redactor);
 
-        string message;
-        string text;
-        try
-        {
-            message = exception.Message;
-            text = exception.ToString();
-        }
-        catch (Exception ex)
-        {
-            ErrorTelemetryEventSource.Log.RedactionFailed("exception text", ex);
-            message = Redactor.ErrorReplacement;
-            text = Redactor.ErrorReplacement;
-        }
-
-        Add(list, redactor, ExceptionMessage, message);
-        Add(list, redactor, ExceptionStacktrace, text);
+        // Already redacted as text; only the key policy (a key configured to be dropped) still applies.
+        Add(list, redactor, ExceptionMessage, rendered.Message);
+        Add(list, redactor, ExceptionStacktrace, rendered.Text);
 
         static void Add(List<KeyValuePair<string, object?>> list, Redactor redactor, string key, string value)
         {
-            var redacted = redactor.RedactAttribute(key, value, out var drop);
-            if (!drop)
+            if (!redactor.IsDropped(key))
             {
-                list.Add(new KeyValuePair<string, object?>(key, redacted));
+                list.Add(new KeyValuePair<string, object?>(key, redactor.IsSensitiveKey(key) ? redactor.RedactAttribute(key, value, out _) : value));
             }
         }
     }

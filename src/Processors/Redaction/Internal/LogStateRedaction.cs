@@ -32,23 +32,29 @@ internal static class LogStateRedaction
         object? messageSource = null)
     {
         var count = values.Count;
-        var changed = false;
+        var first = -1;
+        object? firstRedacted = null;
+        var firstDropped = false;
         for (var i = 0; i < count; i++)
         {
             var pair = values[i];
             var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
             if (drop || !ReferenceEquals(redacted, pair.Value))
             {
-                changed = true;
+                first = i;
+                firstRedacted = redacted;
+                firstDropped = drop;
                 break;
             }
         }
 
-        if (!changed)
+        if (first < 0)
         {
             return null;
         }
 
+        // Values before the first change are known clean, and the first change is already redacted: each value is
+        // redacted once.
         var result = new KeyValuePair<string, object?>[count];
         var dropped = new bool[count];
         string? template = null;
@@ -56,7 +62,21 @@ internal static class LogStateRedaction
         for (var i = 0; i < count; i++)
         {
             var pair = values[i];
-            var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out dropped[i]);
+            object? redacted;
+            if (i < first)
+            {
+                redacted = pair.Value;
+            }
+            else if (i == first)
+            {
+                redacted = firstRedacted;
+                dropped[i] = firstDropped;
+            }
+            else
+            {
+                redacted = redactor.RedactAttribute(pair.Key, pair.Value, out dropped[i]);
+            }
+
             result[i] = new KeyValuePair<string, object?>(pair.Key, dropped[i] ? ContextReplacement : redacted);
             if (i == count - 1 && pair.Key == Redactor.OriginalFormatKey && pair.Value is string original)
             {

@@ -25,7 +25,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         _recorder = recorder;
         _afterEnrich = afterEnrich;
-        _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd);
+        _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, () => ParentProvider);
     }
 
     /// <summary>

@@ -1,0 +1,223 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Text;
+using ErrorTelemetry.Diagnostics;
+
+namespace ErrorTelemetry.Failures.Internal;
+
+/// <summary>An exception's text as rendered (and, for a redacting pipeline, redacted) once.</summary>
+internal sealed class RenderedException
+{
+    public RenderedException(string message, string text)
+    {
+        Message = message;
+        Text = text;
+    }
+
+    /// <summary>The exception's <see cref="Exception.Message"/>, or <see cref="ExceptionText.Unavailable"/>.</summary>
+    public string Message { get; }
+
+    /// <summary>What <see cref="Exception.ToString"/> prints, bounded in depth and length.</summary>
+    public string Text { get; }
+}
+
+/// <summary>
+/// Renders an exception's text once per exception, however many signals (the span's exception event, the log
+/// record, text log providers) carry it, and reads application exceptions defensively.
+/// </summary>
+/// <remarks>
+/// An exception's <see cref="Exception.Message"/>, <see cref="Exception.StackTrace"/>, <see cref="Exception.Data"/>
+/// and <see cref="Exception.ToString"/> are application code and may throw: a failed read is reported through
+/// <see cref="ErrorTelemetryEventSource.ExceptionReadFailed(string, Exception)"/> and replaced by
+/// <see cref="Unavailable"/>, never thrown. <see cref="Exception.ToString"/> is quadratic in the depth of the
+/// inner-exception chain, so a chain deeper than <see cref="MaxDepth"/> is rendered here instead, down to that depth,
+/// with a marker; the text is cut at <see cref="MaxLength"/> characters with a marker. Thread-safe.
+/// </remarks>
+internal static class ExceptionText
+{
+    /// <summary>Stands in for a part of an exception that could not be read.</summary>
+    public const string Unavailable = "[unavailable]";
+
+    /// <summary>The deepest inner exception rendered.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The longest text rendered, in characters.</summary>
+    public const int MaxLength = 32 * 1024;
+
+    internal const string TruncatedMarker = "…[truncated]";
+
+    private const string InnerSeparator = " ---> ";
+    private const string EndOfInner = "   --- End of inner exception stack trace ---";
+
+    private static readonly ConditionalWeakTable<Exception, Entry> Cache = [];
+
+    /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
+    public static RenderedException Raw(Exception exception) => EntryFor(exception).Raw;
+
+    /// <summary>
+    /// The text of <paramref name="exception"/> redacted by <paramref name="redact"/>, computed once per exception
+    /// and redactor (the delegate's target identifies the redactor, so <c>redactor.Redact</c> method groups share).
+    /// </summary>
+    public static RenderedException Redacted(Exception exception, Func<string, string> redact)
+    {
+        var entry = EntryFor(exception);
+        var key = redact.Target ?? redact.Method;
+        var cached = entry.Redacted;
+        if (cached is not null && ReferenceEquals(cached.Key, key))
+        {
+            return cached.Value;
+        }
+
+        var raw = entry.Raw;
+        var message = RedactSafely(redact, raw.Message);
+        var text = RedactSafely(redact, raw.Text);
+        var value = ReferenceEquals(message, raw.Message) && ReferenceEquals(text, raw.Text) ? raw : new RenderedException(message, text);
+        entry.Redacted = new RedactedEntry(key, value);
+        return value;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is (by reference) the already redacted message or text of
+    /// <paramref name="exception"/>, so a later pass over the same span need not scan it again.
+    /// </summary>
+    public static bool IsRedactedText(Exception exception, string text) =>
+        Cache.TryGetValue(exception, out var entry)
+        && entry.Redacted is { } redacted
+        && (ReferenceEquals(text, redacted.Value.Text) || ReferenceEquals(text, redacted.Value.Message));
+
+    /// <summary>The redacted <see cref="Exception.StackTrace"/>, or null when there is none or it cannot be read.</summary>
+    public static string? RedactedStackTrace(Exception exception, Func<string, string> redact)
+    {
+        var trace = Read(exception, static e => e.StackTrace, nameof(Exception.StackTrace));
+        return trace is null || ReferenceEquals(trace, Unavailable) ? null : RedactSafely(redact, trace);
+    }
+
+    /// <summary>The exception's <see cref="Exception.Data"/>, or null when it is empty or cannot be read.</summary>
+    public static IDictionary? Data(Exception exception)
+    {
+        try
+        {
+            return exception.Data is { Count: > 0 } data ? data : null;
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ExceptionReadFailed(nameof(Exception.Data), ex);
+            return null;
+        }
+    }
+
+    private static Entry EntryFor(Exception exception) => Cache.GetValue(exception, static e => new Entry(Render(e)));
+
+    private static RenderedException Render(Exception exception)
+    {
+        var message = Read(exception, static e => e.Message, nameof(Exception.Message)) ?? string.Empty;
+        string? text = null;
+        if (Depth(exception) <= MaxDepth)
+        {
+            text = Read(exception, static e => e.ToString(), nameof(Exception.ToString));
+        }
+
+        if (text is null || ReferenceEquals(text, Unavailable))
+        {
+            text = RenderBounded(exception);
+        }
+
+        if (text.Length > MaxLength)
+        {
+            text = string.Concat(text.AsSpan(0, MaxLength), TruncatedMarker);
+        }
+
+        return new RenderedException(message, text);
+    }
+
+    private static int Depth(Exception exception)
+    {
+        var depth = 0;
+        for (var current = exception.InnerException; current is not null && depth <= MaxDepth; current = current.InnerException)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
+
+    // The shape of Exception.ToString(), built from guarded reads, linear in the rendered depth.
+    private static string RenderBounded(Exception exception)
+    {
+        var chain = new List<Exception>();
+        for (var current = exception; current is not null && chain.Count < MaxDepth; current = current.InnerException)
+        {
+            chain.Add(current);
+        }
+
+        var omitted = Depth(chain[^1]) > 0;
+        var builder = new StringBuilder();
+        for (var i = 0; i < chain.Count && builder.Length < MaxLength; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(InnerSeparator);
+            }
+
+            builder.Append(chain[i].GetType().FullName).Append(": ")
+                .Append(Read(chain[i], static e => e.Message, nameof(Exception.Message)));
+        }
+
+        if (omitted)
+        {
+            builder.Append(InnerSeparator).Append("[inner exceptions beyond ").Append(MaxDepth).Append(" omitted]");
+        }
+
+        for (var i = chain.Count - 1; i >= 0 && builder.Length < MaxLength; i--)
+        {
+            if (Read(chain[i], static e => e.StackTrace, nameof(Exception.StackTrace)) is { Length: > 0 } trace
+                && !ReferenceEquals(trace, Unavailable))
+            {
+                builder.AppendLine().Append(trace);
+            }
+
+            if (i > 0)
+            {
+                builder.AppendLine().Append(EndOfInner);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string? Read(Exception exception, Func<Exception, string?> read, string member)
+    {
+        try
+        {
+            return read(exception);
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ExceptionReadFailed(member, ex);
+            return Unavailable;
+        }
+    }
+
+    private static string RedactSafely(Func<string, string> redact, string value)
+    {
+        try
+        {
+            return redact(value);
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.RedactionFailed("exception text", ex);
+            return "[REDACTED:error]";
+        }
+    }
+
+    private sealed class Entry(RenderedException raw)
+    {
+        public RenderedException Raw { get; } = raw;
+
+        // One redactor per pipeline is the rule; a second one replaces the cached result rather than growing a list.
+        public RedactedEntry? Redacted { get; set; }
+    }
+
+    private sealed record RedactedEntry(object Key, RenderedException Value);
+}

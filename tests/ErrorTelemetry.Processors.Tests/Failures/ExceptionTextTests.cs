@@ -1,0 +1,189 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Logging.Internal;
+using ErrorTelemetry.Metrics.Internal;
+using ErrorTelemetry.Redaction.Internal;
+using TestRedactors = ErrorTelemetry.Tests.Redaction.TestRedactors;
+using ErrorTelemetry.Tests.TestSupport;
+using ErrorTelemetry.Tracing.Internal;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
+
+namespace ErrorTelemetry.Tests.Failures;
+
+public sealed class ExceptionTextTests : IDisposable
+{
+    private readonly ActivitySource _source = new("ErrorTelemetry.Tests.ExceptionText." + Guid.NewGuid().ToString("N"));
+    private readonly FailureCounter _counter = new(100, meterName: "ErrorTelemetry.Tests.ExceptionText." + Guid.NewGuid().ToString("N"));
+    private readonly InMemoryExporter<Activity, SpanSnapshot> _spans = new(SpanSnapshot.From);
+    private readonly InMemoryExporter<LogRecord, LogSnapshot> _logs = new(LogSnapshot.From);
+    private readonly TracerProvider _tracing;
+    private readonly ILoggerFactory _logging;
+
+    public ExceptionTextTests()
+    {
+        var recorder = new FailureRecorder(new ExceptionClassifier(new ErrorCatalog(BuiltInErrors.All())), _counter);
+        var redactor = TestRedactors.Default;
+        _tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(_source.Name)
+            .AddProcessor(new ErrorSpanProcessor(recorder, redactExceptionText: redactor.Redact))
+            .AddProcessor(new SimpleActivityExportProcessor(_spans))
+            .Build();
+        _logging = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+        {
+            o.AddProcessor(new ErrorLogProcessor(recorder, record => LogRecordRedaction.Redact(record, redactor)));
+            o.AddProcessor(new SimpleLogRecordExportProcessor(_logs));
+        }));
+    }
+
+    [Fact]
+    public void Failure_ExceptionWhoseGettersThrow_SpanAndLogStillCarryTheCode()
+    {
+        var exception = new HostileException();
+        using var events = new ReadFailures();
+
+        using (var activity = _source.StartActivity("checkout"))
+        {
+            activity!.AddException(exception);
+        }
+
+        _logging.CreateLogger("Orders").LogError(exception, "Checkout failed");
+
+        var span = Assert.Single(_spans.Items);
+        var log = Assert.Single(_logs.Items);
+        Assert.Equal("UNCLASSIFIED", span.Tag(ErrorTelemetryAttributes.Code));
+        Assert.Equal("UNCLASSIFIED", log.Attribute(ErrorTelemetryAttributes.Code));
+        var (_, eventTags) = Assert.Single(span.Events, e => e.Name == "exception");
+        Assert.Equal(ExceptionText.Unavailable, eventTags["exception.message"]);
+        Assert.StartsWith(typeof(HostileException).FullName!, (string)eventTags["exception.stacktrace"]!, StringComparison.Ordinal);
+        Assert.Equal(eventTags["exception.stacktrace"], log.Attribute("exception.stacktrace"));
+        Assert.Contains(nameof(Exception.Message), events.Members);
+        Assert.Contains(nameof(Exception.ToString), events.Members);
+        Assert.Contains(nameof(Exception.Data), events.Members);
+    }
+
+    [Fact]
+    public void Failure_SameExceptionOnSpanAndLog_RenderedOnce()
+    {
+        var exception = Thrown(new CountingException("order 42 for bob@example.com"));
+
+        using (var activity = _source.StartActivity("checkout"))
+        {
+            activity!.AddException(exception);
+        }
+
+        _logging.CreateLogger("Orders").LogError(exception, "Checkout failed");
+        _logging.CreateLogger("Orders").LogError(exception, "Checkout failed again");
+
+        Assert.Equal(1, exception.ToStringCalls);
+        var (_, eventTags) = Assert.Single(Assert.Single(_spans.Items).Events, e => e.Name == "exception");
+        Assert.Contains("[REDACTED:email]", (string)eventTags["exception.stacktrace"]!, StringComparison.Ordinal);
+        Assert.All(_logs.Items, log => Assert.Equal(eventTags["exception.stacktrace"], log.Attribute("exception.stacktrace")));
+    }
+
+    [Fact]
+    public void Raw_DeepInnerChain_RenderedBoundedWithMarker()
+    {
+        Exception chain = new InvalidOperationException("root cause");
+        for (var i = 0; i < 10_000; i++)
+        {
+            chain = new InvalidOperationException("level " + i, chain);
+        }
+
+        var text = ExceptionText.Raw(chain).Text;
+
+        Assert.Contains($"[inner exceptions beyond {ExceptionText.MaxDepth} omitted]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("root cause", text, StringComparison.Ordinal);
+        Assert.True(text.Length <= ExceptionText.MaxLength + ExceptionText.TruncatedMarker.Length);
+        Assert.Same(text, ExceptionText.Raw(chain).Text);
+    }
+
+    [Fact]
+    public void Raw_ShallowChain_PrintsAsToString()
+    {
+        var exception = Thrown(new InvalidOperationException("outer", new TimeoutException("inner")));
+
+        Assert.Equal(exception.ToString(), ExceptionText.Raw(exception).Text);
+    }
+
+    [Fact]
+    public void Raw_LongMessage_CutWithMarker()
+    {
+        var text = ExceptionText.Raw(new InvalidOperationException(new string('x', ExceptionText.MaxLength * 2))).Text;
+
+        Assert.Equal(ExceptionText.MaxLength + ExceptionText.TruncatedMarker.Length, text.Length);
+        Assert.EndsWith(ExceptionText.TruncatedMarker, text, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _tracing.Dispose();
+        _logging.Dispose();
+        _counter.Dispose();
+        _source.Dispose();
+    }
+
+    private static T Thrown<T>(T exception)
+        where T : Exception
+    {
+        try
+        {
+            throw exception;
+        }
+        catch (T caught)
+        {
+            return caught;
+        }
+    }
+
+    private sealed class CountingException(string message) : Exception(message)
+    {
+        public int ToStringCalls { get; private set; }
+
+        public override string ToString()
+        {
+            ToStringCalls++;
+            return base.ToString();
+        }
+    }
+
+    /// <summary>Collects the members named by ErrorTelemetry's "exception read failed" event (id 8).</summary>
+    private sealed class ReadFailures : EventListener
+    {
+        public ConcurrentBag<string> Members { get; } = [];
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == "ErrorTelemetry")
+            {
+                EnableEvents(eventSource, EventLevel.Warning);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventId == 8 && eventData.Payload is [string member, ..])
+            {
+                Members.Add(member);
+            }
+        }
+    }
+
+    private sealed class HostileException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("Message");
+
+        public override string? StackTrace => throw new InvalidOperationException("StackTrace");
+
+        public override IDictionary Data => throw new InvalidOperationException("Data");
+
+        public override string ToString() => throw new InvalidOperationException("ToString");
+    }
+}
