@@ -60,10 +60,16 @@ public class DetectorPipelineTests
         var large = Repeat(prefix, unit, suffix, LargeSize);
         _ = Unbounded.Redact(small);
 
-        var smallTime = MinimumTime(small, runs: 5);
-        var largeTime = MinimumTime(large, runs: 3);
+        // A loaded machine (CI runs both test assemblies at once) can stretch one measurement; a quadratic scan
+        // exceeds the bound on every attempt, a linear one is within it on at least one.
+        var growth = double.MaxValue;
+        for (var attempt = 0; attempt < 3 && growth > MaximumGrowth; attempt++)
+        {
+            var smallTime = MinimumTime(small, runs: 5);
+            var largeTime = MinimumTime(large, runs: 3);
+            growth = Math.Min(growth, largeTime / Math.Max(smallTime, 1));
+        }
 
-        var growth = largeTime / Math.Max(smallTime, 1);
         Assert.True(
             growth <= MaximumGrowth,
             $"Redacting '{unit}' repeated to {LargeSize} characters took {growth:F1} times as long as to {SmallSize} (at most {MaximumGrowth}).");
