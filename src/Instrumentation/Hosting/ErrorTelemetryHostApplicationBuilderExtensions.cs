@@ -16,9 +16,9 @@ public static class ErrorTelemetryHostApplicationBuilderExtensions
     /// </summary>
     /// <param name="builder">The host builder.</param>
     /// <param name="configure">Optional code configuration (catalog definitions, mapping rules), applied after configuration.</param>
-    /// <returns>An OpenTelemetry builder: add your own sources, meters, processors and exporters with <c>WithTracing</c>, <c>WithMetrics</c> and <c>WithLogging</c>.</returns>
+    /// <returns>The <c>services.AddOpenTelemetry()</c> builder (OpenTelemetry.Extensions.Hosting): add your own sources, meters, processors and exporters with <c>WithTracing</c>, <c>WithMetrics</c> and <c>WithLogging</c>.</returns>
     /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
-    public static IOpenTelemetryBuilder AddErrorTelemetry(this IHostApplicationBuilder builder, Action<ErrorTelemetryOptions>? configure = null)
+    public static OpenTelemetryBuilder AddErrorTelemetry(this IHostApplicationBuilder builder, Action<ErrorTelemetryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return ErrorTelemetryServiceCollectionExtensions.AddErrorTelemetry(builder.Services, builder.Configuration, builder.Environment.ContentRootPath, configure);

@@ -14,9 +14,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -43,9 +41,9 @@ public static class ErrorTelemetryServiceCollectionExtensions
 
     /// <summary>Adds ErrorTelemetry with its options bound from the <c>ErrorTelemetry</c> section of the host's configuration.</summary>
     /// <param name="services">The service collection.</param>
-    /// <returns>An OpenTelemetry builder: add your own sources, meters, processors and exporters with <c>WithTracing</c>, <c>WithMetrics</c> and <c>WithLogging</c>.</returns>
+    /// <returns>The <c>services.AddOpenTelemetry()</c> builder (OpenTelemetry.Extensions.Hosting): add your own sources, meters, processors and exporters with <c>WithTracing</c>, <c>WithMetrics</c> and <c>WithLogging</c>.</returns>
     /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
-    public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services) =>
+    public static OpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services) =>
         AddErrorTelemetryCore(services, configuration: null, configure: null, root: null);
 
     /// <summary>Adds ErrorTelemetry and configures its options in code, after configuration is applied.</summary>
@@ -53,7 +51,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
     /// <param name="configure">Configures the options: catalog definitions, mapping rules, limits.</param>
     /// <returns>An OpenTelemetry builder for further configuration.</returns>
     /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
-    public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, Action<ErrorTelemetryOptions> configure)
+    public static OpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, Action<ErrorTelemetryOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         return AddErrorTelemetryCore(services, configuration: null, configure, root: null);
@@ -64,17 +62,17 @@ public static class ErrorTelemetryServiceCollectionExtensions
     /// <param name="configuration">The section to bind, instead of the host's <c>ErrorTelemetry</c> section.</param>
     /// <returns>An OpenTelemetry builder for further configuration.</returns>
     /// <remarks>Safe to call more than once: later calls only add their configuration.</remarks>
-    public static IOpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, IConfiguration configuration)
+    public static OpenTelemetryBuilder AddErrorTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return AddErrorTelemetryCore(services, configuration, configure: null, root: null);
     }
 
     /// <summary>The host builder's entry point: knows the root configuration, so OTLP keys set there (not only in the environment) count.</summary>
-    internal static IOpenTelemetryBuilder AddErrorTelemetry(IServiceCollection services, IConfiguration root, string contentRoot, Action<ErrorTelemetryOptions>? configure) =>
+    internal static OpenTelemetryBuilder AddErrorTelemetry(IServiceCollection services, IConfiguration root, string contentRoot, Action<ErrorTelemetryOptions>? configure) =>
         AddErrorTelemetryCore(services, root.GetSection(SectionName), configure, root, contentRoot);
 
-    private static ErrorTelemetryOpenTelemetryBuilder AddErrorTelemetryCore(
+    private static OpenTelemetryBuilder AddErrorTelemetryCore(
         IServiceCollection services,
         IConfiguration? configuration,
         Action<ErrorTelemetryOptions>? configure,
@@ -82,7 +80,8 @@ public static class ErrorTelemetryServiceCollectionExtensions
         string? contentRoot = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = new ErrorTelemetryOpenTelemetryBuilder(services);
+        // The hosting package's builder: it starts the providers with the host (idempotent, in either call order).
+        var builder = services.AddOpenTelemetry();
         var first = !services.Any(static d => d.ServiceType == typeof(ErrorTelemetryMarker));
 
         // Configuration first, code second: a delegate sees (and may override) what configuration set.
@@ -127,8 +126,8 @@ public static class ErrorTelemetryServiceCollectionExtensions
         HealthRegistration.Register(services);
         TriageRegistration.Register(services);
 
-        // First registered, last stopped: the providers outlive every other hosted service.
-        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TelemetryProvidersHostedService>());
+        // First registered, last stopped: flushes after every other hosted service has stopped.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StopTimeFlush>());
 
         // Meters are matched by name across the whole process: without this, a second host in the same process
         // (tests, side-by-side hosts) would have its failures and request metrics counted here as well.
