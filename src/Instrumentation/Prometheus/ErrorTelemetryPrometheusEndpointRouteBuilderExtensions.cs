@@ -11,17 +11,17 @@ namespace Microsoft.AspNetCore.Builder;
 /// </summary>
 public static class ErrorTelemetryPrometheusEndpointRouteBuilderExtensions
 {
-    private const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     /// <summary>
-    /// Maps <c>GET</c> and <c>HEAD</c> <paramref name="path"/> to a Prometheus scrape endpoint (text exposition format
-    /// 0.0.4) serving the metrics of the MeterProvider that <c>AddErrorTelemetry()</c> configured, e.g.
+    /// Maps <c>GET</c> and <c>HEAD</c> <paramref name="path"/> to a Prometheus scrape endpoint serving the metrics of the MeterProvider that <c>AddErrorTelemetry()</c> configured, e.g.
     /// <c>errortelemetry_failures_total</c> and <c>http_server_request_duration_seconds</c>.
     /// </summary>
     /// <param name="endpoints">The application's endpoint route builder.</param>
     /// <param name="path">The route of the endpoint.</param>
     /// <returns>A builder to add conventions to the endpoint, e.g. <c>RequireHost</c> or <c>RequireAuthorization</c>.</returns>
     /// <remarks>
+    /// A scrape whose <c>Accept</c> header prefers <c>application/openmetrics-text; version=1.0.0</c> (as Prometheus
+    /// sends it) gets OpenMetrics 1.0; every other scrape gets the text exposition format 0.0.4. Names, types, units and
+    /// bucket bounds are those the official <c>OpenTelemetry.Exporter.Prometheus.AspNetCore</c> writes in the same format.
     /// Concurrent scrapes are serialized and share one collection. The endpoint's own requests are excluded from the
     /// <c>http.server.request.duration</c> metric so that scraping does not distort request rates and error ratios.
     /// A scrape answers 503 when the MeterProvider has not been built or was shut down. Throws
@@ -50,9 +50,11 @@ public static class ErrorTelemetryPrometheusEndpointRouteBuilderExtensions
 
     private static async Task WriteScrapeAsync(HttpContext context, PrometheusScrapeReader reader)
     {
-        var payload = await reader.ScrapeAsync(context.RequestAborted).ConfigureAwait(false);
+        var format = PrometheusContentNegotiation.Choose(context.Request.Headers.Accept);
+        var payload = await reader.ScrapeAsync(format, context.RequestAborted).ConfigureAwait(false);
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
+        response.Headers.Vary = "Accept";
         if (payload is null)
         {
             response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -62,7 +64,7 @@ public static class ErrorTelemetryPrometheusEndpointRouteBuilderExtensions
         }
 
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentType;
+        response.ContentType = PrometheusContentNegotiation.ContentType(format);
         response.ContentLength = payload.Length;
         if (!HttpMethods.IsHead(context.Request.Method))
         {

@@ -7,6 +7,7 @@ namespace ErrorTelemetry.Tests.Prometheus;
 public sealed class ErrorTelemetryPrometheusEndpointRouteBuilderExtensionsTests
 {
     private const string ExpectedContentType = "text/plain; version=0.0.4; charset=utf-8";
+    private const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     // Any run of label pairs; quoted values may contain braces (routes such as /orders/{id}).
     private const string AnyLabels = "(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*";
@@ -25,6 +26,44 @@ public sealed class ErrorTelemetryPrometheusEndpointRouteBuilderExtensionsTests
         Assert.Equal(ExpectedContentType, response.Content.Headers.ContentType?.ToString());
         Assert.StartsWith("# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{service_instance_id=\"i-1\",service_name=\"storefront\"} 1\n", body, StringComparison.Ordinal);
         Assert.Contains($"errortelemetry_failures_total{{error_code=\"UNCLASSIFIED\",otel_scope_name=\"{app.Meter.Name}\"}} 2\n", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", OpenMetricsContentType)]
+    [InlineData("application/openmetrics-text", OpenMetricsContentType)]
+    [InlineData("text/plain;q=0.5, application/openmetrics-text; version=1.0.0", OpenMetricsContentType)]
+    [InlineData("text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5", ExpectedContentType)]
+    [InlineData("application/openmetrics-text;version=0.0.1", ExpectedContentType)]
+    [InlineData("*/*", ExpectedContentType)]
+    [InlineData("text/plain, application/openmetrics-text", ExpectedContentType)]
+    [InlineData("not a media type;;;", ExpectedContentType)]
+    [InlineData(null, ExpectedContentType)]
+    public async Task MapErrorTelemetryPrometheusEndpoint_AcceptHeader_ChoosesFormat(string? accept, string contentType)
+    {
+        await using var app = await ScrapeTestApp.StartAsync(ScrapeTestApp.MapOrders);
+        app.Meter.CreateCounter<long>("negotiated", "s").Add(1);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await app.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.ToString());
+        Assert.Contains("Accept", response.Headers.Vary);
+        if (contentType == OpenMetricsContentType)
+        {
+            Assert.Contains("# TYPE negotiated_seconds counter\n# UNIT negotiated_seconds seconds\n", body, StringComparison.Ordinal);
+            Assert.EndsWith("\n# EOF\n", body, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("# TYPE negotiated_seconds_total counter\n", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("# EOF", body, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

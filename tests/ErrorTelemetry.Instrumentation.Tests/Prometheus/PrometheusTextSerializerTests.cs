@@ -1,3 +1,7 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ErrorTelemetry.Prometheus.Internal;
 using OpenTelemetry.Metrics;
 
 namespace ErrorTelemetry.Tests.Prometheus;
@@ -5,7 +9,7 @@ namespace ErrorTelemetry.Tests.Prometheus;
 /// <summary>
 /// Exact text the scrape reader renders from a real MeterProvider: names, units, types, labels, escaping.
 /// </summary>
-public sealed class PrometheusTextSerializerTests
+public sealed partial class PrometheusTextSerializerTests
 {
     [Fact]
     public async Task Serialize_FailureCounter_RendersContractNameLabelsAndScope()
@@ -209,5 +213,86 @@ public sealed class PrometheusTextSerializerTests
     [InlineData(1e21, "1E+21")]
     [InlineData(-3.0, "-3")]
     public void FormatDouble_SpecialAndOrdinaryValues_UsePrometheusSpelling(double value, string expected) =>
-        Assert.Equal(expected, ErrorTelemetry.Prometheus.Internal.PrometheusTextSerializer.FormatDouble(value));
+        Assert.Equal(expected, PrometheusTextSerializer.FormatDouble(value));
+
+    [Fact]
+    public async Task Serialize_OpenMetrics_NamesFamiliesWithoutTotalAddsUnitCreatedCanonicalBoundsAndEof()
+    {
+        using var harness = new ScrapeHarness(meterVersion: "1.2.3");
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        harness.Meter.CreateCounter<double>("process.cpu.time", "s", "CPU \"time\".").Add(1.5);
+        harness.Meter.CreateUpDownCounter<long>("queue.depth").Add(-2);
+        harness.Meter.CreateHistogram<double>("request.size", "By", null, null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [1e-7, 0.5, 5, 1000] }).Record(2);
+
+        var text = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
+
+        var scope = $"otel_scope_name=\"{harness.MeterName}\",otel_scope_version=\"1.2.3\"";
+        Assert.Equal(
+            ScrapeHarness.OpenMetricsTargetInfo +
+            "# TYPE process_cpu_time_seconds counter\n" +
+            "# UNIT process_cpu_time_seconds seconds\n" +
+            "# HELP process_cpu_time_seconds CPU \\\"time\\\".\n" +
+            $"process_cpu_time_seconds_total{{{scope}}} 1.5\n" +
+            $"process_cpu_time_seconds_created{{{scope}}} T\n" +
+            "# TYPE queue_depth gauge\n" +
+            $"queue_depth{{{scope}}} -2\n" +
+            "# TYPE request_size_bytes histogram\n" +
+            "# UNIT request_size_bytes bytes\n" +
+            $"request_size_bytes_bucket{{{scope},le=\"1e-07\"}} 0\n" +
+            $"request_size_bytes_bucket{{{scope},le=\"0.5\"}} 0\n" +
+            $"request_size_bytes_bucket{{{scope},le=\"5.0\"}} 1\n" +
+            $"request_size_bytes_bucket{{{scope},le=\"1000.0\"}} 1\n" +
+            $"request_size_bytes_bucket{{{scope},le=\"+Inf\"}} 1\n" +
+            $"request_size_bytes_sum{{{scope}}} 2\n" +
+            $"request_size_bytes_count{{{scope}}} 1\n" +
+            $"request_size_bytes_created{{{scope}}} T\n" +
+            "# EOF\n",
+            CreatedValue().Replace(text, "${head} T\n"));
+
+        // _created is the points' start time in seconds: the MeterProvider was built just before the measurements.
+        foreach (Match created in CreatedValue().Matches(text))
+        {
+            var seconds = double.Parse(created.Groups["seconds"].Value, CultureInfo.InvariantCulture);
+            Assert.InRange(seconds, before - 60, before + 1);
+        }
+    }
+
+    [Fact]
+    public async Task Serialize_OpenMetricsNoInstruments_ReturnsTargetInfoAndEof()
+    {
+        using var harness = new ScrapeHarness();
+
+        var text = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
+
+        Assert.Equal(ScrapeHarness.OpenMetricsTargetInfo + "# EOF\n", text);
+    }
+
+    [Fact]
+    public async Task Serialize_OpenMetricsHistogramWithNegativeBound_OmitsSumAndCount()
+    {
+        using var harness = new ScrapeHarness();
+        harness.Meter.CreateHistogram<double>("temperature.delta", null, null, null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [-1, 1] }).Record(0);
+
+        var text = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
+
+        Assert.Contains("temperature_delta_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("le=\"-1.0\"} 0\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("temperature_delta_sum", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("temperature_delta_count", text, StringComparison.Ordinal);
+        Assert.Contains("temperature_delta_created{", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0, "0.0")]
+    [InlineData(5.0, "5.0")]
+    [InlineData(0.25, "0.25")]
+    [InlineData(10000.0, "10000.0")]
+    [InlineData(1e-7, "1e-07")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(-1.0, "-1.0")]
+    public void FormatCanonicalBound_OpenMetricsBucketBounds_UseOfficialSpelling(double value, string expected) =>
+        Assert.Equal(expected, PrometheusTextSerializer.FormatCanonicalBound(value));
+
+    [GeneratedRegex(@"(?<head>_created\{[^}]*\}) (?<seconds>[0-9.]+)\n")]
+    private static partial Regex CreatedValue();
 }

@@ -43,9 +43,15 @@ internal sealed class ScrapeHarness : IDisposable
         "# TYPE target_info gauge\n" +
         "target_info{service_instance_id=\"i-1\",service_name=\"checkout\"} 1\n";
 
-    public async Task<string> ScrapeAsync()
+    /// <summary>The target_info block every OpenMetrics scrape of this harness starts with.</summary>
+    public static string OpenMetricsTargetInfo =>
+        "# TYPE target info\n" +
+        "# HELP target Target metadata\n" +
+        "target_info{service_instance_id=\"i-1\",service_name=\"checkout\"} 1\n";
+
+    public async Task<string> ScrapeAsync(PrometheusFormat format = PrometheusFormat.Text)
     {
-        var payload = await Reader.ScrapeAsync(CancellationToken.None);
+        var payload = await Reader.ScrapeAsync(format, CancellationToken.None);
         Assert.NotNull(payload);
         return Encoding.UTF8.GetString(payload);
     }

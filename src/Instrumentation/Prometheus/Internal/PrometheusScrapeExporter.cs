@@ -6,11 +6,11 @@ namespace ErrorTelemetry.Prometheus.Internal;
 
 /// <summary>
 /// The exporter behind the scrape endpoint: the SDK calls <see cref="Export"/> synchronously from inside
-/// <see cref="Collect"/>, and the exporter keeps the rendered text for the caller of <see cref="Collect"/>.
+/// <see cref="Collect"/>, and the exporter keeps the rendered payloads for the caller of <see cref="Collect"/>.
 /// </summary>
 /// <remarks>
 /// Thread-safe: the SDK never runs two collections of one reader at once (a concurrent Collect joins the running one),
-/// and the rendered text is published as an immutable array. Never throws from <see cref="Export"/>; a rendering failure
+/// and the rendered payloads are published together as one immutable object. Never throws from <see cref="Export"/>; a rendering failure
 /// is reported through <see cref="ErrorTelemetryEventSource"/> and fails the collection.
 /// </remarks>
 // Push as well as pull: a pull-only reader makes MeterProvider.ForceFlush() return false (the SDK refuses collections
@@ -19,8 +19,9 @@ namespace ErrorTelemetry.Prometheus.Internal;
 [ExportModes(ExportModes.Push | ExportModes.Pull)]
 internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetricExporter
 {
-    private readonly PrometheusTextSerializer _serializer = new();
-    private byte[]? _latest;
+    private readonly PrometheusTextSerializer _text = new(PrometheusFormat.Text);
+    private readonly PrometheusTextSerializer _openMetrics = new(PrometheusFormat.OpenMetrics);
+    private PrometheusPayloads? _latest;
 
     /// <summary>Gets or sets the delegate the SDK installs to run a collection of the owning reader (null once disposed).</summary>
     public Func<int, bool>? Collect { get; set; }
@@ -30,7 +31,10 @@ internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetr
     {
         try
         {
-            Volatile.Write(ref _latest, _serializer.Serialize(batch, ParentProvider?.GetResource()));
+            // Both formats from every collection: the metric points are only valid during Export, and a collection a
+            // scrape joins may have been started by a scrape (or a flush) that wanted the other format.
+            var resource = ParentProvider?.GetResource();
+            Volatile.Write(ref _latest, new PrometheusPayloads(_text.Serialize(batch, resource), _openMetrics.Serialize(batch, resource)));
             return ExportResult.Success;
         }
         catch (Exception exception)
@@ -41,10 +45,10 @@ internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetr
     }
 
     /// <summary>
-    /// Runs one collection and returns the rendered text, or <see langword="null"/> when the collection failed (no
+    /// Runs one collection and returns the rendered payloads, or <see langword="null"/> when the collection failed (no
     /// MeterProvider attached yet, provider shut down, or rendering failed).
     /// </summary>
-    public byte[]? CollectPayload(int timeoutMilliseconds)
+    public PrometheusPayloads? CollectPayloads(int timeoutMilliseconds)
     {
         // Without a parent provider the SDK reports an (empty) collection as successful; that is not a valid scrape.
         var collect = Collect;
@@ -58,9 +62,24 @@ internal sealed class PrometheusScrapeExporter : BaseExporter<Metric>, IPullMetr
             return null;
         }
 
-        // The latest text is from this collection, or from one that was already running when it was requested (the SDK
+        // The latest payloads are from this collection, or from one that was already running when it was requested (the SDK
         // joins concurrent collections). Nothing rendered yet means there was nothing to export.
         // A separate serializer: the shared one may be inside an Export started by a concurrent ForceFlush.
-        return Volatile.Read(ref _latest) ?? new PrometheusTextSerializer().SerializeEmpty(ParentProvider?.GetResource());
+        if (Volatile.Read(ref _latest) is { } latest)
+        {
+            return latest;
+        }
+
+        var resource = ParentProvider?.GetResource();
+        return new PrometheusPayloads(
+            new PrometheusTextSerializer(PrometheusFormat.Text).SerializeEmpty(resource),
+            new PrometheusTextSerializer(PrometheusFormat.OpenMetrics).SerializeEmpty(resource));
     }
+}
+
+/// <summary>One collection rendered in every format the endpoint serves.</summary>
+internal sealed record PrometheusPayloads(byte[] Text, byte[] OpenMetrics)
+{
+    /// <summary>Gets the payload in <paramref name="format"/>.</summary>
+    public byte[] Get(PrometheusFormat format) => format == PrometheusFormat.OpenMetrics ? OpenMetrics : Text;
 }

@@ -11,7 +11,7 @@ namespace ErrorTelemetry.Prometheus.Internal;
 /// Thread-safe: concurrent scrapes are serialized, and a scrape that waited while another collection ran reuses that
 /// collection's result when it started after the waiting scrape arrived (so it is as fresh as a new collection).
 /// Results are additionally reused for <c>responseCacheDuration</c>, which defaults to zero (off).
-/// <see cref="ScrapeAsync"/> throws only <see cref="OperationCanceledException"/> when the caller cancels.
+/// <c>ScrapeAsync</c> throws only <see cref="OperationCanceledException"/> when the caller cancels.
 /// </remarks>
 internal sealed class PrometheusScrapeReader : BaseExportingMetricReader
 {
@@ -24,7 +24,9 @@ internal sealed class PrometheusScrapeReader : BaseExportingMetricReader
     // Never disposed: a scrape may still release it while the MeterProvider disposes this reader at shutdown, and a
     // SemaphoreSlim whose AvailableWaitHandle is never read holds no unmanaged resource.
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private byte[]? _lastPayload;
+    // One collection's payloads in every format (a fixed pair, so the cache is bounded): a scrape in either format
+    // reuses a fresh collection made for the other.
+    private PrometheusPayloads? _lastPayloads;
     private long _lastCollectStarted;
     private long _lastCollectCompleted;
     private int _collections;
@@ -50,33 +52,39 @@ internal sealed class PrometheusScrapeReader : BaseExportingMetricReader
     public int CollectionCount => Volatile.Read(ref _collections);
 
     /// <summary>
-    /// Returns the current metrics in the Prometheus text format, or <see langword="null"/> when they cannot be
+    /// Returns the current metrics in the Prometheus text format 0.0.4, or <see langword="null"/> when they cannot be
     /// collected (the reader is not attached to a built MeterProvider, or the provider was shut down).
     /// </summary>
-    public async ValueTask<byte[]?> ScrapeAsync(CancellationToken cancellationToken)
+    public ValueTask<byte[]?> ScrapeAsync(CancellationToken cancellationToken) => ScrapeAsync(PrometheusFormat.Text, cancellationToken);
+
+    /// <summary>
+    /// Returns the current metrics in <paramref name="format"/>, or <see langword="null"/> when they cannot be
+    /// collected (the reader is not attached to a built MeterProvider, or the provider was shut down).
+    /// </summary>
+    public async ValueTask<byte[]?> ScrapeAsync(PrometheusFormat format, CancellationToken cancellationToken)
     {
         var arrived = _timeProvider.GetTimestamp();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_lastPayload is not null && IsFreshFor(arrived))
+            if (_lastPayloads is not null && IsFreshFor(arrived))
             {
-                return _lastPayload;
+                return _lastPayloads.Get(format);
             }
 
             var started = _timeProvider.GetTimestamp();
-            var payload = _exporter.CollectPayload(CollectTimeoutMilliseconds);
+            var payloads = _exporter.CollectPayloads(CollectTimeoutMilliseconds);
             Interlocked.Increment(ref _collections);
-            if (payload is null)
+            if (payloads is null)
             {
                 ErrorTelemetryEventSource.Log.ExporterFailed(nameof(PrometheusScrapeReader), "collection failed: the reader is not attached to a running MeterProvider");
                 return null;
             }
 
-            _lastPayload = payload;
+            _lastPayloads = payloads;
             _lastCollectStarted = started;
             _lastCollectCompleted = _timeProvider.GetTimestamp();
-            return payload;
+            return payloads.Get(format);
         }
         finally
         {

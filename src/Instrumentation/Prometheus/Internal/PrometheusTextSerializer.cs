@@ -9,19 +9,31 @@ using OpenTelemetry.Resources;
 namespace ErrorTelemetry.Prometheus.Internal;
 
 /// <summary>
-/// Renders one collection of OpenTelemetry metrics in the Prometheus text exposition format 0.0.4.
+/// Renders one collection of OpenTelemetry metrics in the Prometheus text exposition format 0.0.4 or in OpenMetrics 1.0,
+/// with the names, types, units and bucket bounds the official <c>OpenTelemetry.Exporter.Prometheus</c> exporters write.
 /// </summary>
+/// <remarks>
+/// OpenMetrics differs from the text format in what a scraper stores: counter families are named without
+/// <c>_total</c> (the samples keep it), families announce their <c>UNIT</c>, counters and histograms carry a
+/// <c>_created</c> sample (the point's start time in seconds), bucket bounds are canonical floats (<c>le="5.0"</c>, not
+/// <c>le="5"</c>, so Prometheus stores the same series through either exporter), <c>target_info</c> is an <c>info</c>
+/// family, and the exposition ends with <c># EOF</c>.
+/// </remarks>
 /// <remarks>
 /// Not thread-safe: the instance reuses its buffers, so the owning exporter serializes collections. Never throws for
 /// data it cannot express; such metrics are dropped and reported once through <see cref="ErrorTelemetryEventSource"/>.
 /// </remarks>
-internal sealed class PrometheusTextSerializer
+internal sealed class PrometheusTextSerializer(PrometheusFormat format = PrometheusFormat.Text)
 {
     private const string Component = "PrometheusScrape";
     private const string ScopeNameLabel = "otel_scope_name";
     private const string ScopeVersionLabel = "otel_scope_version";
     private const string ScopeSchemaUrlLabel = "otel_scope_schema_url";
     private const string BucketBoundLabel = "le";
+    private const string TotalSuffix = "_total";
+    private const string CreatedSuffix = "_created";
+
+    private readonly bool _openMetrics = format == PrometheusFormat.OpenMetrics;
 
     private readonly StringBuilder _text = new(8192);
     private readonly List<Family> _families = [];
@@ -70,6 +82,11 @@ internal sealed class PrometheusTextSerializer
             WriteFamily(family);
         }
 
+        if (_openMetrics)
+        {
+            _text.Append("# EOF\n");
+        }
+
         return Encoding.UTF8.GetBytes(_text.ToString());
     }
 
@@ -96,7 +113,7 @@ internal sealed class PrometheusTextSerializer
             return;
         }
 
-        family = new Family(name, type);
+        family = new Family(name, type, _openMetrics ? PrometheusNaming.GetUnitSuffix(metric.Unit, type) : string.Empty);
         family.Metrics.Add(metric);
         _families.Add(family);
         _familiesByName.Add(name, family);
@@ -177,6 +194,7 @@ internal sealed class PrometheusTextSerializer
                     case PrometheusType.Counter:
                         WriteSample(family.Name, null, null);
                         _text.Append(metric.MetricType.IsDouble() ? FormatDouble(point.GetSumDouble()) : FormatLong(point.GetSumLong())).Append('\n');
+                        WriteCreated(family, point);
                         break;
                     case PrometheusType.Gauge:
                         WriteSample(family.Name, null, null);
@@ -184,6 +202,7 @@ internal sealed class PrometheusTextSerializer
                         break;
                     default:
                         WriteHistogram(family.Name, point);
+                        WriteCreated(family, point);
                         break;
                 }
             }
@@ -210,19 +229,52 @@ internal sealed class PrometheusTextSerializer
             }
         }
 
-        if (help is not null)
-        {
-            _text.Append("# HELP ").Append(family.Name).Append(' ');
-            AppendEscapedHelp(help);
-            _text.Append('\n');
-        }
-
-        _text.Append("# TYPE ").Append(family.Name).Append(' ').Append(family.Type switch
+        var type = family.Type switch
         {
             PrometheusType.Counter => "counter",
             PrometheusType.Gauge => "gauge",
             _ => "histogram",
-        }).Append('\n');
+        };
+
+        if (!_openMetrics)
+        {
+            if (help is not null)
+            {
+                _text.Append("# HELP ").Append(family.Name).Append(' ');
+                AppendEscapedHelp(help);
+                _text.Append('\n');
+            }
+
+            _text.Append("# TYPE ").Append(family.Name).Append(' ').Append(type).Append('\n');
+            return;
+        }
+
+        // OpenMetrics names the family, not the sample: a counter's "_total" is a sample suffix like "_created".
+        _text.Append("# TYPE ").Append(family.MetadataName).Append(' ').Append(type).Append('\n');
+        if (family.Unit.Length > 0)
+        {
+            _text.Append("# UNIT ").Append(family.MetadataName).Append(' ').Append(family.Unit).Append('\n');
+        }
+
+        if (help is not null)
+        {
+            _text.Append("# HELP ").Append(family.MetadataName).Append(' ');
+            AppendEscapedHelp(help);
+            _text.Append('\n');
+        }
+    }
+
+    // OpenMetrics only: "<family>_created{labels} <start time in seconds>" after a counter's or histogram's samples.
+    private void WriteCreated(Family family, in MetricPoint point)
+    {
+        if (!_openMetrics || point.StartTime == default)
+        {
+            return;
+        }
+
+        WriteSample(family.MetadataName, CreatedSuffix, null);
+        var seconds = (point.StartTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
+        _text.Append(FormatDouble(seconds)).Append('\n');
     }
 
     private void WriteHistogram(string name, in MetricPoint point)
@@ -230,12 +282,14 @@ internal sealed class PrometheusTextSerializer
         var count = point.GetHistogramCount();
         long cumulative = 0;
         var wroteInfinity = false;
+        var hasNegativeBound = false;
         foreach (var bucket in point.GetHistogramBuckets())
         {
             cumulative += bucket.BucketCount;
             var isInfinity = double.IsPositiveInfinity(bucket.ExplicitBound);
             wroteInfinity |= isInfinity;
-            WriteSample(name, "_bucket", isInfinity ? "+Inf" : FormatDouble(bucket.ExplicitBound));
+            hasNegativeBound |= bucket.ExplicitBound < 0;
+            WriteSample(name, "_bucket", isInfinity ? "+Inf" : _openMetrics ? FormatCanonicalBound(bucket.ExplicitBound) : FormatDouble(bucket.ExplicitBound));
             _text.Append(FormatLong(isInfinity ? count : cumulative)).Append('\n');
         }
 
@@ -243,6 +297,13 @@ internal sealed class PrometheusTextSerializer
         {
             WriteSample(name, "_bucket", "+Inf");
             _text.Append(FormatLong(count)).Append('\n');
+        }
+
+        // OpenMetrics forbids _sum for histograms with negative buckets (the sum is then not monotonic); the official
+        // exporter drops _count with it.
+        if (_openMetrics && hasNegativeBound)
+        {
+            return;
         }
 
         WriteSample(name, "_sum", null);
@@ -333,7 +394,7 @@ internal sealed class PrometheusTextSerializer
         }
 
         MergeCollidingLabels();
-        _text.Append("# HELP target_info Target metadata\n# TYPE target_info gauge\n");
+        _text.Append(_openMetrics ? "# TYPE target info\n# HELP target Target metadata\n" : "# HELP target_info Target metadata\n# TYPE target_info gauge\n");
         WriteSample("target_info", null, null);
         _text.Append("1\n");
     }
@@ -402,6 +463,9 @@ internal sealed class PrometheusTextSerializer
                     break;
                 case '\n':
                     _text.Append("\\n");
+                    break;
+                case '"' when _openMetrics:
+                    _text.Append("\\\"");
                     break;
                 default:
                     _text.Append(c);
@@ -474,6 +538,19 @@ internal sealed class PrometheusTextSerializer
         return value.ToString("R", CultureInfo.InvariantCulture);
     }
 
+    // OpenMetrics requires a canonical float for "le", so that "5", "5.0" and "5e0" are one series: the official
+    // exporter writes a decimal point for integral bounds ("5.0", "1000.0") and a lower-case exponent ("1e-07").
+    internal static string FormatCanonicalBound(double value)
+    {
+        var text = FormatDouble(value);
+        if (text.Contains('E', StringComparison.Ordinal))
+        {
+            return text.Replace('E', 'e');
+        }
+
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('N', StringComparison.Ordinal) || text.Contains('I', StringComparison.Ordinal) ? text : text + ".0";
+    }
+
     // A floating-point attribute keeps its decimal point ("1.0", not "1"), as the official exporter writes it, so that
     // the label value, and with it the series, is the same through either endpoint.
     private static string FormatFloatLabelValue(double value)
@@ -502,9 +579,15 @@ internal sealed class PrometheusTextSerializer
 
     private readonly record struct Label(string Name, string OriginalKey, string Value);
 
-    private sealed class Family(string name, PrometheusType type)
+    private sealed class Family(string name, PrometheusType type, string unit)
     {
         public string Name { get; } = name;
+
+        /// <summary>Gets the OpenMetrics family name: a counter's name without its <c>_total</c> sample suffix.</summary>
+        public string MetadataName { get; } = type == PrometheusType.Counter && name.EndsWith(TotalSuffix, StringComparison.Ordinal) ? name[..^TotalSuffix.Length] : name;
+
+        /// <summary>Gets the unit suffix the name ends with (OpenMetrics <c># UNIT</c>), empty for none.</summary>
+        public string Unit { get; } = unit;
 
         public PrometheusType Type { get; } = type;
 
