@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
-using ErrorTelemetry.Metrics.Internal;
+using ErrorTelemetry.Failures.Internal;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using ErrorTelemetry.Classification.Internal;
-using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Hosting.Internal;
-using ErrorTelemetry.Logging.Internal;
-using ErrorTelemetry.Metrics.Internal;
 using ErrorTelemetry.Redaction.Internal;
-using ErrorTelemetry.Tracing.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;

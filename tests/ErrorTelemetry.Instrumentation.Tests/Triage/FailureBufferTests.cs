@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
-using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Triage.Internal;
 using Microsoft.Extensions.Time.Testing;
 

@@ -269,7 +269,7 @@ public class TriageEndpointsTests
     {
         await using var app = await StartAsync();
 
-        var sinks = app.Service<IEnumerable<ErrorTelemetry.Core.Internal.IFailureSink>>().ToList();
+        var sinks = app.Service<IEnumerable<ErrorTelemetry.Failures.Internal.IFailureSink>>().ToList();
 
         Assert.Same(app.Service<FailureBuffer>(), Assert.Single(sinks));
     }

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Classification.Internal;
-using ErrorTelemetry.Core.Internal;
-using ErrorTelemetry.Logging.Internal;
-using ErrorTelemetry.Metrics.Internal;
-using ErrorTelemetry.Tracing.Internal;
+using ErrorTelemetry.Failures.Internal;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;

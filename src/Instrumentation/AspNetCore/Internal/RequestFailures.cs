@@ -1,9 +1,8 @@
 using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Catalog.Internal;
 using System.Diagnostics;
-using ErrorTelemetry.Core.Internal;
-using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

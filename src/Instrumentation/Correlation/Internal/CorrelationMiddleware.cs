@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Catalog.Internal;
-using ErrorTelemetry.Core.Internal;
-using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Messaging.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,4 +1,4 @@
-using ErrorTelemetry.Tracing.Internal;
+using ErrorTelemetry.Failures.Internal;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,5 @@
-using ErrorTelemetry.Core.Internal;
-using ErrorTelemetry.Logging.Internal;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
-using ErrorTelemetry.Tracing.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;

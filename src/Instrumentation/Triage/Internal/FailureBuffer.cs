@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Diagnostics;
 
 namespace ErrorTelemetry.Triage.Internal;

@@ -1,4 +1,4 @@
-using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Failures.Internal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ErrorTelemetry.Core.Internal;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Redaction.Internal;
 

@@ -1,7 +1,7 @@
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
 
-namespace ErrorTelemetry.Tests.Logging;
+namespace ErrorTelemetry.Tests.Failures;
 
 public class ErrorLogProcessorTests
 {

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Diagnostics;
-using ErrorTelemetry.Failures.Internal;
-using ErrorTelemetry.Metrics.Internal;
 
-namespace ErrorTelemetry.Core.Internal;
+namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// Shared by the span and log processors: turns a failure signal into a <see cref="FailureState"/> and counts

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Tests.TestSupport;
 
-namespace ErrorTelemetry.Tests.Tracing;
+namespace ErrorTelemetry.Tests.Failures;
 
 public class ExceptionCaptureListenerTests
 {

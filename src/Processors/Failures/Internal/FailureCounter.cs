@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ErrorTelemetry.Diagnostics;
 
-namespace ErrorTelemetry.Metrics.Internal;
+namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// The failure counter (<c>errortelemetry.failures</c>), one series per code, category, severity and operation,

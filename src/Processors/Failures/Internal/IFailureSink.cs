@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ErrorTelemetry.Core.Internal;
+namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>One counted failure, as handed to the sinks (e.g. the triage buffer) right after it is counted.</summary>
 /// <param name="Definition">The catalogued error.</param>

@@ -1,7 +1,7 @@
 using System.Diagnostics.Tracing;
 using ErrorTelemetry.Tests.TestSupport;
 
-namespace ErrorTelemetry.Tests.Metrics;
+namespace ErrorTelemetry.Tests.Failures;
 
 public class FailureCounterTests
 {

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Diagnostics;
-using ErrorTelemetry.Failures.Internal;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 
-namespace ErrorTelemetry.Logging.Internal;
+namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// Runs on every log record ahead of every exporter: records that carry an exception, or are at Error level and

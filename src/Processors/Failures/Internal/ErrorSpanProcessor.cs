@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using ErrorTelemetry.Core.Internal;
 using ErrorTelemetry.Diagnostics;
-using ErrorTelemetry.Failures.Internal;
 using OpenTelemetry;
 
-namespace ErrorTelemetry.Tracing.Internal;
+namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// Runs on every span as it ends, ahead of every exporter: decides whether the span failed, attaches the error

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using ErrorTelemetry.Failures.Internal;
 
-namespace ErrorTelemetry.Tracing.Internal;
+namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// Keeps the exception object behind every <see cref="Activity.AddException"/> call (OpenTelemetry's

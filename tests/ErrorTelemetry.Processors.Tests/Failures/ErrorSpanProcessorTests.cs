@@ -2,7 +2,7 @@ using System.Diagnostics;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
 
-namespace ErrorTelemetry.Tests.Tracing;
+namespace ErrorTelemetry.Tests.Failures;
 
 public class ErrorSpanProcessorTests
 {
@@ -364,7 +364,7 @@ public class ErrorSpanProcessorTests
         var unsampledCaller = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
         using (var a = p.Source.StartActivity("GET /health/ready", ActivityKind.Server, unsampledCaller))
         {
-            ErrorTelemetry.Tracing.Internal.ErrorSpanProcessor.Ignore(a!);
+            ErrorTelemetry.Failures.Internal.ErrorSpanProcessor.Ignore(a!);
             a!.SetTag("http.response.status_code", 503);
         }
 
