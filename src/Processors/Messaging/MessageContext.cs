@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ErrorTelemetry.Messaging.Internal;
+using ErrorTelemetry.Correlation.Internal;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Diagnostics;
-using ErrorTelemetry.Messaging.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;

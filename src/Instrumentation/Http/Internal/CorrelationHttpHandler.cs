@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ErrorTelemetry.Diagnostics;
-using ErrorTelemetry.Messaging.Internal;
+using ErrorTelemetry.Correlation.Internal;
 
 namespace ErrorTelemetry.Http.Internal;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
-namespace ErrorTelemetry.Messaging.Internal;
+namespace ErrorTelemetry.Correlation.Internal;
 
 /// <summary>
 /// The one rule for correlation ids, wherever they come from (an HTTP header, W3C baggage, a message header):

@@ -1,5 +1,4 @@
 using System.Collections;
-using ErrorTelemetry.Messaging.Internal;
 
 namespace ErrorTelemetry.Correlation.Internal;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ErrorTelemetry.Diagnostics;
-using ErrorTelemetry.Messaging.Internal;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using ErrorTelemetry.Messaging.Internal;
+using ErrorTelemetry.Correlation.Internal;
 using OpenTelemetry;
 
-namespace ErrorTelemetry.Tests.Messaging;
+namespace ErrorTelemetry.Tests.Correlation;
 
 public sealed class CorrelationIdsTests
 {
