@@ -34,7 +34,7 @@ public class SuccessfulSpanBenchmarks
     private void Setup(bool withErrorTelemetry)
     {
         _source = new ActivitySource("Bench.Span");
-        _provider = Pipelines.Tracing(_source.Name, withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, withErrorTelemetry ? BenchmarkHooks.Host() : null);
+        _provider = Pipelines.Tracing(_source.Name, withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, withErrorTelemetry ? BenchmarkHooks.CreateRedactor() : null);
     }
 
     private void Run()
@@ -77,7 +77,7 @@ public class FailedSpanBenchmarks
     private void Setup(bool withErrorTelemetry)
     {
         _source = new ActivitySource("Bench.FailedSpan");
-        _provider = Pipelines.Tracing(_source.Name, withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, withErrorTelemetry ? BenchmarkHooks.Host() : null);
+        _provider = Pipelines.Tracing(_source.Name, withErrorTelemetry ? Pipelines.CreateRecorder("Bench.Meter") : null, withErrorTelemetry ? BenchmarkHooks.CreateRedactor() : null);
     }
 
     private void Run()

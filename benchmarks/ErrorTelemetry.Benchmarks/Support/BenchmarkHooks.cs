@@ -1,4 +1,3 @@
-using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Redaction.Internal;
 
 namespace ErrorTelemetry.Benchmarks.Support;
@@ -11,6 +10,4 @@ namespace ErrorTelemetry.Benchmarks.Support;
 internal static class BenchmarkHooks
 {
     public static Redactor CreateRedactor() => new(new RedactionOptions());
-
-    public static ProcessorHooks Host() => ProcessorHooks.Redacting(CreateRedactor());
 }

@@ -25,12 +25,16 @@ internal static class Pipelines
     }
 
     /// <summary>A tracer provider; with <paramref name="recorder"/>, our span processor is added first, as the host does.</summary>
-    public static TracerProvider Tracing(string source, FailureRecorder? recorder, ProcessorHooks? hooks = null)
+    public static TracerProvider Tracing(string source, FailureRecorder? recorder, Redactor? redactor = null)
     {
         var builder = Sdk.CreateTracerProviderBuilder().AddSource(source).SetSampler(new AlwaysOnSampler());
-        if (recorder is not null)
+        if (recorder is not null && redactor is not null)
         {
-            builder.AddProcessor(new ErrorSpanProcessor(recorder, hooks?.AfterSpan, hooks?.RedactText));
+            ProcessorRegistration.AddSpanProcessors(builder, recorder, redactor);
+        }
+        else if (recorder is not null)
+        {
+            builder.AddProcessor(new ErrorSpanProcessor(recorder));
         }
 
         return builder.AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>())).Build();
@@ -48,9 +52,8 @@ internal static class Pipelines
         if (withErrorTelemetry)
         {
             services.AddErrorTelemetryLogRedaction();
-            services.AddSingleton(static sp => ProcessorHooks.Redacting(sp.GetRequiredService<Redactor>()));
-            services.ConfigureOpenTelemetryLoggerProvider(static (sp, logging) => logging.AddProcessor(
-                new ErrorLogProcessor(CreateRecorder("Bench.Meter"), sp.GetRequiredService<ProcessorHooks>().AfterLog)));
+            services.ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
+                ProcessorRegistration.AddLogProcessors(logging, CreateRecorder("Bench.Meter"), sp.GetRequiredService<Redactor>()));
         }
 
         services.ConfigureOpenTelemetryLoggerProvider(static logging =>

@@ -116,7 +116,6 @@ public static class ErrorTelemetryServiceCollectionExtensions
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<FailureRecorder>();
         services.AddErrorTelemetryLogRedaction();
-        services.TryAddSingleton(static sp => ProcessorHooks.Redacting(sp.GetRequiredService<Redactor>()));
 
         // Head of the collection: our processors are added before any exporter the application registers.
         ProcessorRegistration.AddAtHead(services);

@@ -57,6 +57,53 @@ public class AddErrorTelemetryTests
     }
 
     [Fact]
+    public async Task AddErrorTelemetry_UserProcessorsBeforeAndAfter_BothSeeCorrelatedEnrichedThenRedactedData()
+    {
+        var source = new ActivitySource("Head." + Guid.NewGuid().ToString("N"));
+        var spansBefore = new InMemoryExporter<Activity, SpanSnapshot>(SpanSnapshot.From);
+        var spansAfter = new InMemoryExporter<Activity, SpanSnapshot>(SpanSnapshot.From);
+        var logsBefore = new InMemoryExporter<LogRecord, LogSnapshot>(LogSnapshot.From);
+        var logsAfter = new InMemoryExporter<LogRecord, LogSnapshot>(LogSnapshot.From);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t.AddSource(source.Name).AddProcessor(new SimpleActivityExportProcessor(spansBefore)))
+            .WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(logsBefore)));
+        builder.AddErrorTelemetry()
+            .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(spansAfter)))
+            .WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(logsAfter)));
+
+        using var host = builder.Build();
+        await host.StartAsync();
+        using (var a = source.StartActivity("checkout"))
+        {
+            a!.SetBaggage("correlation.id", "order-77");
+            // Context added on the way up is written by enrichment: only redaction after enrichment removes the address.
+            var failure = new TimeoutException("late").WithContext("customer", "jane.doe@example.com");
+            a.AddException(failure);
+            host.Services.GetRequiredService<ILogger<AddErrorTelemetryTests>>().LogError(failure, "Checkout failed");
+        }
+
+        await host.StopAsync();
+
+        foreach (var spans in new[] { spansBefore, spansAfter })
+        {
+            var span = Assert.Single(spans.Items, s => s.Name == "checkout");
+            Assert.Equal("order-77", span.Tag("correlation.id"));
+            Assert.Equal("OPERATION_TIMEOUT", span.Tag("error.code"));
+            Assert.Equal("[REDACTED:email]", span.Tag("error.context.customer"));
+            Assert.DoesNotContain("jane.doe@example.com", span.Dump(), StringComparison.Ordinal);
+        }
+
+        foreach (var logs in new[] { logsBefore, logsAfter })
+        {
+            var record = Assert.Single(logs.Items, l => l.Body == "Checkout failed");
+            Assert.Equal("order-77", record.Attribute("correlation.id"));
+            Assert.Equal("OPERATION_TIMEOUT", record.Attribute("error.code"));
+            Assert.Equal("[REDACTED:email]", record.Attribute("error.context.customer"));
+        }
+    }
+
+    [Fact]
     public async Task AddErrorTelemetry_CalledTwice_OneProcessorAndOneCount()
     {
         var source = new ActivitySource("Twice." + Guid.NewGuid().ToString("N"));

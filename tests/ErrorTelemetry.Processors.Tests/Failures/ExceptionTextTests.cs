@@ -34,7 +34,8 @@ public sealed class ExceptionTextTests : IDisposable
             .Build();
         _logging = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
         {
-            o.AddProcessor(new ErrorLogProcessor(recorder, record => LogRecordRedaction.Redact(record, redactor)));
+            o.AddProcessor(new ErrorLogProcessor(recorder));
+            o.AddProcessor(new RedactionLogProcessor(redactor));
             o.AddProcessor(new SimpleLogRecordExportProcessor(_logs));
         }));
     }

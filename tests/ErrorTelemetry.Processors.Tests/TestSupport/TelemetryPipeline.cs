@@ -112,7 +112,7 @@ internal sealed class TelemetryPipeline : IDisposable
     private readonly FailureCounter _counter;
     private readonly InMemoryExporter<Metric, List<MetricPointSnapshot>> _metrics = new(MetricPointSnapshot.From);
 
-    public TelemetryPipeline(Action<ErrorTelemetryOptions>? configure = null, Action<Activity>? afterSpan = null, Action<LogRecord>? afterLog = null, bool exporterFirst = false)
+    public TelemetryPipeline(Action<ErrorTelemetryOptions>? configure = null, bool exporterFirst = false)
     {
         var id = Guid.NewGuid().ToString("N");
         Source = new ActivitySource("ErrorTelemetry.Tests." + id);
@@ -125,7 +125,7 @@ internal sealed class TelemetryPipeline : IDisposable
         Recorder = new FailureRecorder(new ExceptionClassifier(Catalog, options), _counter);
 
         var tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
-        var spanProcessor = new ErrorSpanProcessor(Recorder, afterSpan);
+        var spanProcessor = new ErrorSpanProcessor(Recorder);
         var spanExport = new SimpleActivityExportProcessor(Spans);
         TracerProvider = exporterFirst
             ? tracing.AddProcessor(spanExport).AddProcessor(spanProcessor).Build()
@@ -136,7 +136,7 @@ internal sealed class TelemetryPipeline : IDisposable
             .AddOpenTelemetry(o =>
             {
                 o.IncludeFormattedMessage = true;
-                o.AddProcessor(new ErrorLogProcessor(Recorder, afterLog));
+                o.AddProcessor(new ErrorLogProcessor(Recorder));
                 o.AddProcessor(new SimpleLogRecordExportProcessor(Logs));
             }));
 

@@ -1,12 +1,9 @@
-using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Logs;
-using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
-/// <summary>Registers correlation: options, the span and log steps that attach <c>correlation.id</c>, and HttpClient propagation.</summary>
+/// <summary>Registers correlation: options and HttpClient propagation (the span and log processors are part of <c>ProcessorRegistration</c>'s ordered unit).</summary>
 internal static class CorrelationRegistration
 {
     public static void Register(IServiceCollection services)
@@ -17,10 +14,6 @@ internal static class CorrelationRegistration
                 static o => IsHeaderName(o.HeaderName),
                 $"{CorrelationOptions.SectionName}:HeaderName must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most 64 characters), e.g. X-Correlation-ID.")
             .ValidateOnStart();
-
-        // At the head, like the other ErrorTelemetry processors: exporters must see the attribute whatever the order.
-        ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static t => t.AddProcessor(new CorrelationSpanProcessor())));
-        ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static l => l.AddProcessor(new CorrelationLogProcessor())));
 
         HttpClientRegistration.Register(services);
     }

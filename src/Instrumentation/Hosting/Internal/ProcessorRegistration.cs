@@ -1,3 +1,4 @@
+using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,26 +8,38 @@ using OpenTelemetry.Trace;
 namespace ErrorTelemetry.Hosting.Internal;
 
 /// <summary>
-/// Adds our span and log processors so they run before any processor or exporter the application configures,
-/// whichever order the application wrote them in.
+/// Our span and log processors, registered as one ordered unit at the head of each pipeline: correlation, then
+/// failure enrichment, then redaction. They run before any processor or exporter the application configures, in
+/// whatever order the application wrote its registrations, so nothing reaches an exporter unredacted.
 /// </summary>
 internal static class ProcessorRegistration
 {
     public static void AddAtHead(IServiceCollection services)
     {
         // The SDK applies provider configuration callbacks in registration order and appends processors as it goes,
-        // so a callback at the head of the collection adds the first processor.
-        MoveToHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static (sp, tracing) =>
-        {
-            var hooks = sp.GetRequiredService<ProcessorHooks>();
-            tracing.AddProcessor(new ErrorSpanProcessor(sp.GetRequiredService<FailureRecorder>(), hooks.AfterSpan, hooks.RedactText));
-        }));
-        MoveToHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
-            logging.AddProcessor(new ErrorLogProcessor(sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<ProcessorHooks>().AfterLog))));
+        // so callbacks at the head of the collection add the first processors, in the order written below. One move,
+        // so the order among ours never depends on which registration ran last.
+        MoveToHead(services, static s => s
+            .ConfigureOpenTelemetryTracerProvider(static (sp, tracing) =>
+                AddSpanProcessors(tracing, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>()))
+            .ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
+                AddLogProcessors(logging, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>())));
     }
 
-    /// <summary>Runs a registration and moves what it added to the head of the collection.</summary>
-    public static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)
+    /// <summary>Adds the span processors in their one order: correlation, enrichment, redaction.</summary>
+    public static TracerProviderBuilder AddSpanProcessors(TracerProviderBuilder tracing, FailureRecorder recorder, Redactor redactor) => tracing
+        .AddProcessor(new CorrelationSpanProcessor())
+        .AddProcessor(new ErrorSpanProcessor(recorder, redactor.Redact))
+        .AddProcessor(new RedactionSpanProcessor(redactor));
+
+    /// <summary>Adds the log processors in their one order: correlation, enrichment, redaction.</summary>
+    public static LoggerProviderBuilder AddLogProcessors(LoggerProviderBuilder logging, FailureRecorder recorder, Redactor redactor) => logging
+        .AddProcessor(new CorrelationLogProcessor())
+        .AddProcessor(new ErrorLogProcessor(recorder))
+        .AddProcessor(new RedactionLogProcessor(redactor));
+
+    /// <summary>Runs a registration and moves what it added, in its order, to the head of the collection.</summary>
+    private static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)
     {
         var before = services.Count;
         register(services);
@@ -46,22 +59,4 @@ internal static class ProcessorRegistration
             services.Insert(0, added[i]);
         }
     }
-}
-
-/// <summary>What runs after enrichment on every span and log record (redaction), resolved from the container.</summary>
-internal sealed class ProcessorHooks
-{
-    public Action<System.Diagnostics.Activity>? AfterSpan { get; init; }
-
-    public Action<LogRecord>? AfterLog { get; init; }
-
-    public Func<string, string>? RedactText { get; init; }
-
-    /// <summary>Enrichment first, then redaction: nothing an exporter sees has skipped the redactor.</summary>
-    public static ProcessorHooks Redacting(Redactor redactor) => new()
-    {
-        AfterSpan = activity => ActivityRedaction.Redact(activity, redactor),
-        AfterLog = record => LogRecordRedaction.Redact(record, redactor),
-        RedactText = redactor.Redact,
-    };
 }

@@ -14,12 +14,10 @@ namespace ErrorTelemetry.Failures.Internal;
 internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 {
     private readonly FailureRecorder _recorder;
-    private readonly Action<LogRecord>? _afterEnrich;
 
-    public ErrorLogProcessor(FailureRecorder recorder, Action<LogRecord>? afterEnrich = null)
+    public ErrorLogProcessor(FailureRecorder recorder)
     {
         _recorder = recorder;
-        _afterEnrich = afterEnrich;
     }
 
     public override void OnEnd(LogRecord data)
@@ -31,18 +29,6 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         catch (Exception ex)
         {
             ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorLogProcessor), ex);
-        }
-
-        if (_afterEnrich is not null)
-        {
-            try
-            {
-                _afterEnrich(data);
-            }
-            catch (Exception ex)
-            {
-                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorLogProcessor), ex);
-            }
         }
     }
 
@@ -59,26 +45,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         var activity = Activity.Current;
 
         var inherited = activity is null ? null : FailureState.Of(activity);
-        FailureState state;
-        if (explicitCode is not null)
-        {
-            state = FailureRecorder.ForDefinition(_recorder.Lookup(explicitCode));
-        }
-        else if (exception is not null)
-        {
-            state = _recorder.ForException(exception);
-        }
-        else if (inherited is not null)
-        {
-            // An error line about a failure this span already recorded: same code, not a second failure.
-            state = inherited;
-        }
-        else
-        {
-            state = FailureRecorder.ForDefinition(_recorder.Catalog.Unclassified);
-        }
-
-        FailureRecorder.LinkToInherited(state, inherited);
+        var state = _recorder.Resolve(explicitDefinition: null, explicitCode, exception, inherited, span: null);
         if (activity is not null)
         {
             state.AttachTo(activity);

@@ -11,18 +11,15 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </summary>
 internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 {
-    private const string HttpResponseStatusCode = "http.response.status_code";
     private const string ExceptionEventName = "exception";
     private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
 
     private readonly FailureRecorder _recorder;
-    private readonly Action<Activity>? _afterEnrich;
     private readonly ExceptionCaptureListener _listener;
 
-    public ErrorSpanProcessor(FailureRecorder recorder, Action<Activity>? afterEnrich = null, Func<string, string>? redactExceptionText = null)
+    public ErrorSpanProcessor(FailureRecorder recorder, Func<string, string>? redactExceptionText = null)
     {
         _recorder = recorder;
-        _afterEnrich = afterEnrich;
         _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, () => ParentProvider);
     }
 
@@ -41,18 +38,6 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         catch (Exception ex)
         {
             ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
-        }
-
-        if (_afterEnrich is not null)
-        {
-            try
-            {
-                _afterEnrich(data);
-            }
-            catch (Exception ex)
-            {
-                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
-            }
         }
     }
 
@@ -91,7 +76,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         var explicitDefinition = FailureState.GetExplicit(activity);
         var exception = FailureState.GetException(activity);
-        var statusCode = HttpStatusOf(activity);
+        var statusCode = FailureRecorder.HttpStatusOf(activity);
         var kind = activity.Kind;
         var exceptionEvents = CountExceptionEvents(activity);
         var explicitCode = explicitDefinition is null ? activity.GetTagItem(ErrorTelemetryAttributes.Code) as string : null;
@@ -107,37 +92,12 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             || (statusCode >= 400 && kind == ActivityKind.Server && FailureState.Of(activity) is not null);
         if (!failed)
         {
-            // A failure a descendant deferred (a dependency call the application then handled) is still one failure.
-            if (activity.Parent is null && FailureState.Of(activity) is { } pending)
-            {
-                _recorder.Count(pending, activity, activity.DisplayName);
-            }
-
+            _recorder.CountDeferred(activity);
             return;
         }
 
         var inherited = FailureState.Of(activity);
-        FailureState state;
-        if (explicitDefinition is not null || explicitCode is not null)
-        {
-            var definition = explicitDefinition ?? _recorder.Lookup(explicitCode!);
-            state = inherited is not null && inherited.Definition.Code == definition.Code ? inherited : FailureRecorder.ForDefinition(definition);
-        }
-        else if (exception is not null)
-        {
-            state = _recorder.ForException(exception);
-        }
-        else if (inherited is not null)
-        {
-            // A descendant span or a log record inside this span already recorded the failure that bubbled up here.
-            state = inherited;
-        }
-        else
-        {
-            state = FailureRecorder.ForDefinition(ClassifyBySignals(activity, kind, statusCode));
-        }
-
-        FailureRecorder.LinkToInherited(state, inherited);
+        var state = _recorder.Resolve(explicitDefinition, explicitCode, exception, inherited, activity);
         state.AttachTo(activity);
         Annotate(activity, state, kind);
         if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
@@ -153,14 +113,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             activity.AddException(exception);
         }
 
-        // A failed dependency call is counted by the operation it belongs to, under that operation's code (with the
-        // dependency's as cause) if the failure propagates, or under its own code when the operation ends anyway.
-        if (kind == ActivityKind.Client && activity.Parent is not null)
-        {
-            return;
-        }
-
-        _recorder.Count(state, activity, activity.DisplayName, inherited);
+        _recorder.CountSpan(state, activity, inherited);
     }
 
     private static void Annotate(Activity activity, FailureState state, ActivityKind kind)
@@ -187,37 +140,6 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             activity.SetStatus(ActivityStatusCode.Error, definition.Title);
         }
     }
-
-    private ErrorDefinition ClassifyBySignals(Activity activity, ActivityKind kind, int statusCode)
-    {
-        if (kind == ActivityKind.Client)
-        {
-            var errorType = activity.GetTagItem(ErrorTelemetryAttributes.ErrorType) as string;
-            return errorType switch
-            {
-                "name_resolution_error" => _recorder.Lookup("CONNECTIVITY_DNS"),
-                "connection_error" or "secure_connection_error" => _recorder.Lookup("CONNECTIVITY_SOCKET"),
-                "timeout" => _recorder.Lookup("DEPENDENCY_TIMEOUT"),
-                _ when statusCode >= 500 => _recorder.Lookup("DEPENDENCY_HTTP_SERVER_ERROR"),
-                _ => _recorder.Lookup("DEPENDENCY_HTTP_FAILURE"),
-            };
-        }
-
-        if (kind == ActivityKind.Server && statusCode >= 500 && _recorder.ClassifyStatus(statusCode) is { } byStatus)
-        {
-            return byStatus;
-        }
-
-        return _recorder.Catalog.Unclassified;
-    }
-
-    private static int HttpStatusOf(Activity activity) => activity.GetTagItem(HttpResponseStatusCode) switch
-    {
-        int i => i,
-        long l => (int)l,
-        string s when int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
-        _ => 0,
-    };
 
     private static int CountExceptionEvents(Activity activity)
     {

@@ -10,6 +10,8 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </summary>
 internal sealed class FailureRecorder
 {
+    private const string HttpResponseStatusCode = "http.response.status_code";
+
     private readonly ExceptionClassifier _classifier;
     private readonly FailureCounter _counter;
     private readonly IFailureSink[] _sinks;
@@ -39,10 +41,82 @@ internal sealed class FailureRecorder
         return FailureState.For(exception, state);
     }
 
-    public static FailureState ForDefinition(ErrorDefinition definition, string? causeCode = null) =>
+    private static FailureState ForDefinition(ErrorDefinition definition, string? causeCode = null) =>
         new(definition, Fingerprint.Compute(definition, null), causeCode);
 
-    public ErrorDefinition? ClassifyStatus(int status) => _classifier.ClassifyStatus(status);
+    /// <summary>
+    /// The one way a failure is resolved, for spans and log records alike: a code the application stated wins (the
+    /// failure already recorded under the same code is kept), then the exception (classified once per exception),
+    /// then the failure a descendant span or an earlier log record already recorded, and last what the span's own
+    /// signals say (a log record without any of these is <c>UNCLASSIFIED</c>). A failure converted or wrapped on its
+    /// way up gets the earlier code as its cause.
+    /// </summary>
+    /// <param name="explicitDefinition">The definition set with <c>SetErrorCode</c>, if any.</param>
+    /// <param name="explicitCode">An <c>error.code</c> attribute the application wrote, if any.</param>
+    /// <param name="exception">The exception the span or record carries, if any.</param>
+    /// <param name="inherited">The failure already attached to the span (or the current span, for a log record).</param>
+    /// <param name="span">The failed span; <see langword="null"/> for a log record.</param>
+    /// <returns>The failure, not yet attached or counted.</returns>
+    public FailureState Resolve(ErrorDefinition? explicitDefinition, string? explicitCode, Exception? exception, FailureState? inherited, Activity? span)
+    {
+        FailureState state;
+        if (explicitDefinition is not null || explicitCode is not null)
+        {
+            var definition = explicitDefinition ?? Lookup(explicitCode!);
+            state = inherited is not null && inherited.Definition.Code == definition.Code ? inherited : ForDefinition(definition);
+        }
+        else if (exception is not null)
+        {
+            state = ForException(exception);
+        }
+        else if (inherited is not null)
+        {
+            // A descendant span or a log record inside this span already recorded the failure that bubbled up here.
+            state = inherited;
+        }
+        else
+        {
+            state = ForDefinition(span is null ? Catalog.Unclassified : ClassifyBySignals(span));
+        }
+
+        LinkToInherited(state, inherited);
+        return state;
+    }
+
+    /// <summary>The <c>http.response.status_code</c> of a span, or 0.</summary>
+    public static int HttpStatusOf(Activity activity) => activity.GetTagItem(HttpResponseStatusCode) switch
+    {
+        int i => i,
+        long l => (int)l,
+        string s when int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => 0,
+    };
+
+    private ErrorDefinition ClassifyBySignals(Activity span)
+    {
+        var statusCode = HttpStatusOf(span);
+        if (span.Kind == ActivityKind.Client)
+        {
+            var errorType = span.GetTagItem(ErrorTelemetryAttributes.ErrorType) as string;
+            return errorType switch
+            {
+                "name_resolution_error" => Lookup("CONNECTIVITY_DNS"),
+                "connection_error" or "secure_connection_error" => Lookup("CONNECTIVITY_SOCKET"),
+                "timeout" => Lookup("DEPENDENCY_TIMEOUT"),
+                _ when statusCode >= 500 => Lookup("DEPENDENCY_HTTP_SERVER_ERROR"),
+                _ => Lookup("DEPENDENCY_HTTP_FAILURE"),
+            };
+        }
+
+        if (span.Kind == ActivityKind.Server && statusCode >= 500 && ClassifyStatus(statusCode) is { } byStatus)
+        {
+            return byStatus;
+        }
+
+        return Catalog.Unclassified;
+    }
+
+    private ErrorDefinition? ClassifyStatus(int status) => _classifier.ClassifyStatus(status);
 
     /// <summary>
     /// The attributes an exception carries beyond its code: context attached on the way up
@@ -100,7 +174,7 @@ internal sealed class FailureRecorder
         _ => value.ToString() ?? string.Empty,
     };
 
-    public ErrorDefinition Lookup(string code) =>
+    private ErrorDefinition Lookup(string code) =>
         _classifier.Catalog.TryGet(code, out var definition) ? definition : _classifier.Catalog.Unclassified;
 
     /// <summary>
@@ -108,7 +182,7 @@ internal sealed class FailureRecorder
     /// the same failure converted or wrapped on its way up (a timeout turned into TaskCanceledException, an
     /// HttpRequestException wrapped in a CodedException): the earlier code becomes its cause.
     /// </summary>
-    public static void LinkToInherited(FailureState state, FailureState? inherited)
+    private static void LinkToInherited(FailureState state, FailureState? inherited)
     {
         if (inherited is not null && !ReferenceEquals(inherited, state) && state.CauseCode is null
             && !string.Equals(inherited.Definition.Code, state.Definition.Code, StringComparison.Ordinal))
@@ -117,6 +191,35 @@ internal sealed class FailureRecorder
         }
     }
 
+    /// <summary>
+    /// Counts a failed span once per service. A failed dependency call (a client span inside an operation) is not
+    /// counted by itself: the operation it belongs to counts it, under the operation's code (with the dependency's as
+    /// cause) if the failure propagates, or under its own code when the operation ends anyway
+    /// (<see cref="CountDeferred"/>).
+    /// </summary>
+    public void CountSpan(FailureState state, Activity span, FailureState? inherited)
+    {
+        if (span.Kind == ActivityKind.Client && span.Parent is not null)
+        {
+            return;
+        }
+
+        Count(state, span, span.DisplayName, inherited);
+    }
+
+    /// <summary>
+    /// At a local root that did not fail itself: a failure a descendant deferred (a dependency call the application
+    /// then handled) is still one failure of this service, counted now.
+    /// </summary>
+    public void CountDeferred(Activity span)
+    {
+        if (span.Parent is null && FailureState.Of(span) is { } pending)
+        {
+            Count(pending, span, span.DisplayName);
+        }
+    }
+
+    /// <summary>Counts a failure once per service, unless it (or the failure it was converted from) was counted already.</summary>
     public void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited = null)
     {
         if (!state.TryMarkCounted())

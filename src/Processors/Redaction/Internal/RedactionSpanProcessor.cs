@@ -1,0 +1,21 @@
+using System.Diagnostics;
+using OpenTelemetry;
+
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>
+/// Redacts every span as it ends, after correlation and failure enrichment and before any processor or exporter the
+/// application added: tags, event and link tags, status description and name (<see cref="ActivityRedaction"/>).
+/// </summary>
+/// <remarks>Never throws: a span that cannot be redacted is dropped from export (fail closed).</remarks>
+internal sealed class RedactionSpanProcessor : BaseProcessor<Activity>
+{
+    private readonly Redactor _redactor;
+
+    public RedactionSpanProcessor(Redactor redactor)
+    {
+        _redactor = redactor;
+    }
+
+    public override void OnEnd(Activity data) => ActivityRedaction.Redact(data, _redactor);
+}
