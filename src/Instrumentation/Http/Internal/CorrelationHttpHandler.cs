@@ -12,7 +12,7 @@ namespace ErrorTelemetry.Http.Internal;
 /// <remarks>
 /// Runs outside .NET's own client span: that span has ended by the time this handler sees the response, which is
 /// why the client span gets the downstream code from the <c>X-Error-Code</c> header instead (see
-/// <see cref="ClientSpanEnricher"/>). Never throws into the application except for the request's own cancellation.
+/// <see cref="ClientSpan"/>). Never throws into the application except for the request's own cancellation.
 /// </remarks>
 internal sealed class CorrelationHttpHandler : DelegatingHandler
 {
