@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Messaging.Internal;
+using OpenTelemetry;
 
 namespace ErrorTelemetry.Http.Internal;
 
@@ -48,8 +49,19 @@ internal sealed class CorrelationHttpHandler : DelegatingHandler
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Stamp(request);
-        var response = base.Send(request, cancellationToken);
+        // Unlike the async path, a synchronous call does not restore the ambient baggage Stamp may set.
+        var previousBaggage = Baggage.Current;
+        HttpResponseMessage response;
+        try
+        {
+            Stamp(request);
+            response = base.Send(request, cancellationToken);
+        }
+        finally
+        {
+            Baggage.Current = previousBaggage;
+        }
+
         if ((int)response.StatusCode >= 400)
         {
             // Synchronous callers get the header's code only: reading the body here would block on the network.
@@ -77,10 +89,19 @@ internal sealed class CorrelationHttpHandler : DelegatingHandler
 
             if (activity is not null)
             {
-                // .NET propagates the span's baggage; an id that is only ambient (OpenTelemetry baggage) joins it here.
+                // .NET's own propagator sends the span's baggage: an id that is only ambient joins it here.
                 if (activity.GetBaggageItem(CorrelationIds.Key) != id)
                 {
                     activity.SetBaggage(CorrelationIds.Key, id);
+                }
+
+                // OpenTelemetry.Instrumentation.Http writes the baggage header from OpenTelemetry's ambient baggage
+                // instead, whenever that has any item, and .NET then leaves the header alone: the span's baggage is
+                // dropped. An id that is only on the span joins the ambient baggage for this call (an async call
+                // restores it on return; Send restores it itself).
+                if (Baggage.GetBaggage(CorrelationIds.Key) != id)
+                {
+                    Baggage.SetBaggage(CorrelationIds.Key, id);
                 }
             }
             else if (!request.Headers.Contains(BaggageHeader))
