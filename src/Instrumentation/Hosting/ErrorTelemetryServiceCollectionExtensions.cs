@@ -14,19 +14,18 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Registers ErrorTelemetry in a service collection: the catalog, the span and log processors ahead of every
-/// exporter, the failure meter, the native ASP.NET Core and HttpClient telemetry, and OTLP export.
+/// exporter, the failure meter, the official ASP.NET Core and HttpClient instrumentations, and OTLP export.
 /// </summary>
 public static class ErrorTelemetryServiceCollectionExtensions
 {
     /// <summary>The configuration section ErrorTelemetry binds its options from.</summary>
     public const string SectionName = "ErrorTelemetry";
-
-    private static readonly string[] NativeSources = ["Microsoft.AspNetCore", "System.Net.Http", ErrorTelemetryVersion.ScopeName];
 
     private static readonly string[] NativeMeters =
     [
@@ -108,9 +107,6 @@ public static class ErrorTelemetryServiceCollectionExtensions
 
         services.AddSingleton<ErrorTelemetryMarker>();
 
-        // ASP.NET Core puts the request-start semantic-convention tags on its own span only when this is off.
-        AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
-
         services.TryAddSingleton(static sp => new FailureCounter(
             sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue.MaxFailureSeries,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -134,7 +130,9 @@ public static class ErrorTelemetryServiceCollectionExtensions
 
         builder
             .ConfigureResource(static r => r.AddDetector(static sp => new ServiceResourceDetector(sp)))
-            .WithTracing(static t => t.AddSource(NativeSources))
+            // The official instrumentations complete the server and client spans (an application that adds them too
+            // gets the same single instance per name: the packages guard against duplicate subscriptions).
+            .WithTracing(static t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource(ErrorTelemetryVersion.ScopeName))
             .WithMetrics(m => PrometheusScrape.AddReader(m.AddMeter(NativeMeters), services))
             .WithLogging();
 

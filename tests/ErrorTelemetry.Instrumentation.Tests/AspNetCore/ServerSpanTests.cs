@@ -10,7 +10,7 @@ namespace ErrorTelemetry.Tests.AspNetCore;
 public class ServerSpanTests
 {
     [Fact]
-    public async Task Complete_SuccessfulRequest_RouteNameAndStatusNoError()
+    public async Task OnResponse_SuccessfulRequest_RouteNameAndStatusNoError()
     {
         await using var host = await TestWebHost.StartAsync(app => app.MapGet("/orders/{id}", (string id) => id));
 
@@ -46,7 +46,7 @@ public class ServerSpanTests
     }
 
     [Fact]
-    public async Task Complete_ExceptionHandlerReExecutesAnErrorPath_SpanKeepsTheOriginalRoute()
+    public async Task OnResponse_ExceptionHandlerReExecutesAnErrorPath_SpanKeepsTheOriginalRoute()
     {
         await using var host = await TestWebHost.StartAsync(app =>
         {
@@ -69,7 +69,7 @@ public class ServerSpanTests
     }
 
     [Fact]
-    public async Task Complete_ApplicationNamedTheSpan_NameKept()
+    public async Task OnResponse_ApplicationNamedTheSpan_NameKept()
     {
         await using var host = await TestWebHost.StartAsync(app =>
             app.MapGet("/orders/{id}", (string id, HttpContext context) =>
@@ -86,7 +86,7 @@ public class ServerSpanTests
     }
 
     [Fact]
-    public async Task Complete_UnknownMethod_NamedHttpNotAfterTheClientsMethod()
+    public async Task OnResponse_UnknownMethod_NamedHttpNotAfterTheClientsMethod()
     {
         await using var host = await TestWebHost.StartAsync(app => app.MapMethods("/orders", ["PURGE"], () => "purged"));
 

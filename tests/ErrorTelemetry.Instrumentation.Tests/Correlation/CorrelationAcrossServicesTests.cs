@@ -157,6 +157,24 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         Assert.Equal("incident-4711", inventoryServer.Tag("correlation.id"));
     }
 
+    [Fact]
+    public async Task Checkout_ApplicationStartsItsOwnAmbientBaggage_CorrelationIdStillTravelsInBaggage()
+    {
+        // The HttpClient instrumentation writes the baggage header from OpenTelemetry's ambient baggage and drops the
+        // span's: the id must be in both, or an application's own baggage item would push it out of the header.
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_storefront.Address, "/checkout/tenant"));
+        request.Headers.Add("X-Correlation-ID", "order-43");
+        using var response = await client.SendAsync(request);
+        Flush();
+
+        var baggage = Assert.Single(_inventoryReceived)["baggage"];
+        Assert.Contains("correlation.id=order-43", baggage, StringComparison.Ordinal);
+        Assert.Contains("tenant=acme", baggage, StringComparison.Ordinal);
+        var (_, _, inventoryServer) = await TraceOfAsync("/checkout/tenant", "/reserve/tenant");
+        Assert.Equal("order-43", inventoryServer.Tag("correlation.id"));
+    }
+
     private void MapInventory(WebApplication app)
     {
         app.MapPost("/reserve/{variant}", async (string variant, HttpContext context, ILogger<CorrelationAcrossServicesTests> logger) =>
@@ -181,6 +199,12 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         app.MapPost("/checkout/{variant}", async (string variant, IHttpClientFactory factory, ILogger<CorrelationAcrossServicesTests> logger) =>
         {
             logger.LogInformation("Checking out");
+            if (variant == "tenant")
+            {
+                // Code written against the OpenTelemetry API that starts ambient baggage of its own.
+                OpenTelemetry.Baggage.Current = OpenTelemetry.Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme" });
+            }
+
             using var response = await factory.CreateClient("inventory").PostAsync(new Uri($"/reserve/{variant}", UriKind.Relative), null);
             var body = await response.Content.ReadAsStringAsync();
             try

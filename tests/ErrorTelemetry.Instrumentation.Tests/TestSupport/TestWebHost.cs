@@ -74,6 +74,7 @@ internal sealed class TestWebHost : IAsyncDisposable
     /// <param name="environment">The host environment; Production unless a test needs another.</param>
     /// <param name="useErrorTelemetry">False to leave <c>UseErrorTelemetry()</c> out of the pipeline.</param>
     /// <param name="kestrel">True for a real Kestrel server on 127.0.0.1 and a free port instead of the in-memory server.</param>
+    /// <param name="afterErrorTelemetry">Adds services after <c>AddErrorTelemetry()</c>, e.g. the application's own OpenTelemetry calls.</param>
     public static async Task<TestWebHost> StartAsync(
         Action<WebApplication> map,
         Action<WebApplicationBuilder>? services = null,
@@ -81,7 +82,8 @@ internal sealed class TestWebHost : IAsyncDisposable
         Action<ErrorTelemetryOptions>? catalog = null,
         string environment = "Production",
         bool useErrorTelemetry = true,
-        bool kestrel = false)
+        bool kestrel = false,
+        Action<WebApplicationBuilder>? afterErrorTelemetry = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -114,6 +116,7 @@ internal sealed class TestWebHost : IAsyncDisposable
             .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(spans)).AddProcessor(spanEnded))
             .WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(logs)))
             .WithMetrics(m => m.AddReader(new BaseExportingMetricReader(metrics) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative }));
+        afterErrorTelemetry?.Invoke(builder);
 
         var app = builder.Build();
         if (useErrorTelemetry)

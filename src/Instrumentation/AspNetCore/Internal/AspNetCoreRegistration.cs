@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
 
 namespace ErrorTelemetry.AspNetCore.Internal;
 
@@ -58,6 +59,10 @@ internal static class AspNetCoreRegistration
                 o.ThrowOnBadRequest = true;
             }
         });
+
+        // Every instance of the official instrumentation (the one AddErrorTelemetry() adds, and named ones an
+        // application adds) keeps our span name and route, and the application's own enrichment still runs after ours.
+        services.PostConfigureAll<AspNetCoreTraceInstrumentationOptions>(ServerSpan.Compose);
 
         // MVC's model-binding messages quote the submitted value, and its JSON errors quote parser internals.
         services.Configure<MvcOptions>(ValidationMessages.Configure);

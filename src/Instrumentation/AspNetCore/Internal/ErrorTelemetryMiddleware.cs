@@ -1,4 +1,3 @@
-using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Health.Internal;
 using Microsoft.AspNetCore.Http;
 
@@ -6,7 +5,7 @@ namespace ErrorTelemetry.AspNetCore.Internal;
 
 /// <summary>
 /// The request pipeline part of ErrorTelemetry: names the server span as soon as the endpoint is known, answers
-/// exceptions and bare error statuses with problem details, and completes the span before it ends.
+/// exceptions and bare error statuses with problem details, and records what the span must keep when it stops.
 /// </summary>
 internal sealed class ErrorTelemetryMiddleware
 {
@@ -40,7 +39,6 @@ internal sealed class ErrorTelemetryMiddleware
             watcher = EndpointWatcher.Install(context, activity);
         }
 
-        var aborted = false;
         try
         {
             await _next(context).ConfigureAwait(false);
@@ -61,7 +59,6 @@ internal sealed class ErrorTelemetryMiddleware
 
             if (_failures.IsClientAbort(context, exception))
             {
-                aborted = true;
                 _failures.OnClientAbort(context, activity);
             }
             else if (!await _failures.AnswerExceptionAsync(context, activity, exception).ConfigureAwait(false))
@@ -71,7 +68,8 @@ internal sealed class ErrorTelemetryMiddleware
         }
         finally
         {
-            ServerSpan.Complete(activity, method, endpoint, aborted ? HttpStatusErrors.ClientClosedRequest : context.Response.StatusCode);
+            // The instrumentation completes the span (status code, route, Error on 5xx) when the request stops.
+            ServerSpan.OnLeave(activity, endpoint ?? watcher?.First);
         }
     }
 

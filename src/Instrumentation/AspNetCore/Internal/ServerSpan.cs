@@ -1,26 +1,26 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
+using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Hosting.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpenTelemetry.Instrumentation.AspNetCore;
 
 namespace ErrorTelemetry.AspNetCore.Internal;
 
 /// <summary>
-/// Completes ASP.NET Core's own request span with what it leaves out: the route, the response status, the name
-/// <c>{method} {route}</c>, and the error status of a 5xx. Runs once or twice per request, so it does not allocate
-/// once an endpoint's name is cached.
+/// Keeps the server span's name <c>{method} {route}</c> and its <c>http.route</c> on the endpoint that served the
+/// request. <c>OpenTelemetry.Instrumentation.AspNetCore</c> completes the span (status code, route, Error status on
+/// 5xx) but names it only at the edges: the bare method when the request starts, and <c>{method} {route}</c> of
+/// whatever endpoint is current when it stops — after an exception handler re-executed <c>/error</c>, that one.
 /// </summary>
 internal static class ServerSpan
 {
     public const string HttpRoute = "http.route";
-    public const string HttpResponseStatusCode = "http.response.status_code";
 
-    private const int MinBoxedStatus = 100;
-    private const int MaxBoxedStatus = 599;
+    private const string NameProperty = "ErrorTelemetry.ServerSpanName";
+    private const string RouteProperty = "ErrorTelemetry.ServerSpanRoute";
 
-    // Boxing an int status per request would allocate; a status is one of a few hundred values.
-    private static readonly object[] StatusBoxes = CreateStatusBoxes();
     private static readonly ConditionalWeakTable<Endpoint, NameCache> Names = new();
 
     public static string? RouteOf(Endpoint? endpoint) => (endpoint as RouteEndpoint)?.RoutePattern.RawText;
@@ -28,51 +28,65 @@ internal static class ServerSpan
     /// <summary>Names the span as soon as the endpoint is known, so failures counted during the request carry the route.</summary>
     public static void OnEndpoint(Activity? activity, string method, Endpoint endpoint)
     {
-        if (activity is { IsAllDataRequested: true } && IsUnnamed(activity))
+        if (activity is { IsAllDataRequested: true } && IsUnnamed(activity, method))
         {
             activity.DisplayName = NameOf(method, endpoint);
         }
     }
 
-    /// <summary>Sets what is only known once the response is decided; called right before the span ends.</summary>
-    public static void Complete(Activity? activity, string method, Endpoint? endpoint, int status)
+    /// <summary>
+    /// Remembers the name and route the span has when the request leaves our middleware: the instrumentation's stop
+    /// event, which comes later, renames it, and <see cref="OnResponse"/> puts them back.
+    /// </summary>
+    public static void OnLeave(Activity? activity, Endpoint? first)
     {
         if (activity is not { IsAllDataRequested: true })
         {
             return;
         }
 
-        var route = RouteOf(endpoint);
-        if (route is not null)
+        activity.SetCustomProperty(NameProperty, activity.DisplayName);
+        if (RouteOf(first) is { } route)
         {
-            activity.SetTag(HttpRoute, route);
-        }
-
-        activity.SetTag(HttpResponseStatusCode, Box(status));
-        if (IsUnnamed(activity))
-        {
-            activity.DisplayName = endpoint is null ? SpanMethod(method) : NameOf(method, endpoint);
-        }
-
-        if (status >= 500)
-        {
-            if (activity.GetTagItem(ErrorTelemetryAttributes.ErrorType) is null)
-            {
-                // Semantic conventions: without a better error type, a 5xx is its status code. Our span processor
-                // replaces it with the catalog code.
-                activity.SetTag(ErrorTelemetryAttributes.ErrorType, status.ToString(CultureInfo.InvariantCulture));
-            }
-
-            activity.SetStatus(ActivityStatusCode.Error);
+            activity.SetCustomProperty(RouteProperty, route);
         }
     }
 
-    public static object Box(int status) =>
-        status is >= MinBoxedStatus and <= MaxBoxedStatus ? StatusBoxes[status - MinBoxedStatus] : status;
+    /// <summary>Composed into <see cref="AspNetCoreTraceInstrumentationOptions.EnrichWithHttpResponse"/>, ahead of the application's own delegate.</summary>
+    public static void Compose(AspNetCoreTraceInstrumentationOptions options) =>
+        options.EnrichWithHttpResponse = Enrichment.Compose<HttpResponse>(OnResponse, options.EnrichWithHttpResponse);
 
-    /// <summary>The span's name is still ASP.NET Core's operation name, i.e. neither we nor the application set one.</summary>
-    private static bool IsUnnamed(Activity activity) =>
-        string.Equals(activity.DisplayName, activity.OperationName, StringComparison.Ordinal);
+    /// <summary>Runs in the instrumentation's stop event, right after it renamed the span.</summary>
+    public static void OnResponse(Activity activity, HttpResponse response)
+    {
+        try
+        {
+            if (activity.GetCustomProperty(NameProperty) is string name)
+            {
+                activity.DisplayName = name;
+            }
+
+            if (activity.GetCustomProperty(RouteProperty) is string route)
+            {
+                activity.SetTag(HttpRoute, route);
+            }
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ServerSpan), ex);
+        }
+    }
+
+    /// <summary>
+    /// Neither we nor the application named the span yet: it still has ASP.NET Core's operation name, or the bare
+    /// method (<c>GET</c>, or <c>HTTP</c> for other methods) the instrumentation gives it when the request starts.
+    /// </summary>
+    private static bool IsUnnamed(Activity activity, string method)
+    {
+        var name = activity.DisplayName;
+        return string.Equals(name, activity.OperationName, StringComparison.Ordinal)
+            || string.Equals(name, SpanMethod(method), StringComparison.Ordinal);
+    }
 
     private static string NameOf(string method, Endpoint endpoint)
     {
@@ -94,17 +108,6 @@ internal static class ServerSpan
         "CONNECT" => HttpMethods.Connect,
         _ => "HTTP",
     };
-
-    private static object[] CreateStatusBoxes()
-    {
-        var boxes = new object[MaxBoxedStatus - MinBoxedStatus + 1];
-        for (var i = 0; i < boxes.Length; i++)
-        {
-            boxes[i] = MinBoxedStatus + i;
-        }
-
-        return boxes;
-    }
 
     /// <summary>The span names of one endpoint; nearly every endpoint serves one method, so one entry is kept.</summary>
     private sealed class NameCache

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Correlation.Internal;
+using OpenTelemetry;
 
 namespace ErrorTelemetry.Http.Internal;
 
@@ -12,7 +13,7 @@ namespace ErrorTelemetry.Http.Internal;
 /// <remarks>
 /// Runs outside .NET's own client span: that span has ended by the time this handler sees the response, which is
 /// why the client span gets the downstream code from the <c>X-Error-Code</c> header instead (see
-/// <see cref="ClientSpanEnricher"/>). Never throws into the application except for the request's own cancellation.
+/// <see cref="ClientSpan"/>). Never throws into the application except for the request's own cancellation.
 /// </remarks>
 internal sealed class CorrelationHttpHandler : DelegatingHandler
 {
@@ -48,8 +49,19 @@ internal sealed class CorrelationHttpHandler : DelegatingHandler
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Stamp(request);
-        var response = base.Send(request, cancellationToken);
+        // Unlike the async path, a synchronous call does not restore the ambient baggage Stamp may set.
+        var previousBaggage = Baggage.Current;
+        HttpResponseMessage response;
+        try
+        {
+            Stamp(request);
+            response = base.Send(request, cancellationToken);
+        }
+        finally
+        {
+            Baggage.Current = previousBaggage;
+        }
+
         if ((int)response.StatusCode >= 400)
         {
             // Synchronous callers get the header's code only: reading the body here would block on the network.
@@ -77,10 +89,19 @@ internal sealed class CorrelationHttpHandler : DelegatingHandler
 
             if (activity is not null)
             {
-                // .NET propagates the span's baggage; an id that is only ambient (OpenTelemetry baggage) joins it here.
+                // .NET's own propagator sends the span's baggage: an id that is only ambient joins it here.
                 if (activity.GetBaggageItem(CorrelationIds.Key) != id)
                 {
                     activity.SetBaggage(CorrelationIds.Key, id);
+                }
+
+                // OpenTelemetry.Instrumentation.Http writes the baggage header from OpenTelemetry's ambient baggage
+                // instead, whenever that has any item, and .NET then leaves the header alone: the span's baggage is
+                // dropped. An id that is only on the span joins the ambient baggage for this call (an async call
+                // restores it on return; Send restores it itself).
+                if (Baggage.GetBaggage(CorrelationIds.Key) != id)
+                {
+                    Baggage.SetBaggage(CorrelationIds.Key, id);
                 }
             }
             else if (!request.Headers.Contains(BaggageHeader))

@@ -6,21 +6,17 @@ using Microsoft.Extensions.Hosting;
 namespace ErrorTelemetry.Http.Internal;
 
 /// <summary>
-/// The two process-wide hooks of downstream-cause tracking, installed while at least one host runs:
-/// <list type="bullet">
-/// <item>the <see cref="ClientSpanEnricher"/> (the downstream's code on HttpClient spans);</item>
-/// <item>a first-chance exception handler that stores the downstream's code in the <see cref="Exception.Data"/> of
-/// the <see cref="HttpRequestException"/> raised for a failed response (<c>EnsureSuccessStatusCode</c>,
-/// <c>GetStringAsync</c>, …), at the moment it is thrown, before anything classifies or wraps it.</item>
-/// </list>
+/// The process-wide hook of downstream-cause tracking, installed while at least one host runs: a first-chance
+/// exception handler that stores the downstream's code in the <see cref="Exception.Data"/> of the
+/// <see cref="HttpRequestException"/> raised for a failed response (<c>EnsureSuccessStatusCode</c>,
+/// <c>GetStringAsync</c>, …), at the moment it is thrown, before anything classifies or wraps it. (The client span
+/// gets the code from <see cref="ClientSpan"/>, through the HttpClient instrumentation.)
 /// </summary>
 /// <remarks>Reference-counted: several hosts in one process share one installation.</remarks>
 internal static class DownstreamCauseHooks
 {
     private static readonly Lock Gate = new();
     private static int _users;
-    private static ClientSpanEnricher? _enricher;
-    private static IDisposable? _listenerSubscription;
 
     public static IDisposable Acquire()
     {
@@ -28,8 +24,6 @@ internal static class DownstreamCauseHooks
         {
             if (_users++ == 0)
             {
-                _enricher = new ClientSpanEnricher();
-                _listenerSubscription = DiagnosticListener.AllListeners.Subscribe(_enricher);
                 AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
             }
         }
@@ -55,10 +49,6 @@ internal static class DownstreamCauseHooks
             if (--_users == 0)
             {
                 AppDomain.CurrentDomain.FirstChanceException -= OnFirstChanceException;
-                _listenerSubscription?.Dispose();
-                _enricher?.Unsubscribe();
-                _listenerSubscription = null;
-                _enricher = null;
             }
         }
     }
