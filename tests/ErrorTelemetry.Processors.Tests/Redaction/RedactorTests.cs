@@ -329,6 +329,27 @@ public class RedactorTests
         Assert.Null(TestRedactors.WithKey.PseudonymizationWarning);
     }
 
+    [Theory]
+    [InlineData("UserId")]
+    [InlineData("user_id")]
+    [InlineData("userId")]
+    [InlineData("app.user-id")]
+    [InlineData("customerId")]
+    [InlineData("order.customer_id")]
+    [InlineData("enduser.id")]
+    public void RedactAttribute_PseudonymizedKeySpelling_SamePseudonymAsTheListedKey(string key)
+    {
+        var expected = TestRedactors.WithKey.RedactAttribute("user.id", "user-8812", out _);
+        Assert.Equal(expected, TestRedactors.WithKey.RedactAttribute(key, "user-8812", out _));
+    }
+
+    [Theory]
+    [InlineData("userIdentity")]
+    [InlineData("thread.id")]
+    [InlineData("user.name")]
+    public void RedactAttribute_KeyOnlyResemblingAPseudonymizedKey_Scanned(string key) =>
+        Assert.Equal("user-8812", TestRedactors.WithKey.RedactAttribute(key, "user-8812", out _));
+
     [Fact]
     public void RedactAttribute_PseudonymizedKeyWithoutKey_MaskedAndWarned()
     {
