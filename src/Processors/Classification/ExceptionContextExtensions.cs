@@ -43,6 +43,7 @@ public static class ExceptionContextExtensions
     private static object? Normalize(object? value) => value switch
     {
         null or string or bool or long or double => value,
+        char[] chars => new string(chars),
         int v => (long)v,
         short v => (long)v,
         byte v => (long)v,

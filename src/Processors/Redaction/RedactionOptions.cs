@@ -68,13 +68,15 @@ public sealed class RedactionOptions
     };
 
     /// <summary>
-    /// Gets or sets attribute keys whose values are replaced with a stable pseudonym
-    /// (<c>pseu_</c> + 16 hex characters of HMAC-SHA256 under <see cref="PseudonymizationKey"/>), so the same user
-    /// can be followed across signals and services without exporting the identifier. Entries ending in <c>*</c> are
-    /// prefixes.
+    /// Gets or sets attribute keys whose values are replaced with a stable pseudonym (HMAC-SHA256 under
+    /// <see cref="PseudonymizationKey"/>), so the same user can be followed across signals and services without
+    /// exporting the identifier. An entry matches as a <see cref="SensitiveKeys"/> entry does: case- and
+    /// separator-insensitively, as the whole key or the last words of its last one or two segments (<c>user.id</c>
+    /// matches <c>UserId</c>, <c>user_id</c>, <c>userId</c> and <c>app.user-id</c>, not <c>userIdentity</c>).
+    /// Entries ending in <c>*</c> are prefixes.
     /// </summary>
-    /// <value>The default is <c>enduser.id</c> and <c>user.id</c>.</value>
-    public IList<string> PseudonymizedKeys { get; set; } = new List<string> { "enduser.id", "user.id" };
+    /// <value>The default is <c>enduser.id</c>, <c>user.id</c> and <c>customer.id</c>.</value>
+    public IList<string> PseudonymizedKeys { get; set; } = new List<string> { "enduser.id", "user.id", "customer.id" };
 
     /// <summary>
     /// Gets or sets the secret key of the pseudonymization HMAC. Services that share the key produce the same

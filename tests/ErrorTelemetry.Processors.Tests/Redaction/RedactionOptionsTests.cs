@@ -26,7 +26,7 @@ public class RedactionOptionsTests
         Assert.Equal(["customer_ref"], options.SensitiveKeys);
         Assert.Contains("error.*", options.PreservedKeys);
         Assert.Contains("order.*", options.PreservedKeys);
-        Assert.Equal(["enduser.id", "user.id"], options.PseudonymizedKeys);
+        Assert.Equal(["enduser.id", "user.id", "customer.id"], options.PseudonymizedKeys);
         Assert.Equal("0123456789abcdef0123", options.PseudonymizationKey);
         Assert.Equal(["phone"], options.DisabledDetectors);
         Assert.Equal(@"EMP-\d{6}", options.CustomPatterns["employee_id"]);
@@ -50,7 +50,7 @@ public class RedactionOptionsTests
 
         Assert.DoesNotContain("correlation.id", options.PreservedKeys);
         Assert.Equal(["correlation.id"], options.AllowedKeys);
-        Assert.Equal(["enduser.id", "user.id"], options.PseudonymizedKeys);
+        Assert.Equal(["enduser.id", "user.id", "customer.id"], options.PseudonymizedKeys);
         Assert.False(options.FailClosed);
         Assert.Null(options.PseudonymizationKey);
         Assert.Empty(options.CustomPatterns);

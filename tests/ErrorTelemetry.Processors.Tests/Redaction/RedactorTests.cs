@@ -257,6 +257,39 @@ public class RedactorTests
     }
 
     [Fact]
+    public void RedactAttribute_CharArray_ScannedAsText()
+    {
+        var chars = "mail bob@example.com now".ToCharArray();
+        Assert.Equal("mail [REDACTED:email] now", TestRedactors.Default.RedactAttribute("note", chars, out _));
+        Assert.Equal("[REDACTED:password]", TestRedactors.Default.RedactAttribute("password", "Hunter2!".ToCharArray(), out _));
+        Assert.Equal(
+            TestRedactors.WithKey.RedactAttribute("user.id", "user-8812", out _),
+            TestRedactors.WithKey.RedactAttribute("user.id", "user-8812".ToCharArray(), out _));
+        object?[] nested = [1, "bob@example.com".ToCharArray()];
+        Assert.Equal([1, "[REDACTED:email]"], Assert.IsType<object?[]>(TestRedactors.Default.RedactAttribute("o", nested, out _)));
+
+        var clean = "ok".ToCharArray();
+        Assert.Same(clean, TestRedactors.Default.RedactAttribute("note", clean, out _));
+    }
+
+    [Fact]
+    public void RedactAttribute_KeyValueMap_EntriesRedactedByKeyAndValue()
+    {
+        var map = new Dictionary<string, object?> { ["tier"] = "gold", ["email"] = "bob@example.com", ["password"] = "Hunter2!" };
+        var result = Assert.IsType<List<KeyValuePair<string, object?>>>(TestRedactors.Default.RedactAttribute("customer", map, out _));
+        Assert.Equal(
+            [new("tier", "gold"), new("email", "[REDACTED:email]"), new("password", "[REDACTED:password]")],
+            result);
+
+        var clean = new Dictionary<string, object?> { ["tier"] = "gold" };
+        Assert.Same(clean, TestRedactors.Default.RedactAttribute("customer", clean, out _));
+
+        var loop = new Dictionary<string, object?>();
+        loop["self"] = loop;
+        Assert.NotNull(TestRedactors.Default.RedactAttribute("loop", loop, out _));
+    }
+
+    [Fact]
     public void RedactAttribute_Numbers_CardNumbersReplaced()
     {
         Assert.Equal("[REDACTED:card]", TestRedactors.Default.RedactAttribute("n", 4111111111111111L, out _));
@@ -295,6 +328,27 @@ public class RedactorTests
             TestRedactors.WithKey.RedactAttribute("user.id", 8812, out _));
         Assert.Null(TestRedactors.WithKey.PseudonymizationWarning);
     }
+
+    [Theory]
+    [InlineData("UserId")]
+    [InlineData("user_id")]
+    [InlineData("userId")]
+    [InlineData("app.user-id")]
+    [InlineData("customerId")]
+    [InlineData("order.customer_id")]
+    [InlineData("enduser.id")]
+    public void RedactAttribute_PseudonymizedKeySpelling_SamePseudonymAsTheListedKey(string key)
+    {
+        var expected = TestRedactors.WithKey.RedactAttribute("user.id", "user-8812", out _);
+        Assert.Equal(expected, TestRedactors.WithKey.RedactAttribute(key, "user-8812", out _));
+    }
+
+    [Theory]
+    [InlineData("userIdentity")]
+    [InlineData("thread.id")]
+    [InlineData("user.name")]
+    public void RedactAttribute_KeyOnlyResemblingAPseudonymizedKey_Scanned(string key) =>
+        Assert.Equal("user-8812", TestRedactors.WithKey.RedactAttribute(key, "user-8812", out _));
 
     [Fact]
     public void RedactAttribute_PseudonymizedKeyWithoutKey_MaskedAndWarned()

@@ -50,6 +50,19 @@ public class SensitiveKeyClassifierTests
     [InlineData("user.phone", "phone")]
     [InlineData("phoneNumber", "phone")]
     [InlineData("customer.date_of_birth", "birthdate")]
+    [InlineData("passwordConfirmation", "password")]
+    [InlineData("password_confirm", "password")]
+    [InlineData("pass", "password")]
+    [InlineData("db.pass", "password")]
+    [InlineData("Ocp-Apim-Subscription-Key", "api_key")]
+    [InlineData("X-Functions-Key", "api_key")]
+    [InlineData("X-Client-Key", "api_key")]
+    [InlineData("http.request.header.x-custom-key", "api_key")]
+    [InlineData("sid", "session")]
+    [InlineData("connect.sid", "session")]
+    [InlineData(".AspNetCore.Cookies", "cookie")]
+    [InlineData("PHPSESSID", "session")]
+    [InlineData("JSESSIONID", "session")]
     public void Classify_SensitiveKey_ReturnsKind(string key, string kind) =>
         Assert.Equal(kind, Classifier.Classify(key)?.Name);
 
@@ -73,6 +86,12 @@ public class SensitiveKeyClassifierTests
     [InlineData("shipping")]
     [InlineData("device.phone.model")]
     [InlineData("iphone")]
+    [InlineData("bypass")]
+    [InlineData("compass")]
+    [InlineData("side")]
+    [InlineData("consider")]
+    [InlineData("xkey")]
+    [InlineData("box.key")]
     [InlineData("error.code")]
     [InlineData("")]
     public void Classify_OrdinaryKey_ReturnsNull(string key) =>

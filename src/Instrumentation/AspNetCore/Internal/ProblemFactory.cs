@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Redaction.Internal;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -34,10 +35,12 @@ internal sealed class ProblemFactory
     private readonly string _typeBase;
     private readonly string _retryAfter;
     private readonly ConcurrentDictionary<ErrorDefinition, string> _types = new();
+    private readonly Redactor _redactor;
 
-    public ProblemFactory(IOptions<ErrorTelemetryProblemDetailsOptions> options)
+    public ProblemFactory(IOptions<ErrorTelemetryProblemDetailsOptions> options, Redactor redactor)
     {
         _options = options.Value;
+        _redactor = redactor;
         _typeBase = TypeBase(_options.TypeBaseUri);
         _retryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
     }
@@ -74,7 +77,7 @@ internal sealed class ProblemFactory
         problem.Status ??= status;
         var validation = problem as HttpValidationProblemDetails;
         problem.Detail ??= ProblemText.DetailFor(definition, validation is { Errors.Count: > 0 });
-        problem.Instance ??= InstanceOf(context);
+        problem.Instance = problem.Instance is null ? InstanceOf(context) : RedactedInstance(problem.Instance);
         if (validation is not null)
         {
             ValidationMessages.Sanitize(validation.Errors);
@@ -150,14 +153,17 @@ internal sealed class ProblemFactory
         }
     }
 
-    private static string InstanceOf(HttpContext context)
+    private string InstanceOf(HttpContext context)
     {
         // After an exception handler re-executed the pipeline elsewhere, the path the client asked for is kept here.
         var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path is { Length: > 0 } original
             ? new PathString(original)
             : context.Request.Path;
-        return context.Request.PathBase.Add(path).ToUriComponent();
+        return RedactedInstance(context.Request.PathBase.Add(path).ToUriComponent());
     }
+
+    // The request path is the client's text (/users/<e-mail>/orders): scanned as url.path is on the span.
+    private string RedactedInstance(string instance) => _redactor.Redact(instance);
 
     private static bool IsFrameworkType(string? type) =>
         type is null

@@ -25,10 +25,23 @@ internal static class ServerSpan
 
     public static string? RouteOf(Endpoint? endpoint) => (endpoint as RouteEndpoint)?.RoutePattern.RawText;
 
-    /// <summary>Names the span as soon as the endpoint is known, so failures counted during the request carry the route.</summary>
+    /// <summary>
+    /// Sets the route and names the span as soon as the endpoint is known, so failures counted during the request
+    /// are counted under the route template (the failure metric reads <c>http.route</c>, never the span's name).
+    /// </summary>
     public static void OnEndpoint(Activity? activity, string method, Endpoint endpoint)
     {
-        if (activity is { IsAllDataRequested: true } && IsUnnamed(activity, method))
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        if (RouteOf(endpoint) is { } route)
+        {
+            activity.SetTag(HttpRoute, route);
+        }
+
+        if (IsUnnamed(activity, method))
         {
             activity.DisplayName = NameOf(method, endpoint);
         }

@@ -233,7 +233,7 @@ internal sealed class FailureRecorder
             return;
         }
 
-        var operation = OperationOf(activity) ?? fallbackOperation ?? string.Empty;
+        var operation = OperationOf(activity) ?? (fallbackOperation is null ? string.Empty : OperationLabel.OfName(fallbackOperation));
         _counter.Add(state.Definition, operation);
         if (_sinks.Length == 0)
         {
@@ -264,7 +264,10 @@ internal sealed class FailureRecorder
     public static string? CorrelationIdOf(Activity? activity) =>
         activity?.GetBaggageItem(ErrorTelemetryAttributes.CorrelationId) ?? OpenTelemetry.Baggage.GetBaggage(ErrorTelemetryAttributes.CorrelationId);
 
-    /// <summary>The operation a failure is counted under: the name of the local root span (for a request, its route).</summary>
+    /// <summary>
+    /// The operation a failure is counted under, from the local root span: for a request, its method and route
+    /// template; otherwise the name the span was started with, if it is a code-defined name (see <see cref="OperationLabel"/>).
+    /// </summary>
     public static string? OperationOf(Activity? activity)
     {
         if (activity is null)
@@ -278,6 +281,6 @@ internal sealed class FailureRecorder
             root = parent;
         }
 
-        return root.DisplayName;
+        return OperationLabel.Of(root);
     }
 }

@@ -33,6 +33,7 @@ internal sealed class KeyPolicy
     private readonly SensitiveKeyClassifier _classifier;
     private readonly KeyPatternSet _preserved;
     private readonly KeyPatternSet _pseudonymized;
+    private readonly SensitiveKeyClassifier _pseudonymizedTerms;
     private readonly KeyPatternSet _allowed;
     private readonly bool _failClosed;
     private readonly ConcurrentDictionary<string, KeyRule> _rules = new(StringComparer.Ordinal);
@@ -43,6 +44,7 @@ internal sealed class KeyPolicy
         _classifier = classifier;
         _preserved = new KeyPatternSet(options.PreservedKeys);
         _pseudonymized = new KeyPatternSet(options.PseudonymizedKeys);
+        _pseudonymizedTerms = new SensitiveKeyClassifier(options.PseudonymizedKeys, builtInTerms: false);
         _allowed = new KeyPatternSet(options.AllowedKeys);
         _failClosed = options.FailClosed;
     }
@@ -104,7 +106,10 @@ internal sealed class KeyPolicy
             return KeyRule.Preserve;
         }
 
-        return _pseudonymized.Matches(key) ? KeyRule.Pseudonymize : KeyRule.Scan;
+        // Pseudonymized keys match as sensitive ones do: user.id also covers UserId, user_id and app.userId.
+        return _pseudonymized.Matches(key) || (!_pseudonymizedTerms.IsEmpty && _pseudonymizedTerms.Classify(key) is not null)
+            ? KeyRule.Pseudonymize
+            : KeyRule.Scan;
     }
 }
 

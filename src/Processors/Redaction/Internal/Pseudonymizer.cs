@@ -42,6 +42,8 @@ internal sealed class Pseudonymizer
                 return copy;
             case string text:
                 return Pseudonymize(text);
+            case char[] chars:
+                return Pseudonymize(new string(chars));
             default:
                 var formatted = value is IFormattable formattable
                     ? formattable.ToString(null, CultureInfo.InvariantCulture)

@@ -25,6 +25,9 @@ internal sealed class Redactor
     /// <summary>The key of the message template in structured log state.</summary>
     public const string OriginalFormatKey = "{OriginalFormat}";
 
+    // How deep object arrays and key-value maps inside an attribute value are followed.
+    private const int MaxNesting = 4;
+
     private readonly KeyPolicy _keys;
     private readonly Pseudonymizer _pseudonymizer;
     private readonly DetectorPipeline _detectors;
@@ -144,8 +147,14 @@ internal sealed class Redactor
         return values;
     }
 
-    private object? RedactValue(object? value)
+    private object? RedactValue(object? value, int depth = 0)
     {
+        if (depth > MaxNesting)
+        {
+            // A collection that contains itself, or nests deeper than any real attribute does.
+            return ErrorReplacement;
+        }
+
         switch (value)
         {
             case null:
@@ -164,9 +173,15 @@ internal sealed class Redactor
             case string[] texts:
                 return RedactArray(texts);
             case object?[] objects:
-                return RedactArray(objects);
+                return RedactArray(objects, depth);
             case long[] numbers:
                 return RedactArray(numbers);
+            case char[] chars:
+                // Exporters write a char[] letter by letter, where no detector can see the secret: scan it as text.
+                return RedactText(new string(chars), value);
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                // Exporters write such a value as a key-value list, entry by entry, never through ToString().
+                return RedactMap(map, depth);
             case Array:
                 // Arrays of other primitives (bool[], int[], double[]) cannot hold text.
                 return value;
@@ -179,9 +194,36 @@ internal sealed class Redactor
                     return value;
                 }
 
-                var redacted = Redact(formatted);
-                return ReferenceEquals(redacted, formatted) ? value : redacted;
+                return RedactText(formatted, value);
         }
+    }
+
+    private object RedactText(string text, object original)
+    {
+        var redacted = Redact(text);
+        return ReferenceEquals(redacted, text) ? original : redacted;
+    }
+
+    private object RedactMap(IEnumerable<KeyValuePair<string, object?>> map, int depth)
+    {
+        var copy = new List<KeyValuePair<string, object?>>();
+        var changed = false;
+        foreach (var (key, item) in map)
+        {
+            var drop = false;
+            var redacted = _keys.GetRule(key ?? string.Empty).Action switch
+            {
+                KeyAction.Scan => RedactValue(item, depth + 1),
+                _ => RedactAttribute(key ?? string.Empty, item, out drop),
+            };
+            changed |= drop || !ReferenceEquals(redacted, item);
+            if (!drop)
+            {
+                copy.Add(new(key!, redacted));
+            }
+        }
+
+        return changed ? copy : map;
     }
 
     private object RedactNumber<T>(T number, object original)
@@ -219,12 +261,12 @@ internal sealed class Redactor
         return copy ?? texts;
     }
 
-    private object?[] RedactArray(object?[] values)
+    private object?[] RedactArray(object?[] values, int depth)
     {
         object?[]? copy = null;
         for (var i = 0; i < values.Length; i++)
         {
-            var redacted = RedactValue(values[i]);
+            var redacted = RedactValue(values[i], depth + 1);
             if (!ReferenceEquals(redacted, values[i]))
             {
                 copy ??= (object?[])values.Clone();

@@ -12,7 +12,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// characters and camelCase boundaries, and join the words lower-cased (<c>X-Api-Key</c> → <c>xapikey</c>). The key
 /// is sensitive when that text ends with a sensitive term (<c>apikey</c>, <c>password</c>, <c>token</c>,
 /// <c>connectionstring</c>, …), optionally followed by one value-suffix word (<c>password_hash</c>,
-/// <c>token.value</c>). Short or ambiguous terms (<c>pwd</c>, <c>session</c>, <c>ssn</c>, <c>pin</c>, <c>cvv</c>)
+/// <c>token.value</c>, <c>passwordConfirmation</c>). A custom header named
+/// <c>X-…-Key</c> is an API key. Short or ambiguous terms (<c>pwd</c>, <c>session</c>, <c>ssn</c>, <c>pin</c>, <c>cvv</c>)
 /// must start a word, so <c>possession</c> is not a session. Keys naming personal data that has no reliable value
 /// pattern (phone numbers in national format, birth dates, passport numbers) are sensitive too. Because the term must be at the end,
 /// <c>token_count</c>, <c>password_length</c> and <c>gen_ai.usage.input_tokens</c> are not sensitive. Thread-safe
@@ -29,6 +30,7 @@ internal sealed class SensitiveKeyClassifier
         ("proxyauthorization", "authorization", false),
         ("authorization", "authorization", false),
         ("setcookie", "cookie", false),
+        ("cookies", "cookie", false),
         ("cookie", "cookie", false),
         ("connectionstring", "connection_string", false),
         ("connstring", "connection_string", false),
@@ -44,6 +46,7 @@ internal sealed class SensitiveKeyClassifier
         ("passwd", "password", false),
         ("passphrase", "password", false),
         ("pwd", "password", true),
+        ("pass", "password", true),
         ("pin", "password", true),
         ("apikey", "api_key", false),
         ("accesskey", "api_key", false),
@@ -51,9 +54,16 @@ internal sealed class SensitiveKeyClassifier
         ("sharedkey", "api_key", false),
         ("masterkey", "api_key", false),
         ("authkey", "api_key", false),
+        ("subscriptionkey", "api_key", false),
+        ("functionskey", "api_key", false),
+        ("functionkey", "api_key", false),
+        ("clientkey", "api_key", false),
+        ("hostkey", "api_key", false),
         ("token", "token", false),
         ("jwt", "token", true),
-        ("sessionid", "session", true),
+        ("sessionid", "session", false),
+        ("sessid", "session", false),
+        ("sid", "session", true),
         ("sessionkey", "session", true),
         ("session", "session", true),
         ("credentials", "credential", false),
@@ -78,7 +88,8 @@ internal sealed class SensitiveKeyClassifier
 
     private static readonly FrozenSet<string> ValueSuffixes = FrozenSet.Create(
         StringComparer.Ordinal,
-        "value", "hash", "hashed", "header", "raw", "plain", "plaintext", "base64", "b64", "encoded", "string", "text", "data", "bytes");
+        "value", "hash", "hashed", "header", "raw", "plain", "plaintext", "base64", "b64", "encoded", "string", "text", "data", "bytes",
+        "confirmation", "confirm", "confirmed", "repeat", "repeated", "again", "retype", "verify", "verification", "new", "old", "current");
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ValueSuffixLookup =
         ValueSuffixes.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -88,6 +99,7 @@ internal sealed class SensitiveKeyClassifier
 
     // Terms grouped by their last character: a key is compared only with terms that can end it.
     private readonly Term[][] _termsByLastChar;
+    private readonly SensitiveKeyKind? _customHeaderKey;
     private readonly FrozenDictionary<string, SensitiveKeyKind> _exact;
     private readonly FrozenDictionary<string, SensitiveKeyKind>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
 
@@ -98,6 +110,15 @@ internal sealed class SensitiveKeyClassifier
     private int _cached;
 
     public SensitiveKeyClassifier(IEnumerable<string>? extraKeys)
+        : this(extraKeys, builtInTerms: true)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a classifier for <paramref name="extraKeys"/> alone (prefix entries ending in <c>*</c> are skipped),
+    /// or with the built-in secret terms too: the pseudonymized keys are matched by the same rule as the sensitive ones.
+    /// </summary>
+    public SensitiveKeyClassifier(IEnumerable<string>? extraKeys, bool builtInTerms)
     {
         var kinds = new Dictionary<string, SensitiveKeyKind>(StringComparer.Ordinal);
         var terms = new List<Term>();
@@ -109,7 +130,7 @@ internal sealed class SensitiveKeyClassifier
             Span<bool> wordStart = stackalloc bool[MaxKeyChars];
             foreach (var extra in extraKeys)
             {
-                if (string.IsNullOrWhiteSpace(extra))
+                if (string.IsNullOrWhiteSpace(extra) || (!builtInTerms && extra.TrimEnd().EndsWith('*')))
                 {
                     continue;
                 }
@@ -124,10 +145,13 @@ internal sealed class SensitiveKeyClassifier
             }
         }
 
-        foreach (var (term, kindName, aligned) in BuiltInTerms)
+        foreach (var (term, kindName, aligned) in builtInTerms ? BuiltInTerms : [])
         {
             terms.Add(new Term(term, GetKind(kinds, kindName), aligned));
         }
+
+        IsEmpty = terms.Count == 0;
+        _customHeaderKey = builtInTerms ? GetKind(kinds, "api_key") : null;
 
         // Longer terms first: the most specific kind wins and every shorter suffix is still tried.
         terms.Sort(static (a, b) => b.Text.Length.CompareTo(a.Text.Length));
@@ -146,6 +170,9 @@ internal sealed class SensitiveKeyClassifier
         _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
         _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>Gets a value indicating whether no key can match.</summary>
+    public bool IsEmpty { get; }
 
     /// <summary>Returns the kind of secret <paramref name="key"/> names, or <see langword="null"/>.</summary>
     public SensitiveKeyKind? Classify(ReadOnlySpan<char> key)
@@ -194,6 +221,11 @@ internal sealed class SensitiveKeyClassifier
             kind = Match(text[..lastWordStart], wordStart);
         }
 
+        if (kind is null && _customHeaderKey is not null && IsCustomHeaderKey(text, wordStart, lastWordStart))
+        {
+            kind = _customHeaderKey;
+        }
+
         return kind;
     }
 
@@ -209,6 +241,25 @@ internal sealed class SensitiveKeyClassifier
         }
 
         return null;
+    }
+
+    // X-Client-Key, X-Functions-Key, x-custom-key: a custom header named "key" carries a credential.
+    private static bool IsCustomHeaderKey(ReadOnlySpan<char> text, ReadOnlySpan<bool> wordStart, int lastWordStart)
+    {
+        if (lastWordStart == 0 || !text[lastWordStart..].SequenceEqual("key"))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < lastWordStart; i++)
+        {
+            if (wordStart[i] && text[i] == 'x' && wordStart[i + 1])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Writes the lower-cased words of the last two segments of the key into compact and marks where words start.

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using ErrorTelemetry.Tests.TestSupport;
+
+namespace ErrorTelemetry.Tests.Failures;
+
+public class OperationLabelTests
+{
+    [Fact]
+    public void Count_DisplayNameSetByApplication_OperationIsTheRouteTemplate()
+    {
+        using var p = new TelemetryPipeline();
+        using (var server = p.Source.StartActivity("Microsoft.AspNetCore.Hosting.HttpRequestIn", ActivityKind.Server))
+        {
+            server!.SetTag("http.request.method", "POST");
+            server.SetTag("http.route", "/checkout");
+            server.DisplayName = "checkout for root.name@customer-mail.com";
+            server.AddException(new TimeoutException());
+        }
+
+        Assert.Equal("POST /checkout", Assert.Single(p.FailurePoints()).Tags["operation"]);
+    }
+
+    [Fact]
+    public void Count_HttpOperationWithoutRouteOrWithUnknownMethod_MethodOrOther()
+    {
+        using var p = new TelemetryPipeline();
+        using (var server = p.Source.StartActivity("Microsoft.AspNetCore.Hosting.HttpRequestIn", ActivityKind.Server))
+        {
+            server!.SetTag("http.request.method", "GET");
+            server.DisplayName = "GET /users/jane.doe@customer-mail.com";
+            server.AddException(new TimeoutException());
+        }
+
+        using (var server = p.Source.StartActivity("Microsoft.AspNetCore.Hosting.HttpRequestIn", ActivityKind.Server))
+        {
+            server!.SetTag("http.request.method", "jane.doe@customer-mail.com");
+            server.SetTag("http.route", "/orders/{id}");
+            server.AddException(new InvalidOperationException());
+        }
+
+        var operations = p.FailurePoints().Select(point => (string)point.Tags["operation"]!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["GET", "_OTHER /orders/{id}"], operations);
+    }
+
+    [Theory]
+    [InlineData("ProcessOrder", "ProcessOrder")]
+    [InlineData("orders.sync", "orders.sync")]
+    [InlineData("GET /orders/{id}", "GET /orders/{id}")]
+    [InlineData("checkout for root.name@customer-mail.com", "_OTHER")]
+    [InlineData("order 4111111111111111", "_OTHER")]
+    [InlineData("call +49 30 1234567", "_OTHER")]
+    [InlineData("sync?token=abc", "_OTHER")]
+    [InlineData("ghp_1234abcd5678efgh9012ijkl3456mnop7890qrst", "_OTHER")]
+    public void Count_NonHttpOperation_StartNameOnlyWhenItIsACodeName(string startName, string expected)
+    {
+        using var p = new TelemetryPipeline();
+        using (var job = p.Source.StartActivity(startName))
+        {
+            job!.DisplayName = "renamed for jane.doe@customer-mail.com";
+            job.AddException(new TimeoutException());
+        }
+
+        Assert.Equal(expected, Assert.Single(p.FailurePoints()).Tags["operation"]);
+    }
+}
