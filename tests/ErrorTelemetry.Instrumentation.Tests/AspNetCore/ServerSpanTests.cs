@@ -46,6 +46,37 @@ public class ServerSpanTests
     }
 
     [Fact]
+    public async Task Complete_TwoMinimalApiHandlersThrowAlike_FingerprintsDifferAndRepeat()
+    {
+        // Both handlers are lambdas of this one method, called from framework frames only.
+        await using var host = await TestWebHost.StartAsync(app =>
+        {
+            app.MapGet("/orders", string () => throw new InvalidOperationException("boom"));
+            app.MapGet("/invoices", string () => throw new InvalidOperationException("boom"));
+        });
+
+        using (await host.Client.GetAsync("/orders"))
+        using (await host.Client.GetAsync("/invoices"))
+        {
+        }
+
+        var orders = await host.ServerSpanAsync("/orders");
+        var invoices = await host.ServerSpanAsync("/invoices");
+        host.Spans.Clear();
+        using (await host.Client.GetAsync("/orders"))
+        {
+        }
+
+        var ordersAgain = await host.ServerSpanAsync("/orders");
+
+        Assert.Equal("UNCLASSIFIED", orders.Tag("error.code"));
+        Assert.Equal("UNCLASSIFIED", invoices.Tag("error.code"));
+        Assert.Matches("^[0-9a-f]{16}$", (string?)orders.Tag("error.fingerprint"));
+        Assert.NotEqual(orders.Tag("error.fingerprint"), invoices.Tag("error.fingerprint"));
+        Assert.Equal(orders.Tag("error.fingerprint"), ordersAgain.Tag("error.fingerprint"));
+    }
+
+    [Fact]
     public async Task Complete_ExceptionHandlerReExecutesAnErrorPath_SpanKeepsTheOriginalRoute()
     {
         await using var host = await TestWebHost.StartAsync(app =>
