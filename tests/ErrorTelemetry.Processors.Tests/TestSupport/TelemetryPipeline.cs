@@ -139,7 +139,7 @@ internal sealed class TelemetryPipeline : IDisposable
             .AddOpenTelemetry(o =>
             {
                 o.IncludeFormattedMessage = true;
-                o.AddProcessor(new ErrorLogProcessor(Recorder, afterLog));
+                o.AddProcessor(new ErrorLogProcessor(Recorder, afterLog, options.CountUncodedErrorLogs));
                 o.AddProcessor(new SimpleLogRecordExportProcessor(Logs));
             }));
 

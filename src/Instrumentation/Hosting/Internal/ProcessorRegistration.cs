@@ -3,6 +3,7 @@ using ErrorTelemetry.Logging.Internal;
 using ErrorTelemetry.Redaction.Internal;
 using ErrorTelemetry.Tracing.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
 
@@ -24,7 +25,10 @@ internal static class ProcessorRegistration
             tracing.AddProcessor(new ErrorSpanProcessor(sp.GetRequiredService<FailureRecorder>(), hooks.AfterSpan, hooks.RedactText));
         }));
         MoveToHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
-            logging.AddProcessor(new ErrorLogProcessor(sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<ProcessorHooks>().AfterLog))));
+            logging.AddProcessor(new ErrorLogProcessor(
+                sp.GetRequiredService<FailureRecorder>(),
+                sp.GetRequiredService<ProcessorHooks>().AfterLog,
+                sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue.CountUncodedErrorLogs))));
     }
 
     /// <summary>Runs a registration and moves what it added to the head of the collection.</summary>

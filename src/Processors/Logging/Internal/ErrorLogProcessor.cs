@@ -10,18 +10,28 @@ namespace ErrorTelemetry.Logging.Internal;
 
 /// <summary>
 /// Runs on every log record ahead of every exporter: records that carry an exception, or are at Error level and
-/// above, get the error code and its attributes, and their failure is counted unless a span or an earlier log
-/// record already counted it.
+/// above and carry a code, get the error code and its attributes, and their failure is counted unless a span or an
+/// earlier log record already counted it.
 /// </summary>
+/// <remarks>
+/// The code of a record: an <c>error.code</c> attribute; else, without an exception, an event name that is a catalogued
+/// code (<c>new EventId(7, "PAYMENT_DECLINED")</c>, <c>[LoggerMessage(EventName = "PAYMENT_DECLINED")]</c>); else the
+/// exception's; else the failure its span already recorded. An Error record with none of these is a message, not a
+/// failure: it is left as it is and not counted, unless <see cref="ErrorTelemetryOptions.CountUncodedErrorLogs"/> asks
+/// for it to be counted as <c>UNCLASSIFIED</c>. Either way it does not become its span's failure, so an exception the
+/// request throws afterwards is counted under its own code.
+/// </remarks>
 internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 {
     private readonly FailureRecorder _recorder;
     private readonly Action<LogRecord>? _afterEnrich;
+    private readonly bool _countUncoded;
 
-    public ErrorLogProcessor(FailureRecorder recorder, Action<LogRecord>? afterEnrich = null)
+    public ErrorLogProcessor(FailureRecorder recorder, Action<LogRecord>? afterEnrich = null, bool countUncodedErrorLogs = false)
     {
         _recorder = recorder;
         _afterEnrich = afterEnrich;
+        _countUncoded = countUncodedErrorLogs;
     }
 
     public override void OnEnd(LogRecord data)
@@ -62,6 +72,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 
         var inherited = activity is null ? null : FailureState.Of(activity);
         FailureState state;
+        var uncoded = false;
         if (explicitCode is not null)
         {
             state = FailureRecorder.ForDefinition(_recorder.Lookup(explicitCode));
@@ -70,18 +81,27 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         {
             state = _recorder.ForException(exception);
         }
+        else if (record.EventId.Name is { Length: > 0 } eventName && _recorder.Catalog.TryGet(eventName, out var named))
+        {
+            state = FailureRecorder.ForDefinition(named);
+        }
         else if (inherited is not null)
         {
             // An error line about a failure this span already recorded: same code, not a second failure.
             state = inherited;
         }
-        else
+        else if (_countUncoded)
         {
             state = FailureRecorder.ForDefinition(_recorder.Catalog.Unclassified);
+            uncoded = true;
+        }
+        else
+        {
+            return;
         }
 
         FailureRecorder.LinkToInherited(state, inherited);
-        if (activity is not null)
+        if (activity is not null && !uncoded)
         {
             state.AttachTo(activity);
         }
