@@ -21,6 +21,15 @@ public sealed class ErrorTelemetryOptions
     public int MaxFailureSeries { get; set; } = 2000;
 
     /// <summary>
+    /// Gets or sets a value indicating whether a log record at Error level or above that carries neither an exception
+    /// nor a code (an <c>error.code</c> attribute or an event name that is a catalogued code), outside any recorded
+    /// failure, is counted as an <c>UNCLASSIFIED</c> failure. Off, such a record is a message: exported as written and
+    /// not counted.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool CountUncodedErrorLogs { get; set; }
+
+    /// <summary>
     /// Gets the catalog entries from configuration (<c>ErrorTelemetry:Catalog</c>), keyed by code. An entry adds a
     /// code, or overrides fields of a built-in or code-defined one (everything but its category).
     /// </summary>

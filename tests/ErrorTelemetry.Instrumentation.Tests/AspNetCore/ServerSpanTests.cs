@@ -46,6 +46,69 @@ public class ServerSpanTests
     }
 
     [Fact]
+    public async Task OnEndpoint_UncodedErrorLogs_NotCountedAndTheThrownCodeIs()
+    {
+        await using var host = await TestWebHost.StartAsync(
+            app =>
+            {
+                app.MapGet("/quiet", (ILogger<ServerSpanTests> logger) =>
+                {
+                    logger.LogError("The recommendation service returned nothing; showing defaults");
+                    return "ok";
+                });
+                app.MapGet("/orders/{id}", string (string id, ILogger<ServerSpanTests> logger) =>
+                {
+                    logger.LogError("Order {OrderId} is missing from the store", id);
+                    throw TestErrors.OrderNotFound.ToException();
+                });
+            },
+            catalog: o => o.AddDefinitions(typeof(TestErrors)));
+
+        using var quiet = await host.Client.GetAsync("/quiet");
+        using var missing = await host.Client.GetAsync("/orders/42");
+        var quietSpan = await host.ServerSpanAsync("/quiet");
+        var missingSpan = await host.ServerSpanAsync("/orders/42");
+
+        Assert.Equal(200, (int)quiet.StatusCode);
+        Assert.Null(quietSpan.Tag("error.type"));
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal("ORDER_NOT_FOUND", missingSpan.Tag("error.code"));
+        Assert.Equal(1, host.FailureCount("ORDER_NOT_FOUND", "GET /orders/{id}"));
+        Assert.Equal(0, host.FailureCount("UNCLASSIFIED"));
+    }
+
+    [Fact]
+    public async Task Complete_TwoMinimalApiHandlersThrowAlike_FingerprintsDifferAndRepeat()
+    {
+        // Both handlers are lambdas of this one method, called from framework frames only.
+        await using var host = await TestWebHost.StartAsync(app =>
+        {
+            app.MapGet("/orders", string () => throw new InvalidOperationException("boom"));
+            app.MapGet("/invoices", string () => throw new InvalidOperationException("boom"));
+        });
+
+        using (await host.Client.GetAsync("/orders"))
+        using (await host.Client.GetAsync("/invoices"))
+        {
+        }
+
+        var orders = await host.ServerSpanAsync("/orders");
+        var invoices = await host.ServerSpanAsync("/invoices");
+        host.Spans.Clear();
+        using (await host.Client.GetAsync("/orders"))
+        {
+        }
+
+        var ordersAgain = await host.ServerSpanAsync("/orders");
+
+        Assert.Equal("UNCLASSIFIED", orders.Tag("error.code"));
+        Assert.Equal("UNCLASSIFIED", invoices.Tag("error.code"));
+        Assert.Matches("^[0-9a-f]{16}$", (string?)orders.Tag("error.fingerprint"));
+        Assert.NotEqual(orders.Tag("error.fingerprint"), invoices.Tag("error.fingerprint"));
+        Assert.Equal(orders.Tag("error.fingerprint"), ordersAgain.Tag("error.fingerprint"));
+    }
+
+    [Fact]
     public async Task OnResponse_ExceptionHandlerReExecutesAnErrorPath_SpanKeepsTheOriginalRoute()
     {
         await using var host = await TestWebHost.StartAsync(app =>

@@ -82,10 +82,13 @@ internal sealed class ExternalTool : IDisposable
     public static string Require(string tool) =>
         Find(tool) ?? throw new Xunit.Sdk.XunitException(MissingMessage(tool));
 
-    /// <summary>Runs <paramref name="tool"/> to completion; on timeout the process tree is killed.</summary>
-    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, string? workingDirectory = null)
+    /// <summary>
+    /// Runs <paramref name="tool"/> to completion; on timeout the process tree is killed. <paramref name="environment"/>
+    /// sets variables on top of this process's (a null value removes one).
+    /// </summary>
+    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var process = CreateProcess(Require(tool), arguments, workingDirectory, standardInput is not null);
+        using var process = CreateProcess(Require(tool), arguments, workingDirectory, standardInput is not null, environment);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         process.OutputDataReceived += (_, e) => AppendLine(stdout, e.Data);
@@ -122,11 +125,14 @@ internal sealed class ExternalTool : IDisposable
         }
     }
 
-    /// <summary>Starts a long-running <paramref name="tool"/>; dispose the result to kill it.</summary>
-    public static ExternalTool Start(string tool, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <summary>
+    /// Starts a long-running <paramref name="tool"/>; dispose the result to kill it. <paramref name="environment"/> as
+    /// for <see cref="RunAsync"/>.
+    /// </summary>
+    public static ExternalTool Start(string tool, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var argumentList = arguments.ToList();
-        var process = CreateProcess(Require(tool), argumentList, workingDirectory, redirectInput: false);
+        var process = CreateProcess(Require(tool), argumentList, workingDirectory, redirectInput: false, environment);
         var started = new ExternalTool(process, tool + " " + string.Join(' ', argumentList));
         process.OutputDataReceived += (_, e) => started.Append(e.Data);
         process.ErrorDataReceived += (_, e) => started.Append(e.Data);
@@ -179,7 +185,7 @@ internal sealed class ExternalTool : IDisposable
         }
     }
 
-    private static Process CreateProcess(string fileName, IEnumerable<string> arguments, string? workingDirectory, bool redirectInput)
+    private static Process CreateProcess(string fileName, IEnumerable<string> arguments, string? workingDirectory, bool redirectInput, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -193,6 +199,18 @@ internal sealed class ExternalTool : IDisposable
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         return new Process { StartInfo = startInfo };

@@ -359,6 +359,27 @@ public sealed class ErrorCatalogFactoryTests : IDisposable
     }
 
     [Fact]
+    public void Create_TheReadmesCatalogFileExample_IsReadWithoutProblems()
+    {
+        var readme = File.ReadAllText(FindReadme());
+        var start = readme.IndexOf("```json\n{\n  // errors.json", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no errors.json example");
+        start += "```json\n".Length;
+        WriteFile("errors.json", readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)]);
+        var options = new ErrorTelemetryOptions { CatalogFile = "errors.json" };
+
+        var catalog = ErrorCatalogFactory.Create(options, _directory, out var errors);
+
+        Assert.Empty(errors);
+        var declined = catalog.Get("PAYMENT_DECLINED");
+        Assert.Equal(ErrorCategory.BusinessRule, declined.Category);
+        Assert.Equal(402, declined.HttpStatus);
+        Assert.Equal(ErrorSeverity.Warning, declined.Severity);
+        Assert.Equal("payments-team", declined.Owner);
+        Assert.Equal("PAYMENT_DECLINED", catalog.Get("PAYMENT_REFUSED").ReplacedBy);
+    }
+
+    [Fact]
     public void Create_CatalogFileAndConfigSection_SectionIsAppliedLast()
     {
         WriteFile("errors.json", """{ "INVENTORY_EXHAUSTED": { "Category": "BusinessRule", "Title": "Out of stock.", "Owner": "file-owner" } }""");
@@ -511,5 +532,19 @@ public sealed class ErrorCatalogFactoryTests : IDisposable
         public static readonly ErrorDefinition Okay = new("OKAY_CODE", ErrorCategory.Internal, "Okay.") { HttpStatus = 200 };
 
         public static readonly ErrorDefinition RelativeRunbook = new("RELATIVE_RUNBOOK", ErrorCategory.Internal, "Relative.") { RunbookUrl = new Uri("runbooks/x", UriKind.Relative) };
+    }
+
+    private static string FindReadme()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "README.md");
+            if (File.Exists(Path.Combine(directory.FullName, "Telemetry.sln")) && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("README.md not found above " + AppContext.BaseDirectory);
     }
 }

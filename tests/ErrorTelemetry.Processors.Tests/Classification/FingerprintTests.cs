@@ -76,8 +76,8 @@ public class FingerprintTests
     public void Compute_SameSiteDifferentMessages_IsEqual()
     {
         Assert.Equal(
-            Fingerprint.Compute(OrderFailed, Capture(() => SiteWithMessage("order 1 failed for alice@example.com"))),
-            Fingerprint.Compute(OrderFailed, Capture(() => SiteWithMessage("order 2 failed for bob@example.com"))));
+            Fingerprint.Compute(OrderFailed, CaptureWithMessage("order 1 failed for alice@example.com")),
+            Fingerprint.Compute(OrderFailed, CaptureWithMessage("order 2 failed for bob@example.com")));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class FingerprintTests
 
         Assert.Equal(
             [
-                "ErrorTelemetry.Tests.Classification.FingerprintTests.InnerAsync.<lambda>",
+                "ErrorTelemetry.Tests.Classification.FingerprintTests.InnerAsync.<lambda0>",
                 "ErrorTelemetry.Tests.Classification.FingerprintTests.InnerAsync",
                 "ErrorTelemetry.Tests.Classification.FingerprintTests.OuterAsync",
             ],
@@ -169,10 +169,13 @@ public class FingerprintTests
     [Theory]
     [InlineData("MyApp.Orders.OrderService", "Place", "MyApp.Orders.OrderService.Place")]
     [InlineData("MyApp.Orders.OrderService+<PlaceAsync>d__3", "MoveNext", "MyApp.Orders.OrderService.PlaceAsync")]
-    [InlineData("MyApp.Orders.OrderService`1+<>c", "<PlaceAsync>b__0_1", "MyApp.Orders.OrderService`1.PlaceAsync.<lambda>")]
-    [InlineData("MyApp.Orders.OrderService+<>c__DisplayClass2_0", "<Place>b__0", "MyApp.Orders.OrderService.Place.<lambda>")]
+    [InlineData("MyApp.Orders.OrderService`1+<>c", "<PlaceAsync>b__0_1", "MyApp.Orders.OrderService`1.PlaceAsync.<lambda1>")]
+    [InlineData("MyApp.Orders.OrderService+<>c__DisplayClass2_0", "<Place>b__0", "MyApp.Orders.OrderService.Place.<lambda0>")]
+    [InlineData("MyApp.Orders.OrderService+<>c__DisplayClass2_0", "<Place>b__4#1", "MyApp.Orders.OrderService.Place.<lambda4>")]
+    [InlineData("Program+<>c", "<<Main>$>b__0_2", "Program.Main.<lambda2>")]
+    [InlineData("Program+<>c+<<<Main>$>b__0_3>d", "MoveNext", "Program.Main.<lambda3>")]
     [InlineData("MyApp.Orders.OrderService", "<Place>g__Validate|2_0", "MyApp.Orders.OrderService.Place.Validate")]
-    [InlineData("MyApp.Program+<>c+<<Main>b__1_0>d", "MoveNext", "MyApp.Program.Main.<lambda>")]
+    [InlineData("MyApp.Program+<>c+<<Main>b__1_0>d", "MoveNext", "MyApp.Program.Main.<lambda0>")]
     [InlineData("MyApp.Program+<<Main>g__RunAsync|0_0>d", "MoveNext", "MyApp.Program.Main.RunAsync")]
     [InlineData("MyApp.Orders.OrderService+<Items>d__5", "System.Collections.IEnumerator.MoveNext", "MyApp.Orders.OrderService.Items")]
     [InlineData("MyApp.Orders.OrderService+Validator", "Check", "MyApp.Orders.OrderService.Validator.Check")]
@@ -182,11 +185,33 @@ public class FingerprintTests
     }
 
     [Fact]
-    public void Normalize_RecompiledLambdaOrdinals_AreEqual()
+    public void Normalize_MethodAndClosureOrdinalsChange_AreEqual()
     {
+        // A method or closure class added above shifts these numbers; the lambda's place in its method is unchanged.
         Assert.Equal(
-            Fingerprint.Normalize("MyApp.Program+<>c__DisplayClass0_0", "<Main>b__0_1"),
-            Fingerprint.Normalize("MyApp.Program+<>c__DisplayClass3_1", "<Main>b__3_4"));
+            Fingerprint.Normalize("MyApp.Program+<>c", "<Main>b__0_1"),
+            Fingerprint.Normalize("MyApp.Program+<>c", "<Main>b__3_1"));
+        Assert.Equal(
+            Fingerprint.Normalize("MyApp.Program+<>c__DisplayClass0_0", "<Main>b__1"),
+            Fingerprint.Normalize("MyApp.Program+<>c__DisplayClass3_2", "<Main>b__1"));
+    }
+
+    [Fact]
+    public void Normalize_TwoLambdasOfOneMethod_Differ()
+    {
+        Assert.NotEqual(
+            Fingerprint.Normalize("Program+<>c", "<<Main>$>b__0_0"),
+            Fingerprint.Normalize("Program+<>c", "<<Main>$>b__0_1"));
+    }
+
+    [Fact]
+    public void Compute_TwoLambdasOfOneMethodThrowingAlike_Differ()
+    {
+        Action first = () => throw new TimeoutException("first");
+        Action second = () => throw new TimeoutException("second");
+
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, Capture(first)), Fingerprint.Compute(OrderFailed, Capture(second)));
+        Assert.Equal(Fingerprint.Compute(OrderFailed, Capture(first)), Fingerprint.Compute(OrderFailed, Capture(first)));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -203,6 +228,10 @@ public class FingerprintTests
 
         throw new InvalidOperationException("The action did not throw.");
     }
+
+    // One lambda for both messages: two lambdas would be two call paths.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Exception CaptureWithMessage(string message) => Capture(() => SiteWithMessage(message));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void SiteA() => throw new TimeoutException("site A");

@@ -5,6 +5,8 @@ namespace ErrorTelemetry.Tests.Failures;
 
 public class ErrorLogProcessorTests
 {
+    private static readonly ErrorDefinition PaymentDeclined = new("PAYMENT_DECLINED", ErrorCategory.BusinessRule, "The payment was declined.");
+
     [Fact]
     public void OnEnd_InformationRecord_Untouched()
     {
@@ -66,12 +68,66 @@ public class ErrorLogProcessorTests
     }
 
     [Fact]
-    public void OnEnd_ErrorRecordWithoutAnySignal_Unclassified()
+    public void OnEnd_ErrorRecordWithoutAnySignal_ExportedAsWrittenAndNotCounted()
     {
         using var p = new TelemetryPipeline();
         p.Logger().LogCritical("Something is wrong");
 
+        var log = Assert.Single(p.Logs.Items);
+        Assert.Null(log.Attribute("error.code"));
+        Assert.Null(log.Attribute("error.type"));
+        Assert.Equal(0, p.FailureCount());
+    }
+
+    [Fact]
+    public void OnEnd_ErrorRecordWithoutAnySignalCountingOptedIn_CountedUnclassified()
+    {
+        using var p = new TelemetryPipeline(o => o.CountUncodedErrorLogs = true);
+        p.Logger().LogCritical("Something is wrong");
+
         Assert.Equal("UNCLASSIFIED", Assert.Single(p.Logs.Items).Attribute("error.code"));
         Assert.Equal(1, p.FailureCount("UNCLASSIFIED"));
+        Assert.Equal(1, p.FailureCount());
+    }
+
+    [Fact]
+    public void OnEnd_ErrorRecordWhoseEventNameIsACode_CodedAndCounted()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        p.Logger().LogError(new EventId(7, "PAYMENT_DECLINED"), "The card of order {OrderId} was declined", 42);
+
+        var log = Assert.Single(p.Logs.Items);
+        Assert.Equal("PAYMENT_DECLINED", log.Attribute("error.code"));
+        Assert.Equal("business_rule", log.Attribute("error.category"));
+        Assert.Equal(42, log.Attribute("OrderId"));
+        Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+        Assert.Equal(1, p.FailureCount());
+    }
+
+    [Fact]
+    public void OnEnd_ErrorRecordWhoseEventNameIsNotACode_NotCounted()
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined));
+        p.Logger().LogError(new EventId(8, "PaymentRetryScheduled"), "Retrying the payment");
+
+        Assert.Null(Assert.Single(p.Logs.Items).Attribute("error.code"));
+        Assert.Equal(0, p.FailureCount());
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public void OnEnd_UncodedErrorRecordThenCodedExceptionInOneSpan_TheExceptionsCodeIsCountedOnce(bool countUncoded, long unclassified)
+    {
+        using var p = new TelemetryPipeline(o => o.AddDefinition(PaymentDeclined).CountUncodedErrorLogs = countUncoded);
+        using (var span = p.Source.StartActivity("checkout"))
+        {
+            p.Logger().LogError("The payment provider refused the card");
+            span!.AddException(PaymentDeclined.ToException());
+        }
+
+        Assert.Equal("PAYMENT_DECLINED", p.Span("checkout").Tag("error.code"));
+        Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+        Assert.Equal(unclassified, p.FailureCount("UNCLASSIFIED"));
     }
 }

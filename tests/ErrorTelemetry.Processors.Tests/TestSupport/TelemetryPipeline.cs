@@ -136,7 +136,7 @@ internal sealed class TelemetryPipeline : IDisposable
             .AddOpenTelemetry(o =>
             {
                 o.IncludeFormattedMessage = true;
-                o.AddProcessor(new ErrorLogProcessor(Recorder));
+                o.AddProcessor(new ErrorLogProcessor(Recorder, options.CountUncodedErrorLogs));
                 o.AddProcessor(new SimpleLogRecordExportProcessor(Logs));
             }));
 

@@ -2,6 +2,7 @@ using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
 
@@ -23,7 +24,11 @@ internal static class ProcessorRegistration
             .ConfigureOpenTelemetryTracerProvider(static (sp, tracing) =>
                 AddSpanProcessors(tracing, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>()))
             .ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
-                AddLogProcessors(logging, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>())));
+                AddLogProcessors(
+                    logging,
+                    sp.GetRequiredService<FailureRecorder>(),
+                    sp.GetRequiredService<Redactor>(),
+                    sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue.CountUncodedErrorLogs)));
     }
 
     /// <summary>Adds the span processors in their one order: correlation, enrichment, redaction.</summary>
@@ -33,9 +38,9 @@ internal static class ProcessorRegistration
         .AddProcessor(new RedactionSpanProcessor(redactor));
 
     /// <summary>Adds the log processors in their one order: correlation, enrichment, redaction.</summary>
-    public static LoggerProviderBuilder AddLogProcessors(LoggerProviderBuilder logging, FailureRecorder recorder, Redactor redactor) => logging
+    public static LoggerProviderBuilder AddLogProcessors(LoggerProviderBuilder logging, FailureRecorder recorder, Redactor redactor, bool countUncodedErrorLogs = false) => logging
         .AddProcessor(new CorrelationLogProcessor())
-        .AddProcessor(new ErrorLogProcessor(recorder))
+        .AddProcessor(new ErrorLogProcessor(recorder, countUncodedErrorLogs))
         .AddProcessor(new RedactionLogProcessor(redactor));
 
     /// <summary>Runs a registration and moves what it added, in its order, to the head of the collection.</summary>

@@ -13,9 +13,13 @@ namespace ErrorTelemetry.Classification.Internal;
 /// <remarks>
 /// <para>Left out on purpose, so that the key is equal across processes, restarts, machines and small edits: line
 /// numbers, file paths, IL offsets, message text, framework frames (System, Microsoft, OpenTelemetry and the
-/// ErrorTelemetry library itself), generic arguments and the numbering the compiler gives async state machines,
-/// lambdas and local functions. Kept, so that different failures differ: the code, the exception type and the call
-/// path. Two throw sites in one method therefore share a key; a failure reached through another method does not.</para>
+/// ErrorTelemetry library itself), generic arguments, and the numbering the compiler gives methods, closure classes,
+/// async state machines and local functions. Kept, so that different failures differ: the code, the exception type,
+/// the call path and, for a lambda, its ordinal within the method that contains it (<c>Main.&lt;lambda2&gt;</c>): the
+/// minimal-API handlers of one <c>Program.cs</c> are all lambdas of one method, called from framework frames only,
+/// so without it every endpoint's failure would share a key. The ordinal depends on the source only, so it is equal
+/// across processes and builds; it changes when a lambda is added above it in the same method. Two throw sites in
+/// one method therefore share a key; a failure reached through another method or lambda does not.</para>
 /// <para>Known limit: a JIT that inlines an application method after tiering removes its frame, which changes the
 /// key. Methods that throw are rarely inlined, so in practice this affects deep frames only.</para>
 /// <para>Thread-safe. The first fingerprint of an exception resolves its stack trace (tens of microseconds); the
@@ -87,14 +91,15 @@ internal static class Fingerprint
     /// <summary>
     /// <c>Namespace.Type.Method</c> for a frame, with compiler-generated names reduced to the method the developer
     /// wrote: <c>Type+&lt;PlaceAsync&gt;d__3.MoveNext</c> is <c>Type.PlaceAsync</c>, <c>Type+&lt;&gt;c.&lt;Main&gt;b__0_1</c> is
-    /// <c>Type.Main.&lt;lambda&gt;</c>, <c>Type.&lt;Main&gt;g__Local|0_0</c> is <c>Type.Main.Local</c>.
+    /// <c>Type.Main.&lt;lambda1&gt;</c> (the lambda's ordinal in <c>Main</c>, not the method's ordinal in the type),
+    /// <c>Type.&lt;Main&gt;g__Local|0_0</c> is <c>Type.Main.Local</c>.
     /// </summary>
     public static string Normalize(string declaringTypeName, string methodName)
     {
         var builder = new StringBuilder(declaringTypeName.Length + methodName.Length + 16);
         string? origin = null;
         string? localFunction = null;
-        var lambda = false;
+        string? lambda = null;
         var stateMachine = false;
         var first = true;
         foreach (var segment in declaringTypeName.Split('+'))
@@ -135,9 +140,9 @@ internal static class Fingerprint
             builder.Append('.').Append(localFunction);
         }
 
-        if (lambda)
+        if (lambda is not null)
         {
-            builder.Append(".<lambda>");
+            builder.Append(".<lambda").Append(lambda).Append('>');
         }
 
         return builder.ToString();
@@ -215,7 +220,7 @@ internal static class Fingerprint
     /// Reads one compiler-generated name: <c>&lt;Origin&gt;suffix</c>, where the origin may itself be generated
     /// (<c>&lt;&lt;Main&gt;b__0_0&gt;d</c>, an async lambda) and the suffix says what was generated.
     /// </summary>
-    private static void Describe(string token, ref string? origin, ref string? localFunction, ref bool lambda, ref bool stateMachine)
+    private static void Describe(string token, ref string? origin, ref string? localFunction, ref string? lambda, ref bool stateMachine)
     {
         var close = MatchingClose(token);
         if (close < 0)
@@ -236,7 +241,7 @@ internal static class Fingerprint
 
         if (suffix.StartsWith("b__", StringComparison.Ordinal))
         {
-            lambda = true;
+            lambda ??= LambdaOrdinal(suffix[3..]).ToString();
         }
         else if (suffix.StartsWith("g__", StringComparison.Ordinal))
         {
@@ -248,6 +253,23 @@ internal static class Fingerprint
         {
             stateMachine = true;
         }
+    }
+
+    /// <summary>
+    /// The lambda's ordinal within its method: <c>0_3</c> (a lambda of the type's shared closure class: method ordinal,
+    /// then lambda ordinal) and <c>3</c> (a lambda of a closure class) are both lambda 3; an Edit-and-Continue
+    /// generation (<c>#1</c>) is dropped.
+    /// </summary>
+    private static ReadOnlySpan<char> LambdaOrdinal(ReadOnlySpan<char> numbers)
+    {
+        var generation = numbers.IndexOf('#');
+        if (generation >= 0)
+        {
+            numbers = numbers[..generation];
+        }
+
+        var separator = numbers.LastIndexOf('_');
+        return separator < 0 ? numbers : numbers[(separator + 1)..];
     }
 
     private static int MatchingClose(string token)

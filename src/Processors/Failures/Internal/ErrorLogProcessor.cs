@@ -8,16 +8,26 @@ namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// Runs on every log record ahead of every exporter: records that carry an exception, or are at Error level and
-/// above, get the error code and its attributes, and their failure is counted unless a span or an earlier log
-/// record already counted it.
+/// above and carry a code, get the error code and its attributes, and their failure is counted unless a span or an
+/// earlier log record already counted it.
 /// </summary>
+/// <remarks>
+/// The code of a record: an <c>error.code</c> attribute; else, without an exception, an event name that is a catalogued
+/// code (<c>new EventId(7, "PAYMENT_DECLINED")</c>, <c>[LoggerMessage(EventName = "PAYMENT_DECLINED")]</c>); else the
+/// exception's; else the failure its span already recorded. An Error record with none of these is a message, not a
+/// failure: it is left as it is and not counted, unless <see cref="ErrorTelemetryOptions.CountUncodedErrorLogs"/> asks
+/// for it to be counted as <c>UNCLASSIFIED</c>. Either way it does not become its span's failure, so an exception the
+/// request throws afterwards is counted under its own code.
+/// </remarks>
 internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 {
     private readonly FailureRecorder _recorder;
+    private readonly bool _countUncoded;
 
-    public ErrorLogProcessor(FailureRecorder recorder)
+    public ErrorLogProcessor(FailureRecorder recorder, bool countUncodedErrorLogs = false)
     {
         _recorder = recorder;
+        _countUncoded = countUncodedErrorLogs;
     }
 
     public override void OnEnd(LogRecord data)
@@ -45,8 +55,30 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         var activity = Activity.Current;
 
         var inherited = activity is null ? null : FailureState.Of(activity);
-        var state = _recorder.Resolve(explicitDefinition: null, explicitCode, exception, inherited, span: null);
-        if (activity is not null)
+        ErrorDefinition? named = null;
+        var uncoded = false;
+        if (explicitCode is null && exception is null)
+        {
+            if (record.EventId.Name is { Length: > 0 } eventName && _recorder.Catalog.TryGet(eventName, out var byEvent))
+            {
+                named = byEvent;
+            }
+            else if (inherited is null)
+            {
+                // An uncoded Error record is a message, not a failure, unless the application asks to count it.
+                if (!_countUncoded)
+                {
+                    return;
+                }
+
+                uncoded = true;
+            }
+        }
+
+        var state = _recorder.Resolve(named, explicitCode, exception, inherited, span: null);
+
+        // An uncoded record never becomes its span's failure, so an exception thrown afterwards keeps its own code.
+        if (activity is not null && !uncoded)
         {
             state.AttachTo(activity);
         }
