@@ -93,10 +93,10 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         var explicitDefinition = FailureState.GetExplicit(activity);
         var exception = FailureState.GetException(activity);
-        var statusCode = HttpStatusOf(activity);
+        var (statusCode, codeTag) = ReadTags(activity);
         var kind = activity.Kind;
         var exceptionEvents = CountExceptionEvents(activity);
-        var explicitCode = explicitDefinition is null ? activity.GetTagItem(ErrorTelemetryAttributes.Code) as string : null;
+        var explicitCode = explicitDefinition is null ? codeTag : null;
 
         // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not a failure here.
         var answeredRefusal = kind == ActivityKind.Client && statusCode is >= 400 and < 500 && exception is null && exceptionEvents == 0;
@@ -213,13 +213,32 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         return _recorder.Catalog.Unclassified;
     }
 
-    private static int HttpStatusOf(Activity activity) => activity.GetTagItem(HttpResponseStatusCode) switch
+    // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return).
+    private static (int StatusCode, string? Code) ReadTags(Activity activity)
     {
-        int i => i,
-        long l => (int)l,
-        string s when int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
-        _ => 0,
-    };
+        object? status = null;
+        object? code = null;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (status is null && tag.Key == HttpResponseStatusCode)
+            {
+                status = tag.Value;
+            }
+            else if (code is null && tag.Key == ErrorTelemetryAttributes.Code)
+            {
+                code = tag.Value;
+            }
+        }
+
+        var statusCode = status switch
+        {
+            int i => i,
+            long l => (int)l,
+            string s when int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => 0,
+        };
+        return (statusCode, code as string);
+    }
 
     private static int CountExceptionEvents(Activity activity)
     {
