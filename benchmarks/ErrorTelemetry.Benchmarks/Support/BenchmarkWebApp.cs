@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,22 +61,43 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private BenchmarkWebApp(WebApplication app)
+    private BenchmarkWebApp(WebApplication app, bool loopback)
     {
         _app = app;
-        Client = app.GetTestClient();
+        if (loopback)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            Address = new Uri(address);
+            Client = new HttpClient { BaseAddress = Address };
+        }
+        else
+        {
+            Client = app.GetTestClient();
+        }
     }
+
+    /// <summary>Gets where the app listens on loopback, or <see langword="null"/> on the in-memory test server.</summary>
+    public Uri? Address { get; }
 
     public HttpClient Client { get; }
 
-    public static async Task<BenchmarkWebApp> StartAsync(HostKind kind)
+    /// <summary>Starts the app on the in-memory test server, or with <paramref name="loopback"/> on Kestrel at 127.0.0.1 on a free port.</summary>
+    public static async Task<BenchmarkWebApp> StartAsync(HostKind kind, bool loopback = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,
             ApplicationName = typeof(BenchmarkWebApp).Assembly.GetName().Name,
         });
-        builder.WebHost.UseTestServer();
+        if (loopback)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -126,7 +151,7 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
             : throw new CodedException(DatabaseTimeout));
 
         await app.StartAsync();
-        var started = new BenchmarkWebApp(app);
+        var started = new BenchmarkWebApp(app, loopback);
         try
         {
             await started.CheckAsync(kind);

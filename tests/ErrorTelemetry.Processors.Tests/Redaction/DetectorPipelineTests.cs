@@ -171,6 +171,69 @@ public class DetectorPipelineTests
         }
     }
 
+    [Fact]
+    public void Redact_SecretInTheSlotOfACachedCleanValue_StillRedacted()
+    {
+        // Same length and the same characters where the clean-value cache picks a slot (start, end, middle, quarter):
+        // the secret lands in the clean value's slot and must still be scanned.
+        var redactor = TestRedactors.Create(static _ => { });
+        const string Clean = "mail jane.doe example.com now";
+        const string Secret = "mail jane.doe@example.com now";
+        Assert.Equal(RecentStrings.Slot(Clean, CleanValueCache.SlotCount - 1), RecentStrings.Slot(Secret, CleanValueCache.SlotCount - 1));
+
+        Assert.Same(Clean, redactor.Redact(Clean));
+        Assert.Same(Clean, redactor.Redact(Clean));
+
+        Assert.Equal("mail [REDACTED:email] now", redactor.Redact(Secret));
+    }
+
+    [Fact]
+    public void Redact_ManyCleanValuesSeen_EverySecretStillRedacted()
+    {
+        var redactor = TestRedactors.Create(static _ => { });
+        for (var i = 0; i < 4 * CleanValueCache.SlotCount; i++)
+        {
+            var clean = "order " + i.ToString(CultureInfo.InvariantCulture) + " shipped";
+            Assert.Same(clean, redactor.Redact(clean));
+        }
+
+        for (var i = 0; i < 100; i++)
+        {
+            var secret = "order " + i.ToString(CultureInfo.InvariantCulture) + " for a" + i.ToString(CultureInfo.InvariantCulture) + "@example.com";
+            Assert.Equal("order " + i.ToString(CultureInfo.InvariantCulture) + " for [REDACTED:email]", redactor.Redact(secret));
+        }
+    }
+
+    [Fact]
+    public void Redact_CleanValueAgainWithCodeDetector_ScannedEveryTime()
+    {
+        // A detector written in code may depend on more than the text, so nothing it saw is taken as clean for later.
+        var counting = new CountingDetector();
+        var redactor = TestRedactors.Create(o => o.Detectors.Add(counting));
+
+        redactor.Redact("nothing to see here");
+        redactor.Redact("nothing to see here");
+
+        Assert.Equal(2, counting.Calls);
+    }
+
+    private sealed class CountingDetector() : RedactionDetector("counting")
+    {
+        public int Calls { get; private set; }
+
+        public override bool CanMatch(ReadOnlySpan<char> text)
+        {
+            Calls++;
+            return false;
+        }
+
+        public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+        {
+            index = length = 0;
+            return false;
+        }
+    }
+
     private static string Repeat(string prefix, string unit, string suffix, int size)
     {
         var builder = new StringBuilder(size + prefix.Length + suffix.Length + unit.Length);

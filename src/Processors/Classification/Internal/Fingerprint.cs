@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ErrorTelemetry.Classification.Internal;
@@ -22,8 +21,8 @@ namespace ErrorTelemetry.Classification.Internal;
 /// one method therefore share a key; a failure reached through another method or lambda does not.</para>
 /// <para>Known limit: a JIT that inlines an application method after tiering removes its frame, which changes the
 /// key. Methods that throw are rarely inlined, so in practice this affects deep frames only.</para>
-/// <para>Thread-safe. The first fingerprint of an exception resolves its stack trace (tens of microseconds); the
-/// normalized frames are then cached for as long as the exception lives, so later calls only hash.</para>
+/// <para>Thread-safe. Each call resolves the stack trace (tens of microseconds for a deep stack); callers compute
+/// the fingerprint once per exception and keep it with the exception's failure.</para>
 /// </remarks>
 internal static class Fingerprint
 {
@@ -31,12 +30,6 @@ internal static class Fingerprint
 
     private const ulong OffsetBasis = 14695981039346656037;
     private const ulong Prime = 1099511628211;
-
-    // Resolving a stack trace is the expensive part (tens of microseconds), and the span and the log record of one
-    // failure fingerprint the same exception. Entries live exactly as long as their exception.
-    private static readonly ConditionalWeakTable<Exception, string[]> FramesCache = new();
-
-    private static readonly ConditionalWeakTable<Exception, string[]>.CreateValueCallback FindFramesCallback = FindFrames;
 
     private static readonly string[] FrameworkNamespaces = ["System", "Microsoft", "OpenTelemetry"];
 
@@ -53,7 +46,7 @@ internal static class Fingerprint
             return Compute(definition.Code, null, []);
         }
 
-        return Compute(definition.Code, TypeName(exception.GetType()), FramesCache.GetValue(exception, FindFramesCallback));
+        return Compute(definition.Code, TypeName(exception.GetType()), FindFrames(exception));
     }
 
     /// <summary>The fingerprint of explicit parts; what <see cref="Compute(ErrorDefinition, Exception?)"/> hashes.</summary>
@@ -148,7 +141,7 @@ internal static class Fingerprint
         return builder.ToString();
     }
 
-    private static string[] FindFrames(Exception exception)
+    private static List<string> FindFrames(Exception exception)
     {
         var frames = new List<string>(MaxFrames);
         var walk = new ExceptionWalk(exception);
@@ -157,7 +150,7 @@ internal static class Fingerprint
             AddApplicationFrames(current, frames);
         }
 
-        return [.. frames];
+        return frames;
     }
 
     private static void AddApplicationFrames(Exception exception, List<string> frames)

@@ -76,10 +76,10 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         var explicitDefinition = FailureState.GetExplicit(activity);
         var exception = FailureState.GetException(activity);
-        var statusCode = FailureRecorder.HttpStatusOf(activity);
+        var (statusCode, codeTag) = ReadTags(activity);
         var kind = activity.Kind;
         var exceptionEvents = CountExceptionEvents(activity);
-        var explicitCode = explicitDefinition is null ? activity.GetTagItem(ErrorTelemetryAttributes.Code) as string : null;
+        var explicitCode = explicitDefinition is null ? codeTag : null;
 
         // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not a failure here.
         var answeredRefusal = kind == ActivityKind.Client && statusCode is >= 400 and < 500 && exception is null && exceptionEvents == 0;
@@ -139,6 +139,26 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         {
             activity.SetStatus(ActivityStatusCode.Error, definition.Title);
         }
+    }
+
+    // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return).
+    private static (int StatusCode, string? Code) ReadTags(Activity activity)
+    {
+        object? status = null;
+        object? code = null;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (status is null && tag.Key == HttpResponseStatusCode)
+            {
+                status = tag.Value;
+            }
+            else if (code is null && tag.Key == ErrorTelemetryAttributes.Code)
+            {
+                code = tag.Value;
+            }
+        }
+
+        return (FailureRecorder.HttpStatusFrom(status), code as string);
     }
 
     private static int CountExceptionEvents(Activity activity)

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Runtime.CompilerServices;
 using System.Text;
 using ErrorTelemetry.Diagnostics;
 
@@ -49,8 +48,6 @@ internal static class ExceptionText
     private const string InnerSeparator = " ---> ";
     private const string EndOfInner = "   --- End of inner exception stack trace ---";
 
-    private static readonly ConditionalWeakTable<Exception, Entry> Cache = [];
-
     /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
     public static RenderedException Raw(Exception exception) => EntryFor(exception).Raw;
 
@@ -81,8 +78,7 @@ internal static class ExceptionText
     /// <paramref name="exception"/>, so a later pass over the same span need not scan it again.
     /// </summary>
     public static bool IsRedactedText(Exception exception, string text) =>
-        Cache.TryGetValue(exception, out var entry)
-        && entry.Redacted is { } redacted
+        ExceptionFacts.Find(exception)?.Text is Entry { Redacted: { } redacted }
         && (ReferenceEquals(text, redacted.Value.Text) || ReferenceEquals(text, redacted.Value.Message));
 
     /// <summary>The redacted <see cref="Exception.StackTrace"/>, or null when there is none or it cannot be read.</summary>
@@ -106,7 +102,12 @@ internal static class ExceptionText
         }
     }
 
-    private static Entry EntryFor(Exception exception) => Cache.GetValue(exception, static e => new Entry(Render(e)));
+    // Kept with the exception's other facts (one weak table entry per exception).
+    private static Entry EntryFor(Exception exception)
+    {
+        var facts = ExceptionFacts.Of(exception);
+        return facts.Text as Entry ?? facts.SetText(new Entry(Render(exception)));
+    }
 
     private static RenderedException Render(Exception exception)
     {

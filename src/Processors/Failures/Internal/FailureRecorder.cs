@@ -84,7 +84,10 @@ internal sealed class FailureRecorder
     }
 
     /// <summary>The <c>http.response.status_code</c> of a span, or 0.</summary>
-    public static int HttpStatusOf(Activity activity) => activity.GetTagItem(HttpResponseStatusCode) switch
+    public static int HttpStatusOf(Activity activity) => HttpStatusFrom(activity.GetTagItem(HttpResponseStatusCode));
+
+    /// <summary>An <c>http.response.status_code</c> tag value as a number, or 0.</summary>
+    public static int HttpStatusFrom(object? value) => value switch
     {
         int i => i,
         long l => (int)l,

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -12,9 +11,6 @@ internal sealed class FailureState
     private const string ActivityPropertyName = "ErrorTelemetry.Failure";
     private const string ExplicitPropertyName = "ErrorTelemetry.ExplicitDefinition";
     private const string ExceptionPropertyName = "ErrorTelemetry.Exception";
-
-    // Weak: an exception that is no longer referenced takes its state with it, so this never grows without bound.
-    private static readonly ConditionalWeakTable<Exception, FailureState> ByException = new();
 
     public FailureState(ErrorDefinition definition, string fingerprint, string? causeCode)
     {
@@ -31,10 +27,10 @@ internal sealed class FailureState
 
     public int Counted;
 
-    public static FailureState? Of(Exception exception) =>
-        ByException.TryGetValue(exception, out var state) ? state : null;
+    public static FailureState? Of(Exception exception) => ExceptionFacts.Find(exception)?.Failure;
 
-    public static FailureState For(Exception exception, FailureState state) => ByException.GetValue(exception, _ => state);
+    /// <summary>Records <paramref name="state"/> as the failure of <paramref name="exception"/>, unless one is; returns the one recorded.</summary>
+    public static FailureState For(Exception exception, FailureState state) => ExceptionFacts.Of(exception).SetFailure(state);
 
     public static FailureState? Of(Activity activity) => activity.GetCustomProperty(ActivityPropertyName) as FailureState;
 

@@ -122,12 +122,17 @@ internal static class ActivityRedaction
 
     private static void RedactEvents(Activity activity, Redactor redactor)
     {
-        // The exception event's text was redacted when it was recorded (rendered once per exception): not again.
-        var exception = FailureState.GetException(activity);
+        Exception? exception = null;
         List<ActivityEvent>? rebuilt = null;
         var index = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
+            // The exception event's text was redacted when it was recorded (rendered once per exception): not again.
+            if (index == 0 && rebuilt is null)
+            {
+                exception = FailureState.GetException(activity);
+            }
+
             var name = redactor.Redact(activityEvent.Name);
             var tags = RedactedTags(redactor, activityEvent.EnumerateTagObjects(), exception);
             if (rebuilt is null)

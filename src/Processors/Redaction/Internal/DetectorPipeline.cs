@@ -8,7 +8,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// The detectors in their order, behind one pre-scan (<see cref="AnchorScan"/>): a value with nothing to redact costs
 /// that scan and no detector; a detector runs only when an anchor it needs was seen. A value longer than
 /// <see cref="RedactionOptions.MaxValueLength"/> is cut to it, with a marker, before anything scans it, so one value's
-/// cost is bounded. Immutable and thread-safe.
+/// cost is bounded. Values found clean are remembered (<see cref="CleanValueCache"/>), so a value repeated on every
+/// span costs a comparison after its first scan; not when code detectors (<see cref="RedactionOptions.Detectors"/>)
+/// run, since only the built-in and pattern detectors are known to be pure. Thread-safe.
 /// </summary>
 internal sealed class DetectorPipeline
 {
@@ -21,8 +23,9 @@ internal sealed class DetectorPipeline
     private readonly BuiltInDetector[] _builtIn;
     private readonly RedactionDetector[] _custom;
     private readonly int _maxValueLength;
+    private readonly CleanValueCache? _clean;
 
-    public DetectorPipeline(RedactionOptions options, SensitiveKeyClassifier classifier)
+    public DetectorPipeline(RedactionOptions options, SensitiveKeyClassifier classifier, bool rememberCleanValues = true)
     {
         var disabled = new HashSet<string>(options.DisabledDetectors, StringComparer.OrdinalIgnoreCase);
 
@@ -64,6 +67,7 @@ internal sealed class DetectorPipeline
         _builtIn = [.. builtIn];
         _custom = [.. custom];
         _maxValueLength = options.MaxValueLength;
+        _clean = rememberCleanValues && options.Detectors.Count == 0 ? new CleanValueCache() : null;
     }
 
     /// <summary>Gets the names of the built-in detectors, for <see cref="RedactionOptions.DisabledDetectors"/>.</summary>
@@ -80,7 +84,7 @@ internal sealed class DetectorPipeline
     public bool TryRedact(string text, out string redacted)
     {
         redacted = text;
-        if (string.IsNullOrEmpty(text))
+        if (string.IsNullOrEmpty(text) || (_clean is not null && _clean.Contains(text)))
         {
             return false;
         }
@@ -91,11 +95,14 @@ internal sealed class DetectorPipeline
         }
 
         var anchors = AnchorScan.Scan(redacted);
-        foreach (var detector in _builtIn)
+        if (anchors != DetectorAnchors.None)
         {
-            if ((detector.Anchors & anchors) != 0 && !Apply(detector, ref redacted))
+            foreach (var detector in _builtIn)
             {
-                return true;
+                if ((detector.Anchors & anchors) != 0 && !Apply(detector, ref redacted))
+                {
+                    return true;
+                }
             }
         }
 
@@ -107,7 +114,13 @@ internal sealed class DetectorPipeline
             }
         }
 
-        return !ReferenceEquals(redacted, text);
+        if (ReferenceEquals(redacted, text))
+        {
+            _clean?.Add(text);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Cuts <paramref name="text"/> to <paramref name="maxLength"/> characters and appends the marker.</summary>

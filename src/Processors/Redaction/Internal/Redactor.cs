@@ -35,6 +35,16 @@ internal sealed class Redactor
     /// <summary>Initializes a new instance of the <see cref="Redactor"/> class.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message names every bad setting.</exception>
     public Redactor(RedactionOptions options)
+        : this(options, rememberCleanValues: true)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="Redactor"/> class; without remembering clean values, every value
+    /// is scanned every time (what a value costs the first time it is seen).
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message names every bad setting.</exception>
+    internal Redactor(RedactionOptions options, bool rememberCleanValues)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = RedactionOptionsValidator.GetFailures(options);
@@ -46,7 +56,7 @@ internal sealed class Redactor
         var classifier = new SensitiveKeyClassifier(options.SensitiveKeys);
         _keys = new KeyPolicy(options, classifier);
         _pseudonymizer = new Pseudonymizer(options.PseudonymizationKey);
-        _detectors = new DetectorPipeline(options, classifier);
+        _detectors = new DetectorPipeline(options, classifier, rememberCleanValues);
         if (!_pseudonymizer.HasKey && _keys.HasPseudonymizedKeys)
         {
             PseudonymizationWarning =

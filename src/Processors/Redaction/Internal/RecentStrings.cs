@@ -1,0 +1,72 @@
+namespace ErrorTelemetry.Redaction.Internal;
+
+/// <summary>
+/// A fixed-size table of recently seen strings, one per slot, chosen by a few of the string's characters: no hashing
+/// of the whole string, no locks, no growth. A lookup is a slot read and a reference (or, failing that, an ordinal)
+/// comparison. Thread-safe: slots hold immutable strings or entries, written and read whole.
+/// </summary>
+internal static class RecentStrings
+{
+    /// <summary>The slot of <paramref name="value"/> in a table of <c>mask + 1</c> slots.</summary>
+    public static int Slot(string value, int mask)
+    {
+        var length = value.Length;
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        // Length and characters at both ends and in between: attribute values that differ usually differ there (ids
+        // and numbers at the end, hosts and schemes at the start).
+        var hash = (uint)length * 0x9E3779B1u;
+        hash = (hash ^ value[0]) * 0x85EBCA6Bu;
+        hash = (hash ^ value[length - 1]) * 0xC2B2AE35u;
+        hash = (hash ^ value[length >> 1]) * 0x27D4EB2Fu;
+        hash = (hash ^ value[length >> 2]) * 0x165667B1u;
+        hash ^= hash >> 15;
+        return (int)(hash & (uint)mask);
+    }
+}
+
+/// <summary>
+/// Values the detectors found nothing in, so that values repeated on every span and record (host names, user agents,
+/// routes, message templates) are scanned once, not every time. Bounded: <see cref="SlotCount"/> slots of values of
+/// at most <see cref="MaxValueLength"/> characters; a value that collides replaces the one before it.
+/// </summary>
+/// <remarks>
+/// Sound because strings are immutable and the detectors are pure functions of the text: a value equal to one found
+/// clean is clean. Holding a clean value keeps nothing sensitive alive. Adding never allocates.
+/// </remarks>
+internal sealed class CleanValueCache
+{
+    /// <summary>The number of slots.</summary>
+    public const int SlotCount = 512;
+
+    /// <summary>The longest value remembered, in characters.</summary>
+    public const int MaxValueLength = 256;
+
+    private const int Mask = SlotCount - 1;
+
+    private readonly string?[] _slots = new string?[SlotCount];
+
+    /// <summary>Returns whether <paramref name="value"/> (non-empty) is known to be clean.</summary>
+    public bool Contains(string value)
+    {
+        if (value.Length > MaxValueLength)
+        {
+            return false;
+        }
+
+        var known = Volatile.Read(ref _slots[RecentStrings.Slot(value, Mask)]);
+        return known is not null && (ReferenceEquals(known, value) || string.Equals(known, value, StringComparison.Ordinal));
+    }
+
+    /// <summary>Remembers that <paramref name="value"/> (non-empty) is clean.</summary>
+    public void Add(string value)
+    {
+        if (value.Length <= MaxValueLength)
+        {
+            Volatile.Write(ref _slots[RecentStrings.Slot(value, Mask)], value);
+        }
+    }
+}
