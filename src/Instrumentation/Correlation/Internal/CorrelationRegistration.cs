@@ -1,6 +1,9 @@
+using ErrorTelemetry.AspNetCore.Internal;
 using ErrorTelemetry.Hosting.Internal;
 using ErrorTelemetry.Http.Internal;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
 
@@ -19,7 +22,12 @@ internal static class CorrelationRegistration
             .ValidateOnStart();
 
         // At the head, like the other ErrorTelemetry processors: exporters must see the attribute whatever the order.
-        ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static t => t.AddProcessor(new CorrelationSpanProcessor())));
+        // The server span's processor decides the request's id from its headers as the span starts, through the
+        // HttpContext accessor: ASP.NET Core writes "Request starting" before any middleware runs.
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<RequestCorrelation>();
+        ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryTracerProvider(static (sp, t) => t.AddProcessor(new CorrelationSpanProcessor(
+            sp.GetService<IHttpContextAccessor>(), sp.GetService<RequestCorrelation>(), sp.GetService<AspNetCorePipelineState>()))));
         ProcessorRegistration.MoveToHead(services, static s => s.ConfigureOpenTelemetryLoggerProvider(static l => l.AddProcessor(new CorrelationLogProcessor())));
 
         HttpClientRegistration.Register(services);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using ErrorTelemetry.AspNetCore.Internal;
 using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Messaging.Internal;
+using Microsoft.AspNetCore.Http;
 using OpenTelemetry;
 
 namespace ErrorTelemetry.Correlation.Internal;
@@ -11,11 +13,42 @@ namespace ErrorTelemetry.Correlation.Internal;
 /// </summary>
 /// <remarks>
 /// Tags at start (exporters registered ahead of this processor still see the attribute) and again at end for spans
-/// whose baggage arrived after they started. Allocates nothing for spans without baggage.
+/// whose baggage arrived after they started. Allocates nothing for spans without baggage. The request's id is
+/// decided when ASP.NET Core's server span starts, before the host writes its first log record of the request.
 /// </remarks>
 internal sealed class CorrelationSpanProcessor : BaseProcessor<Activity>
 {
-    public override void OnStart(Activity data) => Tag(data);
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
+    private readonly IHttpContextAccessor? _contexts;
+    private readonly RequestCorrelation? _correlation;
+    private readonly AspNetCorePipelineState? _pipeline;
+
+    public CorrelationSpanProcessor(IHttpContextAccessor? contexts = null, RequestCorrelation? correlation = null, AspNetCorePipelineState? pipeline = null)
+    {
+        _contexts = contexts;
+        _correlation = correlation;
+        _pipeline = pipeline;
+    }
+
+    public override void OnStart(Activity data)
+    {
+        if (data.Kind == ActivityKind.Server && _correlation is not null && _pipeline is { Enabled: true }
+            && data.Source.Name == AspNetCoreSource && _contexts?.HttpContext is { } context)
+        {
+            try
+            {
+                _correlation.For(context, data);
+                return;
+            }
+            catch (Exception ex)
+            {
+                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(CorrelationSpanProcessor), ex);
+            }
+        }
+
+        Tag(data);
+    }
 
     public override void OnEnd(Activity data) => Tag(data);
 
