@@ -433,6 +433,10 @@ public class RequestFailuresTests
         Assert.Equal("UNCLASSIFIED", problem.GetProperty("code").GetString());
         Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
         Assert.Equal("GET /crash", span.Name);
+
+        // Development gets the richer diagnostics, redacted like everything else (the matrix plants the secrets).
+        Assert.Equal("System.InvalidOperationException", problem.GetProperty("exception").GetProperty("type").GetString());
+        Assert.Equal("boom", problem.GetProperty("exception").GetProperty("message").GetString());
         Assert.Equal(1, host.FailureCount("UNCLASSIFIED"));
     }
 
