@@ -1,5 +1,4 @@
 using ErrorTelemetry.AspNetCore.Internal;
-using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Health.Internal;
 using ErrorTelemetry.Triage.Internal;
 using Microsoft.AspNetCore.Routing;
@@ -30,7 +29,6 @@ public static class ErrorTelemetryApplicationBuilderExtensions
         }
 
         app.Properties[marker] = true;
-        CorrelationPipeline.Use(app);
         AspNetCorePipeline.Use(app);
         if (app is IEndpointRouteBuilder endpoints)
         {

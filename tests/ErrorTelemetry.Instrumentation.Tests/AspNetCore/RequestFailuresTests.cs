@@ -331,6 +331,19 @@ public class RequestFailuresTests
         Assert.Equal("HTTP_FORBIDDEN", forbiddenSpan.Tag("error.code"));
         Assert.Equal(1, host.FailureCount("AUTHENTICATION_REQUIRED", "GET /admin"));
         Assert.Equal(1, host.FailureCount("HTTP_FORBIDDEN", "GET /admin"));
+
+        // The implicit authorization middleware answers ahead of the application's middleware: correlated all the same.
+        AssertCorrelated(anonymous, anonymousProblem, anonymousSpan, "AUTHENTICATION_REQUIRED");
+        AssertCorrelated(forbidden, forbiddenProblem, forbiddenSpan, "HTTP_FORBIDDEN");
+        Assert.All(host.Logs.Items.Where(l => l.TraceId == forbiddenSpan.TraceId), l => Assert.Equal(forbiddenSpan.Tag("correlation.id"), l.Attribute("correlation.id")));
+    }
+
+    private static void AssertCorrelated(HttpResponseMessage response, JsonElement problem, ErrorTelemetry.Tests.TestSupport.SpanSnapshot span, string code)
+    {
+        var id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.Equal(code, Assert.Single(response.Headers.GetValues("X-Error-Code")));
+        Assert.Equal(id, problem.GetProperty("correlationId").GetString());
+        Assert.Equal(id, span.Tag("correlation.id"));
     }
 
     [Fact]
@@ -420,6 +433,10 @@ public class RequestFailuresTests
         Assert.Equal("UNCLASSIFIED", problem.GetProperty("code").GetString());
         Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
         Assert.Equal("GET /crash", span.Name);
+
+        // Development gets the richer diagnostics, redacted like everything else (the matrix plants the secrets).
+        Assert.Equal("System.InvalidOperationException", problem.GetProperty("exception").GetProperty("type").GetString());
+        Assert.Equal("boom", problem.GetProperty("exception").GetProperty("message").GetString());
         Assert.Equal(1, host.FailureCount("UNCLASSIFIED"));
     }
 

@@ -159,7 +159,9 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
         using var secondResponse = await client.PostAsync(new Uri(_service.Address, "/probe"), null);
 
         var second = await secondResponse.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(JsonValueKind.Null, second.GetProperty("ambientBefore").ValueKind);
+        // Correlation runs outermost, so the application's first middleware already sees the second request's own id.
+        Assert.NotEqual("first-request", second.GetProperty("ambientBefore").GetString());
+        Assert.Equal(second.GetProperty("item").GetString(), second.GetProperty("ambientBefore").GetString());
         Assert.NotEqual("first-request", second.GetProperty("item").GetString());
     }
 
@@ -247,7 +249,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
     private static void RecordAmbientBaggage(WebApplication app) =>
         app.Use((context, next) =>
         {
-            // Ahead of UseErrorTelemetry on purpose: what ambient baggage a request starts with on a reused connection.
+            // Ahead of UseErrorTelemetry on purpose: what ambient baggage the application's first middleware sees on a reused connection.
             context.Items["ambientBefore"] = Baggage.GetBaggage("correlation.id");
             return next(context);
         });

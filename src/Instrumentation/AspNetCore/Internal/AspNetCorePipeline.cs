@@ -1,3 +1,4 @@
+using ErrorTelemetry.Correlation.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ internal sealed class AspNetCorePipelineState
     }
 }
 
-/// <summary>Puts the ErrorTelemetry middleware outermost in the request pipeline, ahead of everything the host adds implicitly.</summary>
+/// <summary>Puts correlation and the ErrorTelemetry middleware outermost in the request pipeline, ahead of everything the host adds implicitly.</summary>
 internal sealed class ErrorTelemetryStartupFilter : IStartupFilter
 {
     private readonly RequestFailures _failures;
@@ -48,6 +49,13 @@ internal sealed class ErrorTelemetryStartupFilter : IStartupFilter
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        var services = app.ApplicationServices;
+        app.Use(inner =>
+        {
+            // Correlation first: the problem body, the span and every log record of the request need the id.
+            var correlated = CorrelationPipeline.Create(services, inner);
+            return context => _state.Enabled ? correlated(context) : inner(context);
+        });
         app.Use(inner => new ErrorTelemetryMiddleware(inner, _failures, _state).InvokeAsync);
         next(app);
     };

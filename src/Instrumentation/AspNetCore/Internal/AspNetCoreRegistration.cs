@@ -48,6 +48,9 @@ internal static class AspNetCoreRegistration
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, HtmlProblemDetailsWriter>());
         services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, RecordingExceptionHandler>());
 
+        // Development: the developer exception page asks its filters first; ours answers as in Production, redacted.
+        services.Insert(0, ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DeveloperPageFilter>());
+
         // Minimal APIs otherwise answer a malformed JSON body or an unparsable parameter in Production with a bare 400
         // and no trace of why; thrown, our middleware turns it into a VALIDATION_MALFORMED_JSON or VALIDATION_FAILED
         // problem naming the field. Only with the middleware in the pipeline (the framework reads this at the first

@@ -3,6 +3,7 @@ using ErrorTelemetry.Catalog.Internal;
 using System.Diagnostics;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Redaction.Internal;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -26,6 +27,7 @@ internal sealed class RequestFailures
     private readonly FailureRecorder _recorder;
     private readonly ProblemFactory _problems;
     private readonly DeveloperDiagnostics _diagnostics;
+    private readonly Redactor _redactor;
     private readonly ILogger _logger;
 
     public RequestFailures(
@@ -34,6 +36,7 @@ internal sealed class RequestFailures
         FailureRecorder recorder,
         ProblemFactory problems,
         DeveloperDiagnostics diagnostics,
+        Redactor redactor,
         ILoggerFactory loggerFactory)
     {
         _catalog = catalog;
@@ -41,6 +44,7 @@ internal sealed class RequestFailures
         _recorder = recorder;
         _problems = problems;
         _diagnostics = diagnostics;
+        _redactor = redactor;
         _logger = loggerFactory.CreateLogger("ErrorTelemetry.AspNetCore");
     }
 
@@ -68,8 +72,9 @@ internal sealed class RequestFailures
     /// <summary>
     /// Answers an exception nothing else handled. Returns false when the response had already started: the caller
     /// rethrows so the server aborts the connection and the client sees a broken response, not a truncated success.
+    /// <paramref name="developerDiagnostics"/> adds the redacted <c>exception</c> extension (the Development page).
     /// </summary>
-    public async Task<bool> AnswerExceptionAsync(HttpContext context, Activity? activity, Exception exception)
+    public async Task<bool> AnswerExceptionAsync(HttpContext context, Activity? activity, Exception exception, bool developerDiagnostics = false)
     {
         ErrorDefinition definition;
         int status;
@@ -111,7 +116,7 @@ internal sealed class RequestFailures
             }
 
             _problems.SetRetryAfter(context.Response, definition, status);
-            if (exception is not BadHttpRequestException && await _diagnostics.AllowedAsync(context).ConfigureAwait(false))
+            if (exception is not BadHttpRequestException && (developerDiagnostics || await _diagnostics.AllowedAsync(context).ConfigureAwait(false)))
             {
                 problem.Extensions[ProblemFactory.ExceptionExtension] = _diagnostics.Describe(exception);
             }
@@ -237,6 +242,14 @@ internal sealed class RequestFailures
             else if (context.Exception is { } exception)
             {
                 definition = OnException(activity, exception);
+                if (status == StatusCodes.Status500InternalServerError && definition.HttpStatus != status && !http.Response.HasStarted)
+                {
+                    // The exception handler middleware answers every exception 500 unless the application chose a
+                    // status; the catalog knows the failure's own (404 for ORDER_NOT_FOUND, 429 for a rate limit).
+                    status = definition.HttpStatus;
+                    problem.Status = status;
+                    http.Response.StatusCode = status;
+                }
             }
             else
             {
@@ -248,6 +261,7 @@ internal sealed class RequestFailures
 
             _problems.Complete(problem, http, definition, status);
             _problems.SetRetryAfter(http.Response, definition, status);
+            RedactText(problem);
         }
         catch (Exception ex)
         {
@@ -255,6 +269,64 @@ internal sealed class RequestFailures
             ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(RequestFailures), ex);
         }
     }
+
+    /// <summary>
+    /// What the application or the framework wrote into a problem (<c>Results.Problem("… dave@example.com")</c>, a
+    /// developer page's exception text) goes through the same redaction as every other signal before it is sent.
+    /// </summary>
+    private void RedactText(ProblemDetails problem)
+    {
+        problem.Title = RedactOrNull(problem.Title);
+        problem.Detail = RedactOrNull(problem.Detail);
+        problem.Instance = RedactOrNull(problem.Instance);
+        problem.Type = RedactOrNull(problem.Type);
+        List<KeyValuePair<string, object?>>? changed = null;
+        foreach (var extension in problem.Extensions)
+        {
+            if (extension.Value is string text)
+            {
+                if (_redactor.TryRedact(text, out var redacted))
+                {
+                    (changed ??= []).Add(new(extension.Key, redacted));
+                }
+            }
+            else if (extension.Value is not (null or bool or int or long or double or decimal) && !IsOwnExtension(extension.Key)
+                && RedactStructured(extension.Value) is { } replacement)
+            {
+                (changed ??= []).Add(new(extension.Key, replacement));
+            }
+        }
+
+        if (changed is not null)
+        {
+            foreach (var item in changed)
+            {
+                problem.Extensions[item.Key] = item.Value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Structured data we cannot vouch for (an application's object): kept as it is when its JSON form is clean,
+    /// else replaced by that form redacted; replaced entirely when it cannot even be serialized (fail closed).
+    /// </summary>
+    private string? RedactStructured(object value)
+    {
+        try
+        {
+            var json = System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), System.Text.Json.JsonSerializerOptions.Web);
+            return _redactor.TryRedact(json, out var redacted) ? redacted : null;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            return "[REDACTED:error]";
+        }
+    }
+
+    private string? RedactOrNull(string? text) => text is null ? null : _redactor.Redact(text);
+
+    private static bool IsOwnExtension(string key) => key is ProblemFactory.CodeExtension or ProblemFactory.TraceIdExtension
+        or ProblemFactory.CorrelationIdExtension or ProblemFactory.RetryableExtension or ProblemFactory.CauseCodeExtension or "errors";
 
     private static async Task WriteAsync(HttpContext context, ProblemDetails problem, Exception? exception)
     {

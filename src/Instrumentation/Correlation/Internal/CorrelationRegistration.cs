@@ -1,9 +1,10 @@
 using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
-/// <summary>Registers correlation: options and HttpClient propagation (the span and log processors are part of <c>ProcessorRegistration</c>'s ordered unit).</summary>
+/// <summary>Registers correlation: options, the request's id decision and HttpClient propagation (the span and log processors are part of <c>ProcessorRegistration</c>'s ordered unit).</summary>
 internal static class CorrelationRegistration
 {
     public static void Register(IServiceCollection services)
@@ -14,6 +15,12 @@ internal static class CorrelationRegistration
                 static o => IsHeaderName(o.HeaderName),
                 $"{CorrelationOptions.SectionName}:HeaderName must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most 64 characters), e.g. X-Correlation-ID.")
             .ValidateOnStart();
+
+        // The request's id is decided from its headers as the server span starts (RequestCorrelationProcessor, first
+        // in ProcessorRegistration's unit), through the HttpContext accessor: ASP.NET Core writes "Request starting"
+        // before any middleware runs.
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<RequestCorrelation>();
 
         HttpClientRegistration.Register(services);
     }

@@ -22,7 +22,14 @@ internal static class ProcessorRegistration
         // so the order among ours never depends on which registration ran last.
         MoveToHead(services, static s => s
             .ConfigureOpenTelemetryTracerProvider(static (sp, tracing) =>
-                AddSpanProcessors(tracing, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>()))
+            {
+                if (RequestCorrelationProcessor.Create(sp) is { } request)
+                {
+                    tracing.AddProcessor(request);
+                }
+
+                AddSpanProcessors(tracing, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>());
+            })
             .ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
                 AddLogProcessors(
                     logging,
