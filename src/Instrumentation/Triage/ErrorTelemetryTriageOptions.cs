@@ -50,6 +50,20 @@ public sealed class ErrorTelemetryTriageOptions
     /// <value>The default is 50. Allowed: 1 to 1,000.</value>
     public int MaxRoutesPerCode { get; set; } = 50;
 
+    /// <summary>
+    /// Gets or sets the URL of a trace in the team's trace viewer, with <c>{traceId}</c> (32 hex digits) and
+    /// optionally <c>{spanId}</c> (16 hex digits) where the ids go. Each sample trace id on the triage endpoint and
+    /// page then links to its trace. Examples: Jaeger <c>https://jaeger.example.com/trace/{traceId}?uiFind={spanId}</c>;
+    /// Grafana Tempo (Explore) <c>https://grafana.example.com/explore?left={"datasource":"tempo","queries":[{"refId":"A","queryType":"traceql","query":"{traceId}"}]}</c>;
+    /// the Aspire dashboard <c>http://localhost:18888/traces/detail/{traceId}?spanId={spanId}</c>.
+    /// </summary>
+    /// <remarks>
+    /// Links appear only on the triage endpoint, which the authorization policy guards; never in responses to the
+    /// application's own callers (problem details, error pages, headers).
+    /// </remarks>
+    /// <value>The default is <see langword="null"/>: trace ids are shown without links.</value>
+    public string? TraceLinkTemplate { get; set; }
+
     /// <summary>Gets a value indicating whether the triage endpoints are on (an authorization policy is configured).</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(AuthorizationPolicy);
 }

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +29,10 @@ internal sealed class TestWebApp : IAsyncDisposable
     public const string UserHeader = "X-Test-User";
     public const string RoleHeader = "X-Test-Role";
 
-    private TestWebApp(WebApplication app, InMemoryExporter<Activity, SpanSnapshot> spans, InMemoryExporter<LogRecord, LogSnapshot> logs, InMemoryExporter<Metric, List<MetricPointSnapshot>> metrics, CapturingLoggerProvider lines)
+    private TestWebApp(WebApplication app, HttpClient client, InMemoryExporter<Activity, SpanSnapshot> spans, InMemoryExporter<LogRecord, LogSnapshot> logs, InMemoryExporter<Metric, List<MetricPointSnapshot>> metrics, CapturingLoggerProvider lines)
     {
         App = app;
-        Client = app.GetTestClient();
+        Client = client;
         _requests = new RequestTracker();
         Spans = spans;
         Logs = logs;
@@ -58,10 +59,20 @@ internal sealed class TestWebApp : IAsyncDisposable
         Dictionary<string, string?>? configuration = null,
         Action<WebApplicationBuilder>? services = null,
         Action<WebApplication>? endpoints = null,
-        Action<ErrorTelemetryOptions>? telemetry = null)
+        Action<ErrorTelemetryOptions>? telemetry = null,
+        bool kestrel = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            // A real server on a free loopback port, for clients outside the process (a browser).
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Configuration.AddInMemoryCollection(configuration ?? []);
         builder.Logging.ClearProviders();
         var spans = new InMemoryExporter<Activity, SpanSnapshot>(SpanSnapshot.From);
@@ -84,7 +95,8 @@ internal sealed class TestWebApp : IAsyncDisposable
         app.UseErrorTelemetry();
         endpoints?.Invoke(app);
         await app.StartAsync();
-        return new TestWebApp(app, spans, logs, metrics, lines);
+        var client = kestrel ? new HttpClient { BaseAddress = new Uri(app.Urls.First()) } : app.GetTestClient();
+        return new TestWebApp(app, client, spans, logs, metrics, lines);
     }
 
     public T Service<T>()

@@ -97,6 +97,7 @@ internal sealed class FailureBuffer : IFailureSink
             entry.AddSample(new Sample(
                 failure.TraceId ?? default,
                 failure.TraceId.HasValue,
+                failure.SpanId ?? default,
                 Cap(failure.CorrelationId, MaxIdLength),
                 operation,
                 failure.Fingerprint,
@@ -234,6 +235,7 @@ internal sealed class FailureBuffer : IFailureSink
     private readonly record struct Sample(
         ActivityTraceId TraceId,
         bool HasTraceId,
+        ActivitySpanId SpanId,
         string? CorrelationId,
         string Operation,
         string Fingerprint,
@@ -323,7 +325,13 @@ internal sealed class FailureBuffer : IFailureSink
             {
                 // Newest first.
                 var s = _samples[(_nextSample - 1 - i + _samples.Length) % _samples.Length];
-                samples[i] = new SampleSnapshot(s.HasTraceId ? s.TraceId.ToHexString() : null, s.CorrelationId, s.Operation, s.Fingerprint, s.At);
+                samples[i] = new SampleSnapshot(
+                    s.HasTraceId ? s.TraceId.ToHexString() : null,
+                    s.CorrelationId,
+                    s.Operation,
+                    s.Fingerprint,
+                    s.At,
+                    s.HasTraceId && s.SpanId != default ? s.SpanId.ToHexString() : null);
             }
 
             return new CodeSnapshot(Definition, inWindow, Total, FirstSeen, LastSeen, samples, Sorted(Routes), Sorted(Causes));
@@ -373,4 +381,5 @@ internal sealed record SampleSnapshot(
     string? CorrelationId,
     string Operation,
     string Fingerprint,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? SpanId = null);

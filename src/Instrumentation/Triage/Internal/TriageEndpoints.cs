@@ -42,7 +42,44 @@ internal static class TriageEndpoints
     private static Task ServeFailures(HttpContext context)
     {
         var snapshot = context.RequestServices.GetRequiredService<FailureBuffer>().Snapshot();
-        return Write(context, snapshot, static (writer, s) => TriageJson.WriteFailures(writer, s));
+        var links = context.RequestServices.GetRequiredService<TriageLinks>().Template;
+        context.Response.Headers.Vary = "Accept";
+        return PrefersHtml(context.Request)
+            ? WritePage(context, TriagePage.Render(snapshot, context.Request.Query, links))
+            : Write(context, (snapshot, links), static (writer, s) => TriageJson.WriteFailures(writer, s.snapshot, s.links));
+    }
+
+    /// <summary>A browser (text/html ranked above JSON) gets the page; everything else, including no Accept header, gets JSON.</summary>
+    internal static bool PrefersHtml(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        double html = 0, json = 0;
+        foreach (var media in accept)
+        {
+            var quality = media.Quality ?? 1;
+            if (media.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) || media.MediaType.Equals("application/xhtml+xml", StringComparison.OrdinalIgnoreCase))
+            {
+                html = Math.Max(html, quality);
+            }
+            else if (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.Equals("*/*", StringComparison.Ordinal))
+            {
+                json = Math.Max(json, quality);
+            }
+        }
+
+        return html > json;
+    }
+
+    private static Task WritePage(HttpContext context, string html)
+    {
+        context.Items[ServedKey] = true;
+        var response = context.Response;
+        response.ContentType = "text/html; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = TriagePage.ContentSecurityPolicy;
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        return response.WriteAsync(html, context.RequestAborted);
     }
 
     private static Task ServeCatalog(HttpContext context)

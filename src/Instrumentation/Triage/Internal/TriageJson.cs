@@ -5,12 +5,12 @@ namespace ErrorTelemetry.Triage.Internal;
 /// <summary>
 /// Writes the triage and catalog documents with <see cref="Utf8JsonWriter"/>: no reflection, and every string is
 /// escaped by the writer. No redaction is needed: the documents hold only catalog text (written by the service's
-/// authors), codes, ids (trace, correlation, fingerprint), route templates and timestamps — never exception
-/// messages, stack traces, request data or log text.
+/// authors), codes, ids (trace, span, correlation, fingerprint), route templates, timestamps and trace-viewer links
+/// built from the configured template — never exception messages, stack traces, request data or log text.
 /// </summary>
 internal static class TriageJson
 {
-    public static void WriteFailures(Utf8JsonWriter writer, FailureSnapshot snapshot)
+    public static void WriteFailures(Utf8JsonWriter writer, FailureSnapshot snapshot, TraceLinkTemplate? links)
     {
         writer.WriteStartObject();
         writer.WriteString("window", snapshot.Window.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
@@ -21,7 +21,7 @@ internal static class TriageJson
         writer.WriteStartArray("codes");
         foreach (var code in snapshot.Codes)
         {
-            WriteCode(writer, code);
+            WriteCode(writer, code, links);
         }
 
         writer.WriteEndArray();
@@ -49,7 +49,7 @@ internal static class TriageJson
         writer.WriteEndObject();
     }
 
-    private static void WriteCode(Utf8JsonWriter writer, CodeSnapshot code)
+    private static void WriteCode(Utf8JsonWriter writer, CodeSnapshot code, TraceLinkTemplate? links)
     {
         writer.WriteStartObject();
         WriteDefinition(writer, code.Definition);
@@ -69,6 +69,22 @@ internal static class TriageJson
         }
 
         writer.WriteEndArray();
+        if (links is not null)
+        {
+            // Same order as sampleTraceIds (newest first), each linking to the newest sample of its trace.
+            writer.WriteStartArray("sampleTraceLinks");
+            seen.Clear();
+            foreach (var sample in code.Samples)
+            {
+                if (sample.TraceId is not null && seen.Add(sample.TraceId))
+                {
+                    writer.WriteStringValue(links.Format(sample.TraceId, sample.SpanId));
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteStartArray("sampleCorrelationIds");
         seen.Clear();
         foreach (var sample in code.Samples)
@@ -89,6 +105,12 @@ internal static class TriageJson
             writer.WriteStartObject();
             writer.WriteString("at", sample.At);
             writer.WriteString("traceId", sample.TraceId);
+            writer.WriteString("spanId", sample.SpanId);
+            if (links is not null && sample.TraceId is not null)
+            {
+                writer.WriteString("traceLink", links.Format(sample.TraceId, sample.SpanId));
+            }
+
             writer.WriteString("correlationId", sample.CorrelationId);
             writer.WriteString("operation", sample.Operation);
             writer.WriteString("fingerprint", sample.Fingerprint);

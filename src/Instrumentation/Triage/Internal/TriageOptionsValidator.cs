@@ -50,6 +50,11 @@ internal sealed class TriageOptionsValidator : IValidateOptions<ErrorTelemetryTr
             failures.Add($"{section}:AuthorizationPolicy is blank. Set it to the name of an authorization policy the application registers, or remove it to turn the triage endpoints off.");
         }
 
+        if (options.TraceLinkTemplate is { } template && TraceLinkTemplate.Check(template) is { } templateProblem)
+        {
+            failures.Add(templateProblem);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

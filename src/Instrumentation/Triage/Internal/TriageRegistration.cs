@@ -21,6 +21,8 @@ internal static class TriageRegistration
             sp.GetRequiredService<IOptions<ErrorTelemetryTriageOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
 
+        services.TryAddSingleton(static sp => new TriageLinks(TraceLinkTemplate.From(sp.GetRequiredService<IOptions<ErrorTelemetryTriageOptions>>().Value)));
+
         // The same instance is the sink the recorder feeds and the store the endpoint reads.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFailureSink, FailureBuffer>(static sp => sp.GetRequiredService<FailureBuffer>()));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TriageAccessLog>());

@@ -249,7 +249,8 @@ internal sealed class FailureRecorder
             state.CauseCode,
             operation,
             activity?.TraceId,
-            CorrelationIdOf(activity));
+            CorrelationIdOf(activity),
+            activity?.SpanId);
         foreach (var sink in _sinks)
         {
             try

@@ -9,13 +9,15 @@ namespace ErrorTelemetry.Failures.Internal;
 /// <param name="Operation">The operation it was counted under (route or span name).</param>
 /// <param name="TraceId">The trace it happened in, when there was one.</param>
 /// <param name="CorrelationId">The request's correlation id (baggage <c>correlation.id</c>), when there was one.</param>
+/// <param name="SpanId">The span it was counted on, when there was one (for links to the trace viewer).</param>
 internal readonly record struct FailureRecord(
     ErrorDefinition Definition,
     string Fingerprint,
     string? CauseCode,
     string Operation,
     ActivityTraceId? TraceId,
-    string? CorrelationId);
+    string? CorrelationId,
+    ActivitySpanId? SpanId = null);
 
 /// <summary>Receives every counted failure. Called on the application's thread: must be fast and must not throw.</summary>
 internal interface IFailureSink
