@@ -66,7 +66,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             {
                 await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 _process.Kill(entireProcessTree: true);
             }
