@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using ErrorTelemetry.Classification.Internal;
-using ErrorTelemetry.Core.Internal;
-using ErrorTelemetry.Metrics.Internal;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Tests.Failures;
 

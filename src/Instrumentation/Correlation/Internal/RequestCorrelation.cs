@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ErrorTelemetry.Messaging.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

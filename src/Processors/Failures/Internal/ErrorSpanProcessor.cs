@@ -148,7 +148,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         object? code = null;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
-            if (status is null && tag.Key == HttpResponseStatusCode)
+            if (status is null && tag.Key == FailureRecorder.HttpResponseStatusCode)
             {
                 status = tag.Value;
             }

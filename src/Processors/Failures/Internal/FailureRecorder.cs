@@ -10,7 +10,7 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </summary>
 internal sealed class FailureRecorder
 {
-    private const string HttpResponseStatusCode = "http.response.status_code";
+    public const string HttpResponseStatusCode = "http.response.status_code";
 
     private readonly ExceptionClassifier _classifier;
     private readonly FailureCounter _counter;
