@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Failures;
 

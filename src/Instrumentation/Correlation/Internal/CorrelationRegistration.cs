@@ -1,9 +1,14 @@
 using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
-/// <summary>Registers correlation: options and HttpClient propagation (the span and log processors are part of <c>ProcessorRegistration</c>'s ordered unit).</summary>
+/// <summary>
+/// Registers correlation: options, the message header name and HttpClient propagation (the span and log processors
+/// are part of <c>ProcessorRegistration</c>'s ordered unit).
+/// </summary>
 internal static class CorrelationRegistration
 {
     public static void Register(IServiceCollection services)
@@ -14,6 +19,7 @@ internal static class CorrelationRegistration
                 static o => IsHeaderName(o.HeaderName),
                 $"{CorrelationOptions.SectionName}:HeaderName must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most 64 characters), e.g. X-Correlation-ID.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageHeaderName>());
 
         HttpClientRegistration.Register(services);
     }
