@@ -222,6 +222,13 @@ internal sealed class FailureRecorder
     /// <summary>Counts a failure once per service, unless it (or the failure it was converted from) was counted already.</summary>
     public void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited = null)
     {
+        var root = LocalRootOf(activity);
+        if (root is not null && FailureState.IsIgnored(root))
+        {
+            // An operation the application excluded (a suppressed endpoint, a health probe) counts nothing.
+            return;
+        }
+
         if (!state.TryMarkCounted())
         {
             return;
@@ -233,7 +240,7 @@ internal sealed class FailureRecorder
             return;
         }
 
-        var operation = OperationOf(activity) ?? fallbackOperation ?? string.Empty;
+        var operation = root?.DisplayName ?? fallbackOperation ?? string.Empty;
         _counter.Add(state.Definition, operation);
         if (_sinks.Length == 0)
         {
@@ -264,8 +271,11 @@ internal sealed class FailureRecorder
     public static string? CorrelationIdOf(Activity? activity) =>
         activity?.GetBaggageItem(ErrorTelemetryAttributes.CorrelationId) ?? OpenTelemetry.Baggage.GetBaggage(ErrorTelemetryAttributes.CorrelationId);
 
-    /// <summary>The operation a failure is counted under: the name of the local root span (for a request, its route).</summary>
-    public static string? OperationOf(Activity? activity)
+    /// <summary>
+    /// The local root span, whose name is the operation a failure is counted under (for a request, its route) and
+    /// whose exclusion excludes everything inside it.
+    /// </summary>
+    private static Activity? LocalRootOf(Activity? activity)
     {
         if (activity is null)
         {
@@ -278,6 +288,6 @@ internal sealed class FailureRecorder
             root = parent;
         }
 
-        return root.DisplayName;
+        return root;
     }
 }

@@ -12,6 +12,7 @@ internal sealed class FailureState
     private const string ActivityPropertyName = "ErrorTelemetry.Failure";
     private const string ExplicitPropertyName = "ErrorTelemetry.ExplicitDefinition";
     private const string ExceptionPropertyName = "ErrorTelemetry.Exception";
+    private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
 
     // Weak: an exception that is no longer referenced takes its state with it, so this never grows without bound.
     private static readonly ConditionalWeakTable<Exception, FailureState> ByException = new();
@@ -72,4 +73,12 @@ internal sealed class FailureState
 
     public static Exception? GetException(Activity activity) =>
         activity.GetCustomProperty(ExceptionPropertyName) as Exception;
+
+    /// <summary>
+    /// Excludes a span and everything inside it from failure telemetry (a suppressed endpoint, a health probe): it
+    /// gets no error attributes, and no failure inside it is counted.
+    /// </summary>
+    public static void Ignore(Activity activity) => activity.SetCustomProperty(IgnoredPropertyName, IgnoredPropertyName);
+
+    public static bool IsIgnored(Activity activity) => activity.GetCustomProperty(IgnoredPropertyName) is not null;
 }
