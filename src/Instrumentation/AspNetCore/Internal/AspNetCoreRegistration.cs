@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.AspNetCore.Internal;
 
@@ -14,10 +13,8 @@ internal static class AspNetCoreRegistration
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<ErrorTelemetryProblemDetailsOptions>()
-            .BindConfiguration(ErrorTelemetryProblemDetailsOptions.SectionName)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryProblemDetailsOptions>, ProblemDetailsOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ErrorTelemetryProblemDetailsOptions, ProblemDetailsOptionsValidator>()
+            .BindConfiguration(ErrorTelemetryProblemDetailsOptions.SectionName);
 
         services.TryAddSingleton<ProblemFactory>();
         services.TryAddSingleton<DeveloperDiagnostics>();

@@ -13,12 +13,8 @@ internal static class CorrelationRegistration
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<CorrelationOptions>()
-            .BindConfiguration(CorrelationOptions.SectionName)
-            .Validate(
-                static o => IsHeaderName(o.HeaderName),
-                $"{CorrelationOptions.SectionName}:HeaderName must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most 64 characters), e.g. X-Correlation-ID.")
-            .ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<CorrelationOptions, CorrelationOptionsValidator>()
+            .BindConfiguration(CorrelationOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageHeaderName>());
 
         HttpClientRegistration.Register(services);
