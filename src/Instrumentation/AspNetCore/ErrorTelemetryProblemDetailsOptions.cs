@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using ErrorTelemetry.AspNetCore.Internal;
+
 namespace ErrorTelemetry;
 
 /// <summary>
@@ -22,7 +25,7 @@ public sealed class ErrorTelemetryProblemDetailsOptions
     /// The default is <c>urn:error:</c>, a stable identifier that is not meant to be dereferenced (RFC 9457 §3.1.1
     /// allows non-resolvable type URIs). Point it at your public error documentation.
     /// </value>
-    public string TypeBaseUri { get; set; } = "urn:error:";
+    public string TypeBaseUri { get; set; } = ProblemDetailsConstants.DefaultTypeBaseUri;
 
     /// <summary>
     /// Gets or sets a value indicating whether a definition's <see cref="ErrorDefinition.RunbookUrl"/> is used as the
@@ -33,7 +36,8 @@ public sealed class ErrorTelemetryProblemDetailsOptions
 
     /// <summary>Gets or sets the <c>Retry-After</c> seconds sent with rate-limited (429) and unavailable (503) answers that do not carry one.</summary>
     /// <value>The default is 30. Must be between 1 and 86400.</value>
-    public int RetryAfterSeconds { get; set; } = 30;
+    [Range(ProblemDetailsConstants.MinRetryAfterSeconds, ProblemDetailsConstants.MaxRetryAfterSeconds)]
+    public int RetryAfterSeconds { get; set; } = ProblemDetailsConstants.DefaultRetryAfterSeconds;
 
     /// <summary>
     /// Gets or sets a value indicating whether a developer-diagnostics extension (<c>exception</c>: type, redacted

@@ -1,3 +1,5 @@
+using ErrorTelemetry.Correlation.Internal;
+
 namespace ErrorTelemetry;
 
 /// <summary>
@@ -15,5 +17,5 @@ public sealed class CorrelationOptions
     /// by every <c>HttpClient</c> made by <c>IHttpClientFactory</c>. Use the same name in every service.
     /// </summary>
     /// <value>The default is <c>X-Correlation-ID</c>.</value>
-    public string HeaderName { get; set; } = "X-Correlation-ID";
+    public string HeaderName { get; set; } = CorrelationIds.DefaultHeaderName;
 }

@@ -1,3 +1,5 @@
+using ErrorTelemetry.Health.Internal;
+
 namespace ErrorTelemetry;
 
 /// <summary>
@@ -28,12 +30,12 @@ public sealed class ErrorTelemetryHealthOptions
     /// (none by default), so it answers 200 as long as the process serves requests.
     /// </summary>
     /// <value>The default is <c>/health/live</c>.</value>
-    public string LivePath { get; set; } = "/health/live";
+    public string LivePath { get; set; } = HealthConstants.DefaultLivePath;
 
     /// <summary>
     /// Gets or sets the path of the readiness endpoint. It runs every registered health check and answers 503 when
     /// any is unhealthy.
     /// </summary>
     /// <value>The default is <c>/health/ready</c>.</value>
-    public string ReadyPath { get; set; } = "/health/ready";
+    public string ReadyPath { get; set; } = HealthConstants.DefaultReadyPath;
 }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using ErrorTelemetry.Triage.Internal;
+
 namespace ErrorTelemetry;
 
 /// <summary>
@@ -19,7 +22,7 @@ public sealed class ErrorTelemetryTriageOptions
     /// <c>/catalog</c>.
     /// </summary>
     /// <value>The default is <c>/_errortelemetry/failures</c>.</value>
-    public string Path { get; set; } = "/_errortelemetry/failures";
+    public string Path { get; set; } = TriageConstants.DefaultPath;
 
     /// <summary>
     /// Gets or sets the name of the authorization policy a caller must satisfy. The policy is the application's
@@ -30,25 +33,28 @@ public sealed class ErrorTelemetryTriageOptions
 
     /// <summary>Gets or sets the sliding window the per-code <c>countInWindow</c> covers.</summary>
     /// <value>The default is 15 minutes. Allowed: 1 minute to 24 hours.</value>
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan Window { get; set; } = TriageConstants.DefaultWindow;
 
     /// <summary>
     /// Gets or sets the most distinct error codes the buffer keeps; when a new code arrives at the limit, the code
     /// seen least recently is forgotten.
     /// </summary>
     /// <value>The default is 500. Allowed: 1 to 10,000.</value>
-    public int MaxCodes { get; set; } = 500;
+    [Range(TriageConstants.MinMaxCodes, TriageConstants.MaxMaxCodes)]
+    public int MaxCodes { get; set; } = TriageConstants.DefaultMaxCodes;
 
     /// <summary>Gets or sets how many recent samples (trace id, correlation id, operation, fingerprint, time) are kept per code.</summary>
     /// <value>The default is 20. Allowed: 1 to 200.</value>
-    public int SamplesPerCode { get; set; } = 20;
+    [Range(TriageConstants.MinSamplesPerCode, TriageConstants.MaxSamplesPerCode)]
+    public int SamplesPerCode { get; set; } = TriageConstants.DefaultSamplesPerCode;
 
     /// <summary>
     /// Gets or sets the most distinct routes (operations) counted per code; further routes are counted together
     /// under <c>(other)</c>. The same limit applies to distinct cause codes.
     /// </summary>
     /// <value>The default is 50. Allowed: 1 to 1,000.</value>
-    public int MaxRoutesPerCode { get; set; } = 50;
+    [Range(TriageConstants.MinMaxRoutesPerCode, TriageConstants.MaxMaxRoutesPerCode)]
+    public int MaxRoutesPerCode { get; set; } = TriageConstants.DefaultMaxRoutesPerCode;
 
     /// <summary>
     /// Gets or sets the URL of a trace in the team's trace viewer, with <c>{traceId}</c> (32 hex digits) and
@@ -65,5 +71,5 @@ public sealed class ErrorTelemetryTriageOptions
     public string? TraceLinkTemplate { get; set; }
 
     /// <summary>Gets a value indicating whether the triage endpoints are on (an authorization policy is configured).</summary>
-    public bool IsEnabled => !string.IsNullOrWhiteSpace(AuthorizationPolicy);
+    internal bool IsEnabled => !string.IsNullOrWhiteSpace(AuthorizationPolicy);
 }

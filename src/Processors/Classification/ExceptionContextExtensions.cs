@@ -1,7 +1,7 @@
 using System.Globalization;
 using ErrorTelemetry.Classification.Internal;
 
-namespace System;
+namespace ErrorTelemetry;
 
 /// <summary>
 /// Attaches key/value context to any exception as it propagates, the .NET counterpart of Python's <c>add_note</c>.

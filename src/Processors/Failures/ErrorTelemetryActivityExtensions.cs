@@ -1,7 +1,8 @@
+using System.Diagnostics;
 using ErrorTelemetry;
 using ErrorTelemetry.Failures.Internal;
 
-namespace System.Diagnostics;
+namespace OpenTelemetry.Trace;
 
 /// <summary>
 /// Lets application code state what failure a span ended with.

@@ -27,8 +27,15 @@ namespace ErrorTelemetry;
 /// </example>
 public static class MessageContext
 {
-    /// <summary>The message header that carries the correlation id, besides the <c>correlation.id</c> baggage entry.</summary>
-    public const string CorrelationIdHeader = CorrelationIds.DefaultHeaderName;
+    private static string _correlationIdHeader = CorrelationIds.DefaultHeaderName;
+
+    /// <summary>
+    /// Gets the message header that carries the correlation id, besides the <c>correlation.id</c> baggage entry: the
+    /// HTTP header name the host configured (<c>ErrorTelemetry:Correlation:HeaderName</c>), so messages and requests
+    /// carry the id under the same name.
+    /// </summary>
+    /// <value>The default is <c>X-Correlation-ID</c>; a host built with <c>AddErrorTelemetry()</c> sets its configured name while it runs.</value>
+    public static string CorrelationIdHeader => Volatile.Read(ref _correlationIdHeader);
 
     private static readonly TextMapPropagator W3C = new CompositeTextMapPropagator([new TraceContextPropagator(), new BaggagePropagator()]);
 
@@ -43,6 +50,7 @@ public static class MessageContext
         ArgumentNullException.ThrowIfNull(headers);
         var activity = Activity.Current;
         var correlationId = CorrelationIds.Current(activity);
+        var header = CorrelationIdHeader;
 
         var items = new Dictionary<string, string>(StringComparer.Ordinal);
         if (activity is not null)
@@ -66,11 +74,11 @@ public static class MessageContext
         if (correlationId is not null)
         {
             items[CorrelationIds.Key] = correlationId;
-            headers[CorrelationIdHeader] = correlationId;
+            headers[header] = correlationId;
         }
         else
         {
-            headers.Remove(CorrelationIdHeader);
+            headers.Remove(header);
         }
 
         var context = new PropagationContext(activity?.Context ?? default, Baggage.Create(items));
@@ -121,6 +129,13 @@ public static class MessageContext
 
         return new MessageScope(activity, correlationId, previous);
     }
+
+    /// <summary>Makes <paramref name="headerName"/> the correlation header of every message from now on.</summary>
+    internal static void UseCorrelationIdHeader(string headerName) => Volatile.Write(ref _correlationIdHeader, headerName);
+
+    /// <summary>Returns to the default header, unless another host has set a name of its own since.</summary>
+    internal static void ResetCorrelationIdHeader(string headerName) =>
+        Interlocked.CompareExchange(ref _correlationIdHeader, CorrelationIds.DefaultHeaderName, headerName);
 
     private static TextMapPropagator Propagator()
     {

@@ -28,16 +28,16 @@ public sealed class RedactionOptions
     public const string SectionName = "ErrorTelemetry:Redaction";
 
     /// <summary>
-    /// Gets or sets additional attribute keys whose whole value is always redacted. An entry matches a key that is
+    /// Gets additional attribute keys whose whole value is always redacted. An entry matches a key that is
     /// equal to it (case-insensitive), or whose last one or two dot-separated segments end with the entry as whole
     /// words (so <c>customer_ref</c> matches <c>order.customer_ref</c> and <c>x-customer-ref</c>).
     /// </summary>
     /// <value>The default is empty; the built-in list (password, token, secret, api key, authorization, cookie,
     /// session, credential, private key, connection string, …) always applies.</value>
-    public IList<string> SensitiveKeys { get; set; } = new List<string>();
+    public IList<string> SensitiveKeys { get; } = new List<string>();
 
     /// <summary>
-    /// Gets or sets attribute keys whose values are never scanned. An entry ending in <c>*</c> is a prefix
+    /// Gets attribute keys whose values are never scanned. An entry ending in <c>*</c> is a prefix
     /// (<c>error.*</c>). A key that names a secret is redacted even if a prefix entry covers it; only an exact entry
     /// overrides that. Keys under <c>error.context.</c> and <c>error.detail.</c> hold what application code attached
     /// to an exception, so they are scanned although <c>error.*</c> covers them; only an exact entry or a prefix at
@@ -47,7 +47,7 @@ public sealed class RedactionOptions
     /// <c>ParentId</c>, <c>error.*</c>, <c>exception.type</c>, <c>http.request.method</c>,
     /// <c>http.response.status_code</c>, <c>http.route</c>, <c>url.scheme</c>, <c>server.port</c>,
     /// <c>network.protocol.name</c>, <c>network.protocol.version</c>, <c>otel.status_code</c>.</value>
-    public IList<string> PreservedKeys { get; set; } = new List<string>
+    public IList<string> PreservedKeys { get; } = new List<string>
     {
         "trace_id",
         "span_id",
@@ -68,7 +68,7 @@ public sealed class RedactionOptions
     };
 
     /// <summary>
-    /// Gets or sets attribute keys whose values are replaced with a stable pseudonym (HMAC-SHA256 under
+    /// Gets attribute keys whose values are replaced with a stable pseudonym (HMAC-SHA256 under
     /// <see cref="PseudonymizationKey"/>), so the same user can be followed across signals and services without
     /// exporting the identifier. An entry matches as a <see cref="SensitiveKeys"/> entry does: case- and
     /// separator-insensitively, as the whole key or the last words of its last one or two segments (<c>user.id</c>
@@ -76,7 +76,7 @@ public sealed class RedactionOptions
     /// Entries ending in <c>*</c> are prefixes.
     /// </summary>
     /// <value>The default is <c>enduser.id</c>, <c>user.id</c> and <c>customer.id</c>.</value>
-    public IList<string> PseudonymizedKeys { get; set; } = new List<string> { "enduser.id", "user.id", "customer.id" };
+    public IList<string> PseudonymizedKeys { get; } = new List<string> { "enduser.id", "user.id", "customer.id" };
 
     /// <summary>
     /// Gets or sets the secret key of the pseudonymization HMAC. Services that share the key produce the same
@@ -87,29 +87,29 @@ public sealed class RedactionOptions
     public string? PseudonymizationKey { get; set; }
 
     /// <summary>
-    /// Gets or sets names of built-in detectors to turn off: <c>private_key</c>, <c>url_userinfo</c>,
+    /// Gets names of built-in detectors to turn off: <c>private_key</c>, <c>url_userinfo</c>,
     /// <c>url_query</c>, <c>key_value</c>, <c>jwt</c>, <c>auth_header</c>, <c>aws_key</c>, <c>api_key</c>,
     /// <c>email</c>, <c>iban</c>, <c>card</c>, <c>ssn</c>, <c>phone</c>.
     /// </summary>
     /// <value>The default is empty: every detector runs.</value>
-    public IList<string> DisabledDetectors { get; set; } = new List<string>();
+    public IList<string> DisabledDetectors { get; } = new List<string>();
 
     /// <summary>
-    /// Gets or sets extra value detectors as regular expressions, by name. Every match is replaced with
+    /// Gets extra value detectors as regular expressions, by name. Every match is replaced with
     /// <c>[REDACTED:&lt;name&gt;]</c>. Names use letters, digits, <c>_</c>, <c>-</c> and <c>.</c>. A custom pattern
     /// has no cheap pre-scan, so it runs on every scanned value: keep it simple.
     /// </summary>
     /// <value>The default is empty.</value>
-    public IDictionary<string, string> CustomPatterns { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> CustomPatterns { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Gets or sets additional URL query (and fragment) parameter names whose values are replaced with
+    /// Gets additional URL query (and fragment) parameter names whose values are replaced with
     /// <c>[REDACTED]</c>. Compared case-insensitively.
     /// </summary>
     /// <value>The default is empty; the built-in list (token, access_token, id_token, refresh_token, code, api_key,
     /// key, sig, signature, password, secret, session, X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, …)
     /// always applies, as does every parameter whose name is a sensitive key.</value>
-    public IList<string> SensitiveQueryParameters { get; set; } = new List<string>();
+    public IList<string> SensitiveQueryParameters { get; } = new List<string>();
 
     /// <summary>
     /// Gets or sets a value indicating whether only attribute keys listed in <see cref="AllowedKeys"/> (or in
@@ -120,12 +120,12 @@ public sealed class RedactionOptions
     public bool FailClosed { get; set; }
 
     /// <summary>
-    /// Gets or sets the attribute keys that may leave the process when <see cref="FailClosed"/> is on. Entries
+    /// Gets the attribute keys that may leave the process when <see cref="FailClosed"/> is on. Entries
     /// ending in <c>*</c> are prefixes.
     /// </summary>
     /// <value>The default is <c>correlation.id</c>: it leaves the process in fail-closed mode too, but is scanned,
     /// because a caller chooses it (an e-mail address sent as <c>X-Correlation-ID</c> must not be exported).</value>
-    public IList<string> AllowedKeys { get; set; } = new List<string> { "correlation.id" };
+    public IList<string> AllowedKeys { get; } = new List<string> { "correlation.id" };
 
     /// <summary>
     /// Gets or sets the longest value, in characters, that is scanned and exported whole. A longer value (a logged
@@ -139,9 +139,9 @@ public sealed class RedactionOptions
     public int MaxValueLength { get; set; } = RedactionConstants.DefaultMaxValueLength;
 
     /// <summary>
-    /// Gets or sets detectors written in code, run after the built-in detectors and <see cref="CustomPatterns"/>.
+    /// Gets detectors written in code, run after the built-in detectors and <see cref="CustomPatterns"/>.
     /// Not bound from configuration.
     /// </summary>
     /// <value>The default is empty.</value>
-    public IList<RedactionDetector> Detectors { get; set; } = new List<RedactionDetector>();
+    public IList<RedactionDetector> Detectors { get; } = new List<RedactionDetector>();
 }

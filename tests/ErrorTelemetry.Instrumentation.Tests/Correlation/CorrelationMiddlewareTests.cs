@@ -180,9 +180,9 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
                 Activity.Current.SetErrorCode(BuiltInErrors.OperationTimeout);
                 throw new TimeoutException("late");
             });
-            app.MapPost("/stated", (HttpContext c) =>
+            app.MapPost("/stated", () =>
             {
-                c.Items["ErrorTelemetry.ErrorCode"] = "ORDER_REJECTED";
+                Activity.Current.SetErrorCode(BuiltInErrors.ValidationFailed);
                 return Results.StatusCode(422);
             });
         });
@@ -202,7 +202,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
         Assert.Equal(500, failed.Response.StatusCode);
         Assert.Equal("keep-me", failed.Response.Headers["X-Correlation-ID"].ToString());
         Assert.Equal("OPERATION_TIMEOUT", failed.Response.Headers["X-Error-Code"].ToString());
-        Assert.Equal("ORDER_REJECTED", stated.Response.Headers["X-Error-Code"].ToString());
+        Assert.Equal("VALIDATION_FAILED", stated.Response.Headers["X-Error-Code"].ToString());
     }
 
     [Fact]

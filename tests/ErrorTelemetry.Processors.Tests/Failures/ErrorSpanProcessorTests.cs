@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Failures;
 
@@ -352,7 +353,7 @@ public class ErrorSpanProcessorTests
         var unsampledCaller = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
         using (var a = p.Source.StartActivity("GET /health/ready", ActivityKind.Server, unsampledCaller))
         {
-            ErrorTelemetry.Failures.Internal.ErrorSpanProcessor.Ignore(a!);
+            ErrorTelemetry.Failures.Internal.FailureState.Ignore(a!);
             a!.SetTag("http.response.status_code", 503);
         }
 

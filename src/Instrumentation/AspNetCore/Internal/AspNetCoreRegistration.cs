@@ -15,10 +15,8 @@ internal static class AspNetCoreRegistration
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<ErrorTelemetryProblemDetailsOptions>()
-            .BindConfiguration(ErrorTelemetryProblemDetailsOptions.SectionName)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryProblemDetailsOptions>, ProblemDetailsOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ErrorTelemetryProblemDetailsOptions, ProblemDetailsOptionsValidator>()
+            .BindConfiguration(ErrorTelemetryProblemDetailsOptions.SectionName);
 
         services.TryAddSingleton<ProblemFactory>();
         services.TryAddSingleton<DeveloperDiagnostics>();

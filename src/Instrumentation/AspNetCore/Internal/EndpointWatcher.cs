@@ -44,6 +44,7 @@ internal sealed class EndpointWatcher : IEndpointFeature
             if (value is not null && First is null)
             {
                 First = value;
+                SuppressErrorTelemetryMetadata.Apply(_activity, value);
                 ServerSpan.OnEndpoint(_activity, _method, value);
             }
         }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using ErrorTelemetry.Catalog.Internal;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Health.Internal;
 using Microsoft.AspNetCore.Http;
 
@@ -31,6 +34,7 @@ internal sealed class ErrorTelemetryMiddleware
         EndpointWatcher? watcher = null;
         if (endpoint is not null)
         {
+            SuppressErrorTelemetryMetadata.Apply(activity, endpoint);
             ServerSpan.OnEndpoint(activity, method, endpoint);
         }
         else if (activity is { IsAllDataRequested: true })
@@ -54,6 +58,7 @@ internal sealed class ErrorTelemetryMiddleware
             if (endpoint is not null)
             {
                 // Before anything is logged or counted: the failure's operation is the span's name at that moment.
+                SuppressErrorTelemetryMetadata.Apply(activity, endpoint);
                 ServerSpan.OnEndpoint(activity, method, endpoint);
             }
 
@@ -79,8 +84,9 @@ internal sealed class ErrorTelemetryMiddleware
 }
 
 /// <summary>
-/// Endpoint metadata for endpoints whose error statuses are not failures of the service (health checks answering
-/// 503 by design): no problem details are written for them and no code is put on their span.
+/// The metadata <c>SuppressErrorTelemetry()</c> puts on endpoints whose error answers are not failures of the service
+/// (health checks answering 503 by design): no problem details for their error statuses, no code on their span, no
+/// count.
 /// </summary>
 internal sealed class SuppressErrorTelemetryMetadata
 {
@@ -88,5 +94,14 @@ internal sealed class SuppressErrorTelemetryMetadata
 
     private SuppressErrorTelemetryMetadata()
     {
+    }
+
+    /// <summary>Excludes the request's span (and every failure inside it) once routing chose a suppressed endpoint.</summary>
+    public static void Apply(Activity? activity, Endpoint endpoint)
+    {
+        if (activity is not null && endpoint.Metadata.GetMetadata<SuppressErrorTelemetryMetadata>() is not null)
+        {
+            FailureState.Ignore(activity);
+        }
     }
 }

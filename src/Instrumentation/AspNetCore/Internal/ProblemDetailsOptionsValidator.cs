@@ -16,10 +16,11 @@ internal sealed class ProblemDetailsOptionsValidator : IValidateOptions<ErrorTel
                 $"{Prefix}{nameof(options.TypeBaseUri)} is '{options.TypeBaseUri}', which is not an absolute URI. Use e.g. 'https://errors.example.com/' or 'urn:error:'.");
         }
 
-        if (options.RetryAfterSeconds is < 1 or > 86_400)
+        if (options.RetryAfterSeconds is < ProblemDetailsConstants.MinRetryAfterSeconds or > ProblemDetailsConstants.MaxRetryAfterSeconds)
         {
-            (failures ??= []).Add(
-                $"{Prefix}{nameof(options.RetryAfterSeconds)} is {options.RetryAfterSeconds}; it must be between 1 and 86400 seconds.");
+            (failures ??= []).Add(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{Prefix}{nameof(options.RetryAfterSeconds)} is {options.RetryAfterSeconds}; it must be between {ProblemDetailsConstants.MinRetryAfterSeconds} and {ProblemDetailsConstants.MaxRetryAfterSeconds} seconds (the default is {ProblemDetailsConstants.DefaultRetryAfterSeconds})."));
         }
 
         if (options.IncludeDiagnostics && string.IsNullOrWhiteSpace(options.DiagnosticsPolicy))

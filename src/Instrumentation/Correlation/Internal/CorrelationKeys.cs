@@ -7,12 +7,6 @@ internal static class CorrelationKeys
     public const string CorrelationIdItem = "ErrorTelemetry.CorrelationId";
 
     /// <summary>
-    /// <c>HttpContext.Items</c> key where the problem-details writer may put the code it answered with (a
-    /// <see cref="string"/>), so the <see cref="ErrorCodeHeader"/> of the response names exactly that code.
-    /// </summary>
-    public const string ErrorCodeItem = "ErrorTelemetry.ErrorCode";
-
-    /// <summary>
     /// The response header that names an error response's code. A caller's HttpClient span reads it before the span
     /// ends (the problem body is read only after), so the caller's client span can carry <c>error.cause.code</c>.
     /// </summary>

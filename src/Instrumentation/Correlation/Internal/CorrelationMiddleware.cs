@@ -111,11 +111,6 @@ internal sealed class CorrelationMiddleware
 
         private string? ErrorCode()
         {
-            if (_context.Items.TryGetValue(CorrelationKeys.ErrorCodeItem, out var item) && item is string stated)
-            {
-                return stated;
-            }
-
             var activity = _context.Features.Get<IHttpActivityFeature>()?.Activity;
             if (activity is null)
             {

@@ -1,20 +1,21 @@
 using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
-/// <summary>Registers correlation: options, the request's id decision and HttpClient propagation (the span and log processors are part of <c>ProcessorRegistration</c>'s ordered unit).</summary>
+/// <summary>
+/// Registers correlation: options, the message header name, the request's id decision and HttpClient propagation
+/// (the span and log processors are part of <c>ProcessorRegistration</c>'s ordered unit).
+/// </summary>
 internal static class CorrelationRegistration
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<CorrelationOptions>()
-            .BindConfiguration(CorrelationOptions.SectionName)
-            .Validate(
-                static o => IsHeaderName(o.HeaderName),
-                $"{CorrelationOptions.SectionName}:HeaderName must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most 64 characters), e.g. X-Correlation-ID.")
-            .ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<CorrelationOptions, CorrelationOptionsValidator>()
+            .BindConfiguration(CorrelationOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageHeaderName>());
 
         // The request's id is decided from its headers as the server span starts (RequestCorrelationProcessor, first
         // in ProcessorRegistration's unit), through the HttpContext accessor: ASP.NET Core writes "Request starting"

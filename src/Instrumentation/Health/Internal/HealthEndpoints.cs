@@ -1,4 +1,3 @@
-using ErrorTelemetry.AspNetCore.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -40,7 +39,7 @@ internal static class HealthEndpoints
             .ExcludeFromDescription()
             .WithDisplayName("ErrorTelemetry health")
             // A 503 from readiness is an answer, not a failure of the service: no problem details, no code.
-            .WithMetadata(SuppressErrorTelemetryMetadata.Instance);
+            .SuppressErrorTelemetry();
     }
 
     private static HealthCheckOptions CheckOptions(Func<HealthCheckRegistration, bool>? predicate) => new()

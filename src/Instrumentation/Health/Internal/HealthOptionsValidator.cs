@@ -18,7 +18,7 @@ internal sealed class HealthOptionsValidator : IValidateOptions<ErrorTelemetryHe
         CheckPath(failures, nameof(options.ReadyPath), options.ReadyPath);
         if (failures.Count == 0 && HealthPaths.Normalize(options.LivePath).Equals(HealthPaths.Normalize(options.ReadyPath), StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"{ErrorTelemetryHealthOptions.SectionName}:LivePath and {ErrorTelemetryHealthOptions.SectionName}:ReadyPath are both '{options.LivePath}'. Give them different paths, e.g. /health/live and /health/ready.");
+            failures.Add($"{ErrorTelemetryHealthOptions.SectionName}:LivePath and {ErrorTelemetryHealthOptions.SectionName}:ReadyPath are both '{options.LivePath}'. Give them different paths, e.g. {HealthConstants.DefaultLivePath} and {HealthConstants.DefaultReadyPath}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -27,7 +27,7 @@ internal sealed class HealthOptionsValidator : IValidateOptions<ErrorTelemetryHe
     internal static void CheckPath(List<string> failures, string property, string? path)
     {
         var key = $"{ErrorTelemetryHealthOptions.SectionName}:{property}";
-        var problem = PathRule.Check(path, "/health/ready");
+        var problem = PathRule.Check(path, HealthConstants.DefaultReadyPath);
         if (problem is not null)
         {
             failures.Add($"{key} {problem}, or set {ErrorTelemetryHealthOptions.SectionName}:Enabled to false to map no health endpoints.");

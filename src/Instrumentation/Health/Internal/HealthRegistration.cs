@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.Health.Internal;
 
@@ -10,10 +9,8 @@ internal static class HealthRegistration
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<ErrorTelemetryHealthOptions>()
-            .BindConfiguration(ErrorTelemetryHealthOptions.SectionName)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryHealthOptions>, HealthOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ErrorTelemetryHealthOptions, HealthOptionsValidator>()
+            .BindConfiguration(ErrorTelemetryHealthOptions.SectionName);
 
         // With no checks registered, readiness answers Healthy; the application adds its own with AddHealthChecks().AddCheck(...).
         services.AddHealthChecks();

@@ -65,7 +65,7 @@ internal sealed class HealthRequestFilter : IStartupFilter
         if (activity is not null)
         {
             activity.IsAllDataRequested = false;
-            ErrorSpanProcessor.Ignore(activity);
+            FailureState.Ignore(activity);
             activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
         }
 

@@ -25,11 +25,10 @@ internal static class RedactionServiceCollectionExtensions
         }
 
         services.AddSingleton<RedactionMarker>();
-        services.AddOptions<RedactionOptions>().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<RedactionOptions, RedactionOptionsValidator>();
         services.AddSingleton<IConfigureOptions<RedactionOptions>>(sp => new ConfigureNamedOptions<RedactionOptions>(
             Options.DefaultName,
             options => sp.GetService<IConfiguration>()?.GetSection(RedactionOptions.SectionName).Bind(options)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedactionOptions>, RedactionOptionsValidator>());
         services.TryAddSingleton(sp => new Redactor(sp.GetRequiredService<IOptions<RedactionOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedactionStartupCheck>());
         return services;

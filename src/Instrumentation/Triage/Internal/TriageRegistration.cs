@@ -11,10 +11,8 @@ internal static class TriageRegistration
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<ErrorTelemetryTriageOptions>()
-            .BindConfiguration(ErrorTelemetryTriageOptions.SectionName)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErrorTelemetryTriageOptions>, TriageOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ErrorTelemetryTriageOptions, TriageOptionsValidator>()
+            .BindConfiguration(ErrorTelemetryTriageOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new FailureBuffer(

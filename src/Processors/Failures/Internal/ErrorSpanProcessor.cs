@@ -12,7 +12,6 @@ namespace ErrorTelemetry.Failures.Internal;
 internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 {
     private const string ExceptionEventName = "exception";
-    private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
 
     private readonly FailureRecorder _recorder;
     private readonly ExceptionCaptureListener _listener;
@@ -22,12 +21,6 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         _recorder = recorder;
         _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, () => ParentProvider);
     }
-
-    /// <summary>
-    /// Marks a span whose failures must not be counted even though it ends unrecorded (health probes): the only
-    /// unrecorded spans ErrorTelemetry skips.
-    /// </summary>
-    public static void Ignore(Activity activity) => activity.SetCustomProperty(IgnoredPropertyName, IgnoredPropertyName);
 
     public override void OnEnd(Activity data)
     {
@@ -47,7 +40,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     /// </summary>
     private void OnUnrecordedEnd(Activity activity)
     {
-        if (activity.GetCustomProperty(IgnoredPropertyName) is not null)
+        if (FailureState.IsIgnored(activity))
         {
             return;
         }
@@ -93,6 +86,11 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         if (!failed)
         {
             _recorder.CountDeferred(activity);
+            return;
+        }
+
+        if (FailureState.IsIgnored(activity))
+        {
             return;
         }
 

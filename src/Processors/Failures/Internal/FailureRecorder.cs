@@ -225,6 +225,13 @@ internal sealed class FailureRecorder
     /// <summary>Counts a failure once per service, unless it (or the failure it was converted from) was counted already.</summary>
     public void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited = null)
     {
+        var root = LocalRootOf(activity);
+        if (root is not null && FailureState.IsIgnored(root))
+        {
+            // An operation the application excluded (a suppressed endpoint, a health probe) counts nothing.
+            return;
+        }
+
         if (!state.TryMarkCounted())
         {
             return;
@@ -236,7 +243,7 @@ internal sealed class FailureRecorder
             return;
         }
 
-        var operation = OperationOf(activity) ?? (fallbackOperation is null ? string.Empty : OperationLabel.OfName(fallbackOperation));
+        var operation = (root is null ? null : OperationLabel.Of(root)) ?? (fallbackOperation is null ? string.Empty : OperationLabel.OfName(fallbackOperation));
         _counter.Add(state.Definition, operation);
         if (_sinks.Length == 0)
         {
@@ -269,10 +276,10 @@ internal sealed class FailureRecorder
         activity?.GetBaggageItem(ErrorTelemetryAttributes.CorrelationId) ?? OpenTelemetry.Baggage.GetBaggage(ErrorTelemetryAttributes.CorrelationId);
 
     /// <summary>
-    /// The operation a failure is counted under, from the local root span: for a request, its method and route
-    /// template; otherwise the name the span was started with, if it is a code-defined name (see <see cref="OperationLabel"/>).
+    /// The local root span: its method and route template (or code-defined start name, see <see cref="OperationLabel"/>)
+    /// is the operation a failure is counted under, and its exclusion excludes everything inside it.
     /// </summary>
-    public static string? OperationOf(Activity? activity)
+    private static Activity? LocalRootOf(Activity? activity)
     {
         if (activity is null)
         {
@@ -285,6 +292,6 @@ internal sealed class FailureRecorder
             root = parent;
         }
 
-        return OperationLabel.Of(root);
+        return root;
     }
 }

@@ -11,6 +11,7 @@ internal sealed class FailureState
     private const string ActivityPropertyName = "ErrorTelemetry.Failure";
     private const string ExplicitPropertyName = "ErrorTelemetry.ExplicitDefinition";
     private const string ExceptionPropertyName = "ErrorTelemetry.Exception";
+    private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
 
     public FailureState(ErrorDefinition definition, string fingerprint, string? causeCode)
     {
@@ -68,4 +69,12 @@ internal sealed class FailureState
 
     public static Exception? GetException(Activity activity) =>
         activity.GetCustomProperty(ExceptionPropertyName) as Exception;
+
+    /// <summary>
+    /// Excludes a span and everything inside it from failure telemetry (a suppressed endpoint, a health probe): it
+    /// gets no error attributes, and no failure inside it is counted.
+    /// </summary>
+    public static void Ignore(Activity activity) => activity.SetCustomProperty(IgnoredPropertyName, IgnoredPropertyName);
+
+    public static bool IsIgnored(Activity activity) => activity.GetCustomProperty(IgnoredPropertyName) is not null;
 }
