@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using ErrorTelemetry.Tests.TestSupport;
 using ErrorTelemetry.Tests.TestSupport.Otlp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Hosting;
 
@@ -99,5 +103,54 @@ public class OtlpExportEndToEndTests
             Assert.Equal("shop", r.Header("x-tenant"));
             Assert.Equal("gzip", r.Header("Content-Encoding"));
         });
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AddErrorTelemetry_ApplicationCallsUseOtlpExporterToo_HostStartsAndEachSpanAndLogArrivesOnce(bool applicationFirst)
+    {
+        // What the .NET Aspire ServiceDefaults do whenever OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        await using var receiver = await OtlpTestReceiver.StartAsync();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "storefront",
+        });
+        void ApplicationOpenTelemetry() => builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+            .UseOtlpExporter();
+        if (applicationFirst)
+        {
+            ApplicationOpenTelemetry();
+        }
+
+        builder.AddErrorTelemetry(o => o.AddDefinition(OutOfStock));
+        if (!applicationFirst)
+        {
+            ApplicationOpenTelemetry();
+        }
+
+        await using (var app = builder.Build())
+        {
+            app.UseErrorTelemetry();
+            app.MapGet("/stock/{sku}", string (string sku) => throw OutOfStock.ToException());
+            await app.StartAsync();
+            using var response = await app.GetTestClient().GetAsync(new Uri("/stock/7", UriKind.Relative));
+            Assert.Equal(422, (int)response.StatusCode);
+            await app.StopAsync();
+        }
+
+        var span = Assert.Single(receiver.Spans, s => s.Name == "GET /stock/{sku}");
+        Assert.Equal("INVENTORY_OUT_OF_STOCK", span.Attributes["error.code"]);
+        Assert.Equal("/stock/{sku}", span.Attributes["http.route"]);
+        Assert.Equal("storefront", span.ResourceAttributes["service.name"]);
+        var log = Assert.Single(receiver.LogRecords, l => l.TraceId == span.TraceId && l.Attributes.ContainsKey("error.code"));
+        Assert.Equal("INVENTORY_OUT_OF_STOCK", log.Attributes["error.code"]);
+        Assert.Contains(receiver.MetricPoints, p => p.MetricName == "errortelemetry.failures" && Equals(p.Attributes["operation"], "GET /stock/{sku}"));
     }
 }

@@ -1,4 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Hosting.Internal;
 
@@ -42,4 +47,73 @@ internal static class OtlpExport
 
     private static string? Read(IConfiguration? configuration, string key) =>
         configuration?[key] ?? Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The SDK's <c>UseOtlpExporter()</c>, made to step aside when the application calls it too (the .NET Aspire
+    /// ServiceDefaults do whenever <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), before or after us.
+    /// </summary>
+    /// <remarks>
+    /// <c>OpenTelemetry.Exporter.OpenTelemetryProtocol</c> counts its calls through a marker service and stops the host
+    /// at start when there are two (<c>NotSupportedException: Multiple calls to UseOtlpExporter…</c>); two calls would
+    /// also export everything twice. So our call's marker is taken out again, and its provider callbacks run only
+    /// when no marker is left at start, i.e. when the application did not call it: then one exporter is ours, else
+    /// the application's (with its own settings). A signal-specific <c>AddOtlpExporter()</c> of the application is
+    /// not detectable this way: set <c>ErrorTelemetry:ExportOtlp=false</c> next to it.
+    /// </remarks>
+    public static void UseUnlessTheApplicationDoes(OpenTelemetryBuilder builder)
+    {
+        var services = builder.Services;
+        var first = services.Count;
+        builder.UseOtlpExporter();
+
+        Type? marker = null;
+        for (var i = services.Count - 1; i >= first; i--)
+        {
+            var type = services[i].ServiceType;
+            if (type.Name == "UseOtlpExporterRegistration" && type.Assembly == typeof(OpenTelemetryBuilderOtlpExporterExtensions).Assembly)
+            {
+                marker = type;
+                services.RemoveAt(i);
+            }
+        }
+
+        if (marker is null)
+        {
+            // The SDK no longer marks its calls this way: nothing to step aside from.
+            return;
+        }
+
+        var inert = InertCallbacks();
+        for (var i = first; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (descriptor.ImplementationInstance is { } callback && inert.TryGetValue(descriptor.ServiceType, out var nothing)
+                && callback.GetType() == nothing.GetType())
+            {
+                services[i] = ServiceDescriptor.Singleton(descriptor.ServiceType, sp => sp.GetService(marker) is null ? callback : nothing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A do-nothing provider callback of each signal, keyed by the (internal) service type the SDK registers
+    /// callbacks under: made through the SDK's public extensions, so no internal type is named here.
+    /// </summary>
+    private static Dictionary<Type, object> InertCallbacks()
+    {
+        var scratch = new ServiceCollection();
+        scratch.ConfigureOpenTelemetryTracerProvider(static (_, _) => { });
+        scratch.ConfigureOpenTelemetryMeterProvider(static (_, _) => { });
+        scratch.ConfigureOpenTelemetryLoggerProvider(static (_, _) => { });
+        var inert = new Dictionary<Type, object>();
+        foreach (var descriptor in scratch)
+        {
+            if (descriptor.ImplementationInstance is { } instance)
+            {
+                inert[descriptor.ServiceType] = instance;
+            }
+        }
+
+        return inert;
+    }
 }
