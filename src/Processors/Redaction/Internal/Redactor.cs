@@ -130,6 +130,12 @@ internal sealed class Redactor
         }
     }
 
+    /// <summary>
+    /// Returns the pseudonym of <paramref name="value"/>, as values of pseudonymized keys get it (or
+    /// <see cref="UserReplacement"/> without a key). Never throws.
+    /// </summary>
+    public string Pseudonymize(string value) => _pseudonymizer.Pseudonymize(value);
+
     /// <summary>Returns whether values of <paramref name="key"/> leave the process unscanned.</summary>
     public bool IsPreserved(string key) => _keys.GetRule(key).Action == KeyAction.Preserve;
 
