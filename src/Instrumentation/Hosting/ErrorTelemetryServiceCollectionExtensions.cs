@@ -143,6 +143,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
         if (OtlpExport.IsEnabled(root ?? FindConfiguration(services), configuration))
         {
             // The cross-cutting exporter honours the signal-specific OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_* too.
+            OtlpExport.AddDefaults(root as IConfigurationBuilder, configuration);
             builder.UseOtlpExporter();
         }
 
