@@ -15,6 +15,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -133,6 +134,11 @@ public static class ErrorTelemetryServiceCollectionExtensions
         // (tests, side-by-side hosts) would have its failures and request metrics counted here as well.
         services.ConfigureOpenTelemetryMeterProvider(static (sp, metrics) =>
             metrics.AddView(new OwnInstrumentsOnly(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()).Select));
+
+        // Created while the providers are built, so it is disposed after them and hears their shutdown.
+        services.TryAddSingleton(static sp => new ExportDropReporter(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.ConfigureOpenTelemetryTracerProvider(static (sp, _) => sp.GetRequiredService<ExportDropReporter>());
+        services.ConfigureOpenTelemetryMeterProvider(static (sp, _) => sp.GetRequiredService<ExportDropReporter>());
 
         builder
             .ConfigureResource(static r => r.AddDetector(static sp => new ServiceResourceDetector(sp)))
