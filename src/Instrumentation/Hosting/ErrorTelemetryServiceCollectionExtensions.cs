@@ -128,6 +128,11 @@ public static class ErrorTelemetryServiceCollectionExtensions
         services.ConfigureOpenTelemetryMeterProvider(static (sp, metrics) =>
             metrics.AddView(new OwnInstrumentsOnly(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()).Select));
 
+        // Created while the providers are built, so it is disposed after them and hears their shutdown.
+        services.TryAddSingleton(static sp => new ExportDropReporter(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.ConfigureOpenTelemetryTracerProvider(static (sp, _) => sp.GetRequiredService<ExportDropReporter>());
+        services.ConfigureOpenTelemetryMeterProvider(static (sp, _) => sp.GetRequiredService<ExportDropReporter>());
+
         builder
             .ConfigureResource(static r => r.AddDetector(static sp => new ServiceResourceDetector(sp)))
             // The official instrumentations complete the server and client spans (an application that adds them too
@@ -139,6 +144,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
         if (OtlpExport.IsEnabled(root ?? FindConfiguration(services), configuration))
         {
             // The cross-cutting exporter honours the signal-specific OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_* too.
+            OtlpExport.AddDefaults(root as IConfigurationBuilder, configuration);
             OtlpExport.UseUnlessTheApplicationDoes(builder);
         }
 

@@ -21,6 +21,7 @@ internal sealed class ErrorTelemetryEventSource : EventSource
     private const int ExporterFailedId = 6;
     private const int BufferFullId = 7;
     private const int ExceptionReadFailedId = 8;
+    private const int TelemetryDroppedId = 9;
 
     [NonEvent]
     public void ProcessorFailed(string component, Exception exception)
@@ -98,4 +99,8 @@ internal sealed class ErrorTelemetryEventSource : EventSource
     [Event(ExceptionReadFailedId, Level = EventLevel.Warning, Message = "Reading Exception.{0} of an application exception threw {1}; that part was left out")]
     public void ExceptionReadFailed(string member, string exceptionType) =>
         WriteEvent(ExceptionReadFailedId, member, exceptionType);
+
+    [Event(TelemetryDroppedId, Level = EventLevel.Warning, Message = "{0} exporting to {1} dropped {2} item(s): its queue was full")]
+    public void TelemetryDropped(string processor, string exporter, long count) =>
+        WriteEvent(TelemetryDroppedId, processor, exporter, count);
 }

@@ -79,12 +79,21 @@ public sealed class RedactionOptions
     public IList<string> PseudonymizedKeys { get; } = new List<string> { "enduser.id", "user.id", "customer.id" };
 
     /// <summary>
-    /// Gets or sets the secret key of the pseudonymization HMAC. Services that share the key produce the same
-    /// pseudonym for the same value. Keep it in a secret store, not in appsettings.json.
+    /// Gets or sets the secret key of the pseudonymization HMAC: at least 32 bytes of UTF-8 key material. Services
+    /// that share the key produce the same pseudonym for the same value, <c>pseu_&lt;key id&gt;_</c> followed by 32
+    /// hex characters (16 bytes of HMAC-SHA256). Keep it in a secret store, not in appsettings.json.
     /// </summary>
     /// <value>The default is <see langword="null"/>: values of <see cref="PseudonymizedKeys"/> are masked as
     /// <c>[REDACTED:user]</c> and a warning is emitted once at start-up.</value>
     public string? PseudonymizationKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets the id of <see cref="PseudonymizationKey"/>, written into every pseudonym so pseudonyms made under
+    /// different keys are told apart (a rotation shows instead of silently changing every pseudonym). 1 to 16
+    /// lower-case letters and digits.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: 8 hex characters of the key's SHA-256.</value>
+    public string? PseudonymizationKeyId { get; set; }
 
     /// <summary>
     /// Gets names of built-in detectors to turn off: <c>private_key</c>, <c>url_userinfo</c>,

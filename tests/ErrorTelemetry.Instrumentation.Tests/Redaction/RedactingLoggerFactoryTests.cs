@@ -241,7 +241,7 @@ public class RedactingLoggerFactoryTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ErrorTelemetry:Redaction:CustomPatterns:foo"] = "(unclosed",
-            ["ErrorTelemetry:Redaction:PseudonymizationKey"] = "0123456789abcdef0123",
+            ["ErrorTelemetry:Redaction:PseudonymizationKey"] = "0123456789abcdef0123456789abcdef",
         });
         builder.Services.AddErrorTelemetryRedaction();
         using var host = builder.Build();
@@ -257,7 +257,7 @@ public class RedactingLoggerFactoryTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ErrorTelemetry:Redaction:PseudonymizationKey"] = "0123456789abcdef0123",
+            ["ErrorTelemetry:Redaction:PseudonymizationKey"] = "0123456789abcdef0123456789abcdef",
         });
         builder.Services.AddErrorTelemetryLogRedaction();
         builder.Logging.ClearProviders();

@@ -234,9 +234,11 @@ public class RedactionEndToEndTests(LeakCorpusRun run) : IClassFixture<LeakCorpu
         Assert.Equal(first, spans[1].Attributes["enduser.id"]);
         Assert.NotEqual(LeakCorpusRun.UserId, first);
 
-        // What any service holding the same key computes: "pseu_" + the first 8 bytes of HMAC-SHA256, in hex.
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(LeakCorpusRun.PseudonymizationKey), Encoding.UTF8.GetBytes(LeakCorpusRun.UserId));
-        Assert.Equal("pseu_" + Convert.ToHexStringLower(mac, 0, 8), first);
+        // What any service holding the same key computes: "pseu_", the key's id (4 bytes of its SHA-256), then the
+        // first 16 bytes of HMAC-SHA256, in hex.
+        var key = Encoding.UTF8.GetBytes(LeakCorpusRun.PseudonymizationKey);
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(LeakCorpusRun.UserId));
+        Assert.Equal("pseu_" + Convert.ToHexStringLower(SHA256.HashData(key), 0, 4) + "_" + Convert.ToHexStringLower(mac, 0, 16), first);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class RedactionOptionsTests
         {
             ["ErrorTelemetry:Redaction:SensitiveKeys:0"] = "customer_ref",
             ["ErrorTelemetry:Redaction:PreservedKeys:0"] = "order.*",
-            ["ErrorTelemetry:Redaction:PseudonymizationKey"] = "0123456789abcdef0123",
+            ["ErrorTelemetry:Redaction:PseudonymizationKey"] = "0123456789abcdef0123456789abcdef",
             ["ErrorTelemetry:Redaction:DisabledDetectors:0"] = "phone",
             ["ErrorTelemetry:Redaction:CustomPatterns:employee_id"] = @"EMP-\d{6}",
             ["ErrorTelemetry:Redaction:SensitiveQueryParameters:0"] = "tenant_hint",
@@ -27,7 +27,7 @@ public class RedactionOptionsTests
         Assert.Contains("error.*", options.PreservedKeys);
         Assert.Contains("order.*", options.PreservedKeys);
         Assert.Equal(["enduser.id", "user.id", "customer.id"], options.PseudonymizedKeys);
-        Assert.Equal("0123456789abcdef0123", options.PseudonymizationKey);
+        Assert.Equal("0123456789abcdef0123456789abcdef", options.PseudonymizationKey);
         Assert.Equal(["phone"], options.DisabledDetectors);
         Assert.Equal(@"EMP-\d{6}", options.CustomPatterns["employee_id"]);
         Assert.Equal(["tenant_hint"], options.SensitiveQueryParameters);

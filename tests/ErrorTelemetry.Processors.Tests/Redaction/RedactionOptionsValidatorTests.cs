@@ -45,9 +45,25 @@ public class RedactionOptionsValidatorTests
     [Fact]
     public void Validate_ShortPseudonymizationKey_Fails() =>
         Assert.StartsWith(
-            "ErrorTelemetry:Redaction:PseudonymizationKey is too short (5 characters).",
+            "ErrorTelemetry:Redaction:PseudonymizationKey is too short (5 bytes). Use at least 32 bytes",
             Assert.Single(Failures(o => o.PseudonymizationKey = "short")),
             StringComparison.Ordinal);
+
+    [Fact]
+    public void Validate_PseudonymizationKeyLength_CountedInBytesOfKeyMaterial()
+    {
+        Assert.StartsWith(
+            "ErrorTelemetry:Redaction:PseudonymizationKey is too short (31 bytes).",
+            Assert.Single(Failures(o => o.PseudonymizationKey = new string('k', 31))),
+            StringComparison.Ordinal);
+        Assert.Null(RedactionOptionsValidator.GetFailures(new RedactionOptions { PseudonymizationKey = new string('€', 11) }));
+    }
+
+    [Fact]
+    public void Validate_BadPseudonymizationKeyId_FailsNamingTheKeyAndTheFix() =>
+        Assert.Equal(
+            "ErrorTelemetry:Redaction:PseudonymizationKeyId is 'Key 1'. Use 1 to 16 lower-case letters and digits (for example 'k2026'), or remove it to use an id derived from the key.",
+            Assert.Single(Failures(o => o.PseudonymizationKeyId = "Key 1")));
 
     [Fact]
     public void Validate_PreserveEverything_Fails() =>

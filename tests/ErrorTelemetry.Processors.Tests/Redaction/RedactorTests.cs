@@ -317,16 +317,33 @@ public class RedactorTests
     {
         var pseudonym = Assert.IsType<string>(TestRedactors.WithKey.RedactAttribute("enduser.id", "user-8812", out _));
 
-        var expected = "pseu_" + Convert.ToHexStringLower(
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestRedactors.PseudonymizationKey), Encoding.UTF8.GetBytes("user-8812")).AsSpan(0, 8));
+        // As HmacRedactor: the key's id, then 16 bytes of HMAC-SHA256 (here in hex); the id defaults to 4 bytes of
+        // the key's SHA-256.
+        var key = Encoding.UTF8.GetBytes(TestRedactors.PseudonymizationKey);
+        var expected = "pseu_" + Convert.ToHexStringLower(SHA256.HashData(key), 0, 4) + "_"
+            + Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("user-8812")).AsSpan(0, 16));
         Assert.Equal(expected, pseudonym);
         Assert.Equal(pseudonym, TestRedactors.Create(o => o.PseudonymizationKey = TestRedactors.PseudonymizationKey).RedactAttribute("user.id", "user-8812", out _));
-        Assert.NotEqual(pseudonym, TestRedactors.Create(o => o.PseudonymizationKey = "another-key-0123456789").RedactAttribute("user.id", "user-8812", out _));
+        var rotated = Assert.IsType<string>(TestRedactors.Create(o => o.PseudonymizationKey = "another-pseudonymization-key-0123456789").RedactAttribute("user.id", "user-8812", out _));
+        Assert.NotEqual(pseudonym[..14], rotated[..14]);
         Assert.Same(pseudonym, TestRedactors.WithKey.RedactAttribute("user.id", pseudonym, out _));
         Assert.Equal(
             TestRedactors.WithKey.RedactAttribute("user.id", "8812", out _),
             TestRedactors.WithKey.RedactAttribute("user.id", 8812, out _));
         Assert.Null(TestRedactors.WithKey.PseudonymizationWarning);
+    }
+
+    [Fact]
+    public void RedactAttribute_PseudonymizationKeyIdConfigured_WrittenIntoThePseudonym()
+    {
+        var redactor = TestRedactors.Create(o =>
+        {
+            o.PseudonymizationKey = TestRedactors.PseudonymizationKey;
+            o.PseudonymizationKeyId = "k2026";
+        });
+        var pseudonym = Assert.IsType<string>(redactor.RedactAttribute("user.id", "user-8812", out _));
+        Assert.Matches("^pseu_k2026_[0-9a-f]{32}$", pseudonym);
+        Assert.Same(pseudonym, redactor.RedactAttribute("user.id", pseudonym, out _));
     }
 
     [Theory]

@@ -24,6 +24,30 @@ internal sealed class RedactingLoggerFactory : ILoggerFactory
         Redactor redactor)
     {
         _redactor = redactor;
+        var (decorated, filters) = DecorateAll(providers, filterOptions, redactor);
+        _inner = new LoggerFactory(decorated, filters, factoryOptions, scopeProvider);
+    }
+
+    public ILogger CreateLogger(string categoryName) => _inner.CreateLogger(categoryName);
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        _inner.AddProvider(Decorate(provider, _redactor, ownsInner: true));
+    }
+
+    public void Dispose() => _inner.Dispose();
+
+    /// <summary>
+    /// Decorates every provider, and gives the decorators the filter rules written for the providers they wrap.
+    /// Shared with a logger factory of another library built with decorated providers (see
+    /// <see cref="RedactionServiceCollectionExtensions"/>).
+    /// </summary>
+    internal static (List<ILoggerProvider> Providers, IOptionsMonitor<LoggerFilterOptions> Filters) DecorateAll(
+        IEnumerable<ILoggerProvider> providers,
+        IOptionsMonitor<LoggerFilterOptions> filterOptions,
+        Redactor redactor)
+    {
         var decorated = new List<ILoggerProvider>();
         var decorations = new List<(Type, Type)>();
         foreach (var provider in providers)
@@ -36,18 +60,8 @@ internal sealed class RedactingLoggerFactory : ILoggerFactory
             }
         }
 
-        _inner = new LoggerFactory(decorated, new RemappedLoggerFilterOptionsMonitor(filterOptions, decorations), factoryOptions, scopeProvider);
+        return (decorated, new RemappedLoggerFilterOptionsMonitor(filterOptions, decorations));
     }
-
-    public ILogger CreateLogger(string categoryName) => _inner.CreateLogger(categoryName);
-
-    public void AddProvider(ILoggerProvider provider)
-    {
-        ArgumentNullException.ThrowIfNull(provider);
-        _inner.AddProvider(Decorate(provider, _redactor, ownsInner: true));
-    }
-
-    public void Dispose() => _inner.Dispose();
 
     internal static ILoggerProvider Decorate(ILoggerProvider provider, Redactor redactor, bool ownsInner)
     {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using ErrorTelemetry.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,8 +38,11 @@ internal static class RedactionServiceCollectionExtensions
     /// <summary>
     /// Replaces the host's <see cref="ILoggerFactory"/> with one whose logging providers are decorated with
     /// redaction (see <see cref="RedactingLoggerFactory"/>); also calls <see cref="AddErrorTelemetryRedaction"/>.
-    /// Providers registered before or after this call are all covered. When the factory was already replaced by
-    /// another library (Serilog, for instance) it is left alone and a warning is logged at start-up.
+    /// Providers registered before or after this call are all covered. A factory another library registered by type
+    /// before this call (Microsoft.Extensions.Compliance.Redaction's <c>EnableRedaction()</c>) is kept and built with
+    /// the decorated providers; one registered as an instance or a delegate (Serilog, for instance) is left alone and
+    /// a warning is logged at start-up. The redaction engine also becomes the fallback <c>Redactor</c> of
+    /// Microsoft.Extensions.Compliance.Redaction, so classified data gets the same pseudonym as <c>user.id</c>.
     /// </summary>
     public static IServiceCollection AddErrorTelemetryLogRedaction(this IServiceCollection services)
     {
@@ -51,7 +55,20 @@ internal static class RedactionServiceCollectionExtensions
         }
 
         services.AddSingleton<LogRedactionMarker>();
+
+        // Classified data (Microsoft.Extensions.Compliance.Redaction) is pseudonymized as user ids are; a redactor the
+        // application sets for a classification, or a fallback it sets after this call, wins.
+        services.AddRedaction(static redaction => redaction.SetFallbackRedactor<ClassifiedDataRedactor>());
+
         var existing = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory));
+        if (existing is { ImplementationType: { } factoryType } && factoryType != typeof(LoggerFactory) && TakesProviders(factoryType))
+        {
+            // The descriptor keeps the factory's own type, so a second EnableRedaction() call adds no second factory.
+            services.RemoveAll<ILoggerFactory>();
+            services.Add(ServiceDescriptor.Singleton(typeof(ILoggerFactory), DecoratingFactory(factoryType)));
+            return services;
+        }
+
         if (existing is not null && existing.ImplementationType != typeof(LoggerFactory))
         {
             ErrorTelemetryEventSource.Log.ConfigurationWarning(
@@ -70,7 +87,53 @@ internal static class RedactionServiceCollectionExtensions
         return services;
     }
 
+    private static bool TakesProviders(Type factoryType)
+    {
+        if (!typeof(ILoggerFactory).IsAssignableFrom(factoryType))
+        {
+            return false;
+        }
+
+        foreach (var constructor in factoryType.GetConstructors())
+        {
+            foreach (var parameter in constructor.GetParameters())
+            {
+                if (parameter.ParameterType == typeof(IEnumerable<ILoggerProvider>))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // A Func<IServiceProvider, TFactory>: the descriptor's implementation type stays the factory's type.
+    private static Func<IServiceProvider, object> DecoratingFactory(Type factoryType)
+    {
+        var create = typeof(RedactionServiceCollectionExtensions)
+            .GetMethod(nameof(CreateDecorated), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(factoryType);
+        return (Func<IServiceProvider, object>)create.CreateDelegate(typeof(Func<,>).MakeGenericType(typeof(IServiceProvider), factoryType));
+    }
+
+    private static TFactory CreateDecorated<TFactory>(IServiceProvider services)
+        where TFactory : class, ILoggerFactory
+    {
+        var (providers, filters) = RedactingLoggerFactory.DecorateAll(
+            services.GetServices<ILoggerProvider>(),
+            services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            services.GetRequiredService<Redactor>());
+        var factory = ActivatorUtilities.CreateInstance<TFactory>(services, providers, filters);
+        services.GetRequiredService<LogRedactionMarker>().DecoratedFactory = factory;
+        return factory;
+    }
+
     private sealed class RedactionMarker;
 
-    internal sealed class LogRedactionMarker;
+    internal sealed class LogRedactionMarker
+    {
+        /// <summary>Gets or sets the other library's logger factory built with decorated providers, if any.</summary>
+        public ILoggerFactory? DecoratedFactory { get; set; }
+    }
 }

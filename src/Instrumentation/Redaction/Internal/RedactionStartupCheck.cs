@@ -11,6 +11,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// </summary>
 internal sealed class RedactionStartupCheck : IHostedService
 {
+    private const string ExtendedLoggerFactoryName = "Microsoft.Extensions.Logging.ExtendedLoggerFactory";
+
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
 
@@ -29,10 +31,20 @@ internal sealed class RedactionStartupCheck : IHostedService
             Log.RedactionWarning(_logger, warning);
         }
 
-        if (_services.GetService<RedactionServiceCollectionExtensions.LogRedactionMarker>() is not null
-            && _services.GetRequiredService<ILoggerFactory>() is not RedactingLoggerFactory)
+        var factory = _services.GetRequiredService<ILoggerFactory>();
+        if (_services.GetService<RedactionServiceCollectionExtensions.LogRedactionMarker>() is { } marker
+            && factory is not RedactingLoggerFactory && !ReferenceEquals(factory, marker.DecoratedFactory))
         {
-            Log.RedactionWarning(_logger, $"ILoggerFactory is {_services.GetRequiredService<ILoggerFactory>().GetType().FullName}, not ErrorTelemetry's; console and other logging providers write unredacted text. Register ErrorTelemetry after the library that replaces the logger factory, or turn those providers off.");
+            if (factory.GetType().FullName == ExtendedLoggerFactoryName)
+            {
+                throw new InvalidOperationException(
+                    "Logging: EnableRedaction() was called after AddErrorTelemetry(), so its logger factory replaced "
+                    + "ErrorTelemetry's and console and other logging providers would write unredacted text. Call "
+                    + "builder.Logging.EnableRedaction() before builder.AddErrorTelemetry(); ErrorTelemetry then keeps "
+                    + "its factory and redacts what every provider writes.");
+            }
+
+            Log.RedactionWarning(_logger, $"ILoggerFactory is {factory.GetType().FullName}, not ErrorTelemetry's; console and other logging providers write unredacted text. Register ErrorTelemetry after the library that replaces the logger factory, or turn those providers off.");
         }
 
         return Task.CompletedTask;

@@ -6,21 +6,35 @@ using System.Text;
 namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
-/// Replaces user ids with a stable pseudonym (<c>pseu_</c> + 16 hex characters of HMAC-SHA256 under the configured
-/// key), or with <see cref="Redactor.UserReplacement"/> when no key is configured. Thread-safe; never throws for a
-/// value (an object's <c>ToString</c> aside).
+/// Replaces user ids with a stable pseudonym, <c>pseu_&lt;key id&gt;_&lt;32 hex characters&gt;</c>: the first 16 bytes
+/// of HMAC-SHA256 under the configured key, after the id of that key (as <c>HmacRedactor</c> in
+/// Microsoft.Extensions.Compliance.Redaction does), so pseudonyms made under different keys are told apart and a key
+/// rotation shows. Without a key, values become <see cref="Redactor.UserReplacement"/>. Thread-safe; never throws for
+/// a value (an object's <c>ToString</c> aside).
 /// </summary>
 internal sealed class Pseudonymizer
 {
     private const string PseudonymPrefix = "pseu_";
-    private const int PseudonymHexChars = 16;
+    private const int MacBytes = 16;
+    private const int PseudonymHexChars = MacBytes * 2;
 
     private readonly byte[]? _key;
+    private readonly string _prefix = PseudonymPrefix;
 
-    public Pseudonymizer(string? key)
+    public Pseudonymizer(string? key, string? keyId = null)
     {
         _key = string.IsNullOrEmpty(key) ? null : Encoding.UTF8.GetBytes(key);
+        if (_key is not null)
+        {
+            _prefix = PseudonymPrefix + (string.IsNullOrWhiteSpace(keyId) ? DefaultKeyId(_key) : keyId.Trim()) + "_";
+        }
     }
+
+    /// <summary>
+    /// The id of a key nobody named: 8 hex characters of its SHA-256, the same in every service holding the key, and
+    /// different after a rotation. Four bytes of a hash tell nothing usable about a key of 32 bytes or more.
+    /// </summary>
+    public static string DefaultKeyId(byte[] key) => Convert.ToHexStringLower(SHA256.HashData(key), 0, 4);
 
     /// <summary>Gets a value indicating whether a key is configured.</summary>
     public bool HasKey => _key is not null;
@@ -73,9 +87,9 @@ internal sealed class Pseudonymizer
             var byteCount = Encoding.UTF8.GetBytes(text, buffer);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
             HMACSHA256.HashData(_key, buffer[..byteCount], mac);
-            Span<char> pseudonym = stackalloc char[PseudonymPrefix.Length + PseudonymHexChars];
-            PseudonymPrefix.CopyTo(pseudonym);
-            Convert.TryToHexStringLower(mac[..(PseudonymHexChars / 2)], pseudonym[PseudonymPrefix.Length..], out _);
+            Span<char> pseudonym = stackalloc char[_prefix.Length + PseudonymHexChars];
+            _prefix.CopyTo(pseudonym);
+            Convert.TryToHexStringLower(mac[..MacBytes], pseudonym[_prefix.Length..], out _);
             return new string(pseudonym);
         }
         finally
@@ -88,14 +102,14 @@ internal sealed class Pseudonymizer
     }
 
     // A value that already went through pseudonymization (a processor running twice) must stay stable.
-    private static bool IsPseudonym(string text)
+    private bool IsPseudonym(string text)
     {
-        if (text.Length != PseudonymPrefix.Length + PseudonymHexChars || !text.StartsWith(PseudonymPrefix, StringComparison.Ordinal))
+        if (text.Length != _prefix.Length + PseudonymHexChars || !text.StartsWith(_prefix, StringComparison.Ordinal))
         {
             return false;
         }
 
-        foreach (var c in text.AsSpan(PseudonymPrefix.Length))
+        foreach (var c in text.AsSpan(_prefix.Length))
         {
             if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
             {

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.Redaction.Internal;
@@ -8,7 +9,6 @@ namespace ErrorTelemetry.Redaction.Internal;
 internal sealed class RedactionOptionsValidator : IValidateOptions<RedactionOptions>
 {
     private const string Section = RedactionOptions.SectionName;
-    private const int MinimumKeyLength = 16;
 
     public ValidateOptionsResult Validate(string? name, RedactionOptions options)
     {
@@ -62,10 +62,18 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<RedactionOpti
                 + $"(the default is {RedactionConstants.DefaultMaxValueLength}).");
         }
 
-        if (options.PseudonymizationKey is { } key && key.Trim().Length < MinimumKeyLength)
+        if (options.PseudonymizationKey is { } key && Encoding.UTF8.GetByteCount(key.Trim()) < RedactionConstants.MinimumPseudonymizationKeyBytes)
         {
-            Fail($"{Section}:{nameof(options.PseudonymizationKey)} is too short ({key.Length} characters). Use at "
-                + $"least {MinimumKeyLength} random characters, or remove it to mask pseudonymized keys instead.");
+            Fail($"{Section}:{nameof(options.PseudonymizationKey)} is too short ({Encoding.UTF8.GetByteCount(key.Trim())} bytes). Use "
+                + $"at least {RedactionConstants.MinimumPseudonymizationKeyBytes} bytes of random key material (for example the "
+                + "44 characters of 'openssl rand -base64 32'), or remove it to mask pseudonymized keys instead.");
+        }
+
+        if (options.PseudonymizationKeyId is { } keyId && !IsKeyId(keyId))
+        {
+            Fail($"{Section}:{nameof(options.PseudonymizationKeyId)} is '{keyId}'. Use 1 to "
+                + $"{RedactionConstants.MaximumPseudonymizationKeyIdLength} lower-case letters and digits (for example "
+                + "'k2026'), or remove it to use an id derived from the key.");
         }
 
         if (options.CustomPatterns is null)
@@ -144,6 +152,24 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<RedactionOpti
                 fail($"{Section}:{property}:{i} is empty. Remove the entry.");
             }
         }
+    }
+
+    private static bool IsKeyId(string keyId)
+    {
+        if (keyId.Length is 0 or > RedactionConstants.MaximumPseudonymizationKeyIdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in keyId)
+        {
+            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool Contains(IReadOnlyList<string> names, string name)

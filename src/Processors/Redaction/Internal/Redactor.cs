@@ -55,14 +55,14 @@ internal sealed class Redactor
 
         var classifier = new SensitiveKeyClassifier(options.SensitiveKeys);
         _keys = new KeyPolicy(options, classifier);
-        _pseudonymizer = new Pseudonymizer(options.PseudonymizationKey);
+        _pseudonymizer = new Pseudonymizer(options.PseudonymizationKey, options.PseudonymizationKeyId);
         _detectors = new DetectorPipeline(options, classifier, rememberCleanValues);
         if (!_pseudonymizer.HasKey && _keys.HasPseudonymizedKeys)
         {
             PseudonymizationWarning =
                 $"{RedactionOptions.SectionName}:PseudonymizationKey is not set, so values of "
                 + $"{string.Join(", ", options.PseudonymizedKeys)} are masked as {UserReplacement} instead of "
-                + "pseudonymized. Set a secret key of at least 16 random characters (the same in every service) "
+                + $"pseudonymized. Set a secret key of at least {RedactionConstants.MinimumPseudonymizationKeyBytes} random bytes (the same in every service) "
                 + "to follow users across signals without exporting their ids.";
         }
     }
@@ -139,6 +139,12 @@ internal sealed class Redactor
             return ErrorReplacement;
         }
     }
+
+    /// <summary>
+    /// Returns the pseudonym of <paramref name="value"/>, as values of pseudonymized keys get it (or
+    /// <see cref="UserReplacement"/> without a key). Never throws.
+    /// </summary>
+    public string Pseudonymize(string value) => _pseudonymizer.Pseudonymize(value);
 
     /// <summary>Returns whether values of <paramref name="key"/> leave the process unscanned.</summary>
     public bool IsPreserved(string key) => _keys.GetRule(key).Action == KeyAction.Preserve;

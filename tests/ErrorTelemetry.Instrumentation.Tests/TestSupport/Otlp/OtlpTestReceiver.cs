@@ -39,6 +39,8 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
     private TaskCompletionSource _changed = NewSignal();
     private WebApplication? _app;
     private int _responseStatusCode = StatusCodes.Status200OK;
+    private int _wellFormedRequests;
+    private bool _failEveryOtherRequest;
 
     private OtlpTestReceiver()
     {
@@ -65,6 +67,16 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
     {
         get => Volatile.Read(ref _responseStatusCode);
         set => Volatile.Write(ref _responseStatusCode, value);
+    }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the receiver flaps: every other well-formed export request (the
+    /// first, third, …) is refused, alternately with 503 and 429, as an overloaded backend does.
+    /// </summary>
+    public bool FailEveryOtherRequest
+    {
+        get => Volatile.Read(ref _failEveryOtherRequest);
+        set => Volatile.Write(ref _failEveryOtherRequest, value);
     }
 
     /// <summary>Gets a snapshot of every request received, in arrival order.</summary>
@@ -262,7 +274,7 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
             {
                 body = Decompress(headers.GetValueOrDefault("Content-Encoding"), wireBody);
                 message = OtlpDecoder.Parse(signal, body);
-                status = ResponseStatusCode;
+                status = FlappingStatus(Interlocked.Increment(ref _wellFormedRequests)) ?? ResponseStatusCode;
             }
             catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidDataException or NotSupportedException)
             {
@@ -283,6 +295,13 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
             await context.Response.Body.WriteAsync(response, context.RequestAborted);
         }
     }
+
+    private int? FlappingStatus(int request) => !FailEveryOtherRequest ? null : (request % 4) switch
+    {
+        1 => StatusCodes.Status503ServiceUnavailable,
+        3 => StatusCodes.Status429TooManyRequests,
+        _ => null,
+    };
 
     private static byte[] Decompress(string? contentEncoding, byte[] wireBody)
     {
