@@ -108,6 +108,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
         }
 
         services.AddSingleton<ErrorTelemetryMarker>();
+        ConfigurationCheck.Register(services, configuration);
 
         // ASP.NET Core puts the request-start semantic-convention tags on its own span only when this is off.
         AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
