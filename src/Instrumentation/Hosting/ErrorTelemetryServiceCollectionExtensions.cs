@@ -106,6 +106,7 @@ public static class ErrorTelemetryServiceCollectionExtensions
         }
 
         services.AddSingleton<ErrorTelemetryMarker>();
+        ConfigurationCheck.Register(services, configuration);
 
         services.TryAddSingleton(static sp => new FailureCounter(
             sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue.MaxFailureSeries,

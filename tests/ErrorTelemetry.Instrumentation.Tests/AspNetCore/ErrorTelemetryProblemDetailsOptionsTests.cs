@@ -13,7 +13,7 @@ public class ErrorTelemetryProblemDetailsOptionsTests
     [InlineData("IncludeDiagnostics", "true", "ErrorTelemetry:ProblemDetails:IncludeDiagnostics is true but ErrorTelemetry:ProblemDetails:DiagnosticsPolicy is not set")]
     public async Task Validate_InvalidSetting_HostDoesNotStartAndTheMessageNamesTheKey(string key, string value, string expected)
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestWebHost.StartAsync(
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => TestWebHost.StartAsync(
             app => app.MapGet("/", () => "ok"),
             settings: new Dictionary<string, string?> { ["ErrorTelemetry:ProblemDetails:" + key] = value }));
 

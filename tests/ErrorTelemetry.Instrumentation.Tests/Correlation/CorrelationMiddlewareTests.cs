@@ -224,7 +224,7 @@ public sealed class CorrelationMiddlewareTests : IAsyncLifetime
     [Fact]
     public async Task AddErrorTelemetry_HeaderNameNotAToken_HostFailsToStartNamingTheSetting()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() =>
             InProcessHost.StartAsync(configuration: new() { ["ErrorTelemetry:Correlation:HeaderName"] = "X Correlation\r\nID" }));
 
         Assert.Contains("ErrorTelemetry:Correlation:HeaderName must be an HTTP header name", error.Message, StringComparison.Ordinal);

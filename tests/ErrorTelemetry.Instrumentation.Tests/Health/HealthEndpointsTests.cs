@@ -114,7 +114,7 @@ public class HealthEndpointsTests
     [Fact]
     public async Task StartAsync_InvalidPath_FailsNamingKeyAndFix()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestWebApp.StartAsync(new()
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => TestWebApp.StartAsync(new()
         {
             ["ErrorTelemetry:Health:ReadyPath"] = "health/ready",
         }));

@@ -246,7 +246,7 @@ public class RedactingLoggerFactoryTests
         builder.Services.AddErrorTelemetryRedaction();
         using var host = builder.Build();
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var ex = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("ErrorTelemetry:Redaction:CustomPatterns:foo is not a valid regular expression", ex.Message, StringComparison.Ordinal);
     }
 

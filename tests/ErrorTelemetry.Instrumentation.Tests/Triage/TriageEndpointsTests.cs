@@ -256,7 +256,7 @@ public class TriageEndpointsTests
     [Fact]
     public async Task StartAsync_WindowOutOfRange_FailsNamingKeyAndRange()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(configuration: new()
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => StartAsync(configuration: new()
         {
             ["ErrorTelemetry:Triage:AuthorizationPolicy"] = TestWebApp.Policy,
             ["ErrorTelemetry:Triage:Window"] = "00:00:30",

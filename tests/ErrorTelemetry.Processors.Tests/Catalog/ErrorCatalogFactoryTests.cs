@@ -250,6 +250,20 @@ public sealed class ErrorCatalogFactoryTests : IDisposable
     }
 
     [Fact]
+    public void Create_ReplacedByAnEntryThatIsItselfInvalid_OnlyThatEntryIsReported()
+    {
+        var options = new ErrorTelemetryOptions().Map<TimeoutException>("PAYMENT_DECLINED");
+        options.Catalog["PAYMENT_REFUSED"] = new ErrorDefinitionOptions { Category = "BusinessRule", Title = "Declined.", ReplacedBy = "PAYMENT_DECLINED" };
+        options.Catalog["PAYMENT_DECLINED"] = new ErrorDefinitionOptions { Category = "Businessrules", Title = "Declined." };
+
+        ErrorCatalogFactory.Create(options, null, out var errors);
+
+        Assert.Equal(
+            ["ErrorTelemetry:Catalog:PAYMENT_DECLINED:Category 'Businessrules' is not a category; use one of Validation, Authentication, Authorization, NotFound, Conflict, RateLimited, BusinessRule, Dependency, Connectivity, Timeout, Storage, Configuration, Internal, Cancelled"],
+            errors);
+    }
+
+    [Fact]
     public void Create_ReplacedByChain_IsAcceptedAndDeprecates()
     {
         var options = new ErrorTelemetryOptions().AddDefinitions(typeof(OrderErrors));

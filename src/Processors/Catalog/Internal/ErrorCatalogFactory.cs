@@ -153,6 +153,9 @@ internal static class ErrorCatalogFactory
 
         public List<string> Problems { get; } = [];
 
+        /// <summary>New codes whose entry was rejected: already reported, so a reference to one is not a second problem.</summary>
+        public HashSet<string> Rejected { get; } = new(StringComparer.Ordinal);
+
         public void AddCodeDefinition(ErrorDefinition definition, string source)
         {
             if (Entries.TryGetValue(definition.Code, out var existing))
@@ -248,6 +251,11 @@ internal static class ErrorCatalogFactory
 
             if (Problems.Count > before)
             {
+                if (existing is null)
+                {
+                    Rejected.Add(code);
+                }
+
                 return;
             }
 
@@ -303,6 +311,11 @@ internal static class ErrorCatalogFactory
 
                 if (!Entries.ContainsKey(next))
                 {
+                    if (Rejected.Contains(next))
+                    {
+                        continue;
+                    }
+
                     Problems.Add($"{entry.ReplacedBySource}:ReplacedBy '{next}' is not in the catalog");
                     continue;
                 }
@@ -342,7 +355,7 @@ internal static class ErrorCatalogFactory
                 {
                     Problems.Add($"{rule.Name}: invalid code: {codeProblem}");
                 }
-                else if (!Entries.ContainsKey(rule.Code))
+                else if (!Entries.ContainsKey(rule.Code) && !Rejected.Contains(rule.Code))
                 {
                     Problems.Add($"{rule.Name}: the code '{rule.Code}' is not in the catalog; define it in code (AddDefinition) or under {CatalogSection}");
                 }
