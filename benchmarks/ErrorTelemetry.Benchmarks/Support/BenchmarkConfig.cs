@@ -15,7 +15,9 @@ internal static class BenchmarkConfig
 {
     public static IConfig Create(string[] args)
     {
+        // Each run builds a generated project; on a shared machine under load that takes longer than the 2-minute default.
         var config = ManualConfig.Create(DefaultConfig.Instance)
+            .WithBuildTimeout(TimeSpan.FromMinutes(10))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithOrderer(new DefaultOrderer(SummaryOrderPolicy.Declared, MethodOrderPolicy.Declared));
 

@@ -33,7 +33,8 @@ internal enum HostKind
 
 /// <summary>
 /// The same minimal API application on the in-memory test server, in one of three <see cref="HostKind"/>s. Every
-/// kind logs at Warning with no console provider, and exports (where it exports at all) to no-op exporters, so the
+/// kind logs at Warning with no console provider, and exports (where it exports at all) spans and metrics to no-op
+/// exporters and log records to a <see cref="RenderingLogExporter"/> (which renders a logged exception as OTLP does), so the
 /// difference between kinds is pipeline cost only.
 /// </summary>
 internal sealed class BenchmarkWebApp : IAsyncDisposable
@@ -114,7 +115,7 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
                 builder.Services.AddProblemDetails();
 
                 // What a team that already uses OpenTelemetry runs: the hosting package, the official ASP.NET Core and
-                // HttpClient instrumentations, the same native meters and the same (no-op) exporters as ours.
+                // HttpClient instrumentations, the same native meters and the same exporters as ours.
                 builder.Services.AddOpenTelemetry()
                     .WithTracing(t => t
                         .AddAspNetCoreInstrumentation()
@@ -123,14 +124,14 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
                     .WithMetrics(m => m
                         .AddMeter(NativeMeters)
                         .AddReader(new BaseExportingMetricReader(new NoopExporter<Metric>())))
-                    .WithLogging(l => l.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+                    .WithLogging(l => l.AddProcessor(new BatchLogRecordExportProcessor(new RenderingLogExporter())));
                 break;
             case HostKind.ErrorTelemetry:
                 // No metric reader of our own: AddErrorTelemetry() always has its Prometheus scrape reader, which
                 // aggregates like the bare side's one reader does.
                 builder.AddErrorTelemetry(o => o.AddDefinition(DatabaseTimeout))
                     .WithTracing(t => t.AddProcessor(new BatchActivityExportProcessor(new NoopExporter<Activity>())))
-                    .WithLogging(l => l.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+                    .WithLogging(l => l.AddProcessor(new BatchLogRecordExportProcessor(new RenderingLogExporter())));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

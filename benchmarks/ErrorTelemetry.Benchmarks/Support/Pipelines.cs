@@ -43,9 +43,11 @@ internal static class Pipelines
     /// <summary>
     /// A logger factory from a service container, as in a host. With ErrorTelemetry, the container also gets what
     /// <c>AddErrorTelemetry()</c> adds to the log path: the redacting <see cref="ILoggerFactory"/> around every
-    /// provider, and our log processor (enrichment, then redaction) ahead of the exporter.
+    /// provider, and our log processor (enrichment, then redaction) ahead of the exporter. The exporter is a no-op
+    /// behind a batch processor, or, with <paramref name="rendering"/>, a <see cref="RenderingLogExporter"/> called
+    /// synchronously on the logging thread, so that what an exporter renders is part of the measured time.
     /// </summary>
-    public static ServiceProvider Logging(bool withErrorTelemetry)
+    public static ServiceProvider Logging(bool withErrorTelemetry, bool rendering = false)
     {
         var services = new ServiceCollection();
         services.AddLogging(static b => b.AddOpenTelemetry());
@@ -56,8 +58,9 @@ internal static class Pipelines
                 ProcessorRegistration.AddLogProcessors(logging, CreateRecorder("Bench.Meter"), sp.GetRequiredService<Redactor>()));
         }
 
-        services.ConfigureOpenTelemetryLoggerProvider(static logging =>
-            logging.AddProcessor(new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
+        services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(rendering
+            ? new SimpleLogRecordExportProcessor(new RenderingLogExporter())
+            : new BatchLogRecordExportProcessor(new NoopExporter<LogRecord>())));
         return services.BuildServiceProvider();
     }
 }

@@ -35,8 +35,16 @@ internal static class LogStateRedaction
         var first = -1;
         object? firstRedacted = null;
         var firstDropped = false;
+
+        // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read.
+        var skippable = LogValuesShape.Skippable(redactor, values);
         for (var i = 0; i < count; i++)
         {
+            if (i < 64 && (skippable & (1UL << i)) != 0)
+            {
+                continue;
+            }
+
             var pair = values[i];
             var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
             if (drop || !ReferenceEquals(redacted, pair.Value))

@@ -26,11 +26,8 @@ internal static class LogTemplate
         return false;
     }
 
-    /// <summary>
-    /// Renders <paramref name="template"/>, taking each placeholder's value by name from <paramref name="values"/>
-    /// (the first unused entry with that key), so placeholders a redaction removed do not shift the others.
-    /// </summary>
-    public static string Render(string template, ReadOnlySpan<KeyValuePair<string, object?>> values)
+    /// <summary>Returns the placeholder names of <paramref name="template"/>, in order.</summary>
+    public static string[] PlaceholderNames(string template)
     {
         var names = new List<string>();
         var position = 0;
@@ -39,9 +36,19 @@ internal static class LogTemplate
             names.Add(placeholder.ToString());
         }
 
-        var args = new object?[names.Count];
+        return [.. names];
+    }
+
+    /// <summary>
+    /// Renders <paramref name="template"/>, taking each placeholder's value by name from <paramref name="values"/>
+    /// (the first unused entry with that key), so placeholders a redaction removed do not shift the others.
+    /// </summary>
+    public static string Render(string template, ReadOnlySpan<KeyValuePair<string, object?>> values)
+    {
+        var names = PlaceholderNames(template);
+        var args = new object?[names.Length];
         var used = new bool[values.Length];
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < names.Length; i++)
         {
             for (var j = 0; j < values.Length; j++)
             {

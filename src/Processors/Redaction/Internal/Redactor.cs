@@ -146,6 +146,23 @@ internal sealed class Redactor
     /// </summary>
     public string Pseudonymize(string value) => _pseudonymizer.Pseudonymize(value);
 
+    /// <summary>
+    /// Returns whether a value of <paramref name="type"/> cannot hold text and leaves a scanned attribute unchanged:
+    /// Booleans, characters, the integers up to 32 bits, floating-point numbers, GUIDs, dates, times and enums. (Longer
+    /// integers and decimals may be card numbers.)
+    /// </summary>
+    public static bool PassesThroughByType(Type type) =>
+        type == typeof(int) || type == typeof(bool) || type == typeof(double) || type == typeof(float)
+        || type == typeof(short) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort)
+        || type == typeof(uint) || type == typeof(char) || type == typeof(Guid) || type == typeof(DateTime)
+        || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type.IsEnum;
+
+    /// <summary>
+    /// Returns whether an attribute with <paramref name="key"/> whose value passes through by type
+    /// (<see cref="PassesThroughByType"/>) is exported unchanged: its key is neither replaced, dropped nor pseudonymized.
+    /// </summary>
+    public bool KeepsTypedValue(string key) => _keys.GetRule(key).Action is KeyAction.Scan or KeyAction.Preserve;
+
     /// <summary>Returns whether values of <paramref name="key"/> leave the process unscanned.</summary>
     public bool IsPreserved(string key) => _keys.GetRule(key).Action == KeyAction.Preserve;
 
@@ -177,9 +194,6 @@ internal sealed class Redactor
                 return null;
             case string text:
                 return Redact(text);
-            case bool or int or short or byte or sbyte or ushort or uint or char or double or float
-                or Guid or DateTime or DateTimeOffset or TimeSpan or Enum:
-                return value;
             case long number:
                 return number is >= 1_000_000_000_000 or <= -1_000_000_000_000 ? RedactNumber(number, value) : value;
             case ulong number:
@@ -200,6 +214,8 @@ internal sealed class Redactor
                 return RedactMap(map, depth);
             case Array:
                 // Arrays of other primitives (bool[], int[], double[]) cannot hold text.
+                return value;
+            case ValueType when PassesThroughByType(value.GetType()):
                 return value;
             default:
                 var formatted = value is IFormattable formattable
