@@ -26,6 +26,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         _recorder = recorder;
         _afterEnrich = afterEnrich;
         _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, () => ParentProvider);
+        UnwindingException.Install();
     }
 
     /// <summary>
@@ -33,6 +34,8 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     /// unrecorded spans ErrorTelemetry skips.
     /// </summary>
     public static void Ignore(Activity activity) => activity.SetCustomProperty(IgnoredPropertyName, IgnoredPropertyName);
+
+    public override void OnStart(Activity data) => UnwindingException.OnStart(data);
 
     public override void OnEnd(Activity data)
     {
@@ -93,6 +96,14 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         var explicitDefinition = FailureState.GetExplicit(activity);
         var exception = FailureState.GetException(activity);
+        if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
+            && UnwindingException.Of(activity) is { } unwinding)
+        {
+            // The application's own span ends because a failure passes through it (a using block): it failed with it.
+            FailureState.SetException(activity, unwinding);
+            exception = unwinding;
+        }
+
         var statusCode = HttpStatusOf(activity);
         var kind = activity.Kind;
         var exceptionEvents = CountExceptionEvents(activity);
@@ -164,6 +175,13 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         _recorder.Count(state, activity, activity.DisplayName, inherited);
     }
+
+    /// <summary>
+    /// Spans of the HTTP instrumentations end outside any unwinding (the server span) or report their failure
+    /// themselves (the client span's <c>error.type</c>); the rest are the application's and its libraries'.
+    /// </summary>
+    private static bool IsApplicationSpan(Activity activity) =>
+        activity.Source.Name is not ("Microsoft.AspNetCore" or "System.Net.Http");
 
     private static void Annotate(Activity activity, FailureState state, ActivityKind kind)
     {
