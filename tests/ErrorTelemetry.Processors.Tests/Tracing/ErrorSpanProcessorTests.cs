@@ -210,18 +210,28 @@ public class ErrorSpanProcessorTests
     }
 
     [Fact]
-    public void OnEnd_ClientSpanWith4xx_NotAFailure()
+    public void OnEnd_ClientSpanWith4xxAndDownstreamCode_CodeAndCauseOnTheSpanNothingCounted()
     {
         using var p = new TelemetryPipeline();
+        using (var request = p.Source.StartActivity("request", ActivityKind.Server))
         using (var a = p.Source.StartActivity("GET", ActivityKind.Client))
         {
-            // What .NET's HttpClient does for any 4xx answer.
+            // What .NET's HttpClient does for any 4xx answer, and what our enricher adds from X-Error-Code.
             a!.SetTag("http.response.status_code", 404);
             a.SetTag("error.type", "404");
+            a.SetTag("error.cause.code", "INVENTORY_ITEM_UNKNOWN");
             a.SetStatus(ActivityStatusCode.Error);
         }
 
-        Assert.Null(p.Span("GET").Tag("error.code"));
+        var span = p.Span("GET");
+        Assert.Equal("DEPENDENCY_HTTP_CLIENT_ERROR", span.Tag("error.code"));
+        Assert.Equal("DEPENDENCY_HTTP_CLIENT_ERROR", span.Tag("error.type"));
+        Assert.Equal("dependency", span.Tag("error.category"));
+        Assert.Equal("INVENTORY_ITEM_UNKNOWN", span.Tag("error.cause.code"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+
+        // The application handled the answer: its request did not fail, and nothing is counted.
+        Assert.Null(p.Span("request").Tag("error.code"));
         Assert.Equal(0, p.FailureCount());
     }
 

@@ -16,6 +16,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private const string HttpResponseStatusCode = "http.response.status_code";
     private const string ExceptionEventName = "exception";
     private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
+    private const string RefusalPropertyName = "ErrorTelemetry.AnsweredRefusal";
 
     private readonly FailureRecorder _recorder;
     private readonly Action<Activity>? _afterEnrich;
@@ -94,6 +95,12 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
     private void Enrich(Activity activity)
     {
+        if (activity.GetCustomProperty(RefusalPropertyName) is not null)
+        {
+            // Another pipeline in this process annotated the refusal already; its code is ours, not the application's.
+            return;
+        }
+
         var explicitDefinition = FailureState.GetExplicit(activity);
         var exception = FailureState.GetException(activity);
         if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
@@ -109,7 +116,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         var exceptionEvents = CountExceptionEvents(activity);
         var explicitCode = explicitDefinition is null ? activity.GetTagItem(ErrorTelemetryAttributes.Code) as string : null;
 
-        // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not a failure here.
+        // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not counted here.
         var answeredRefusal = kind == ActivityKind.Client && statusCode is >= 400 and < 500 && exception is null && exceptionEvents == 0;
         var failed = explicitDefinition is not null
             || explicitCode is not null
@@ -120,6 +127,15 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             || (statusCode >= 400 && kind == ActivityKind.Server && FailureState.Of(activity) is not null);
         if (!failed)
         {
+            if (answeredRefusal)
+            {
+                // Still a failed span (the README's contract: it carries the code, and the downstream's code as its
+                // cause), but not a failure of this service by itself: the application handles the answer (a lookup
+                // that found nothing) or raises it, and then its operation counts it under the operation's code.
+                Annotate(activity, FailureRecorder.ForDefinition(_recorder.Lookup("DEPENDENCY_HTTP_CLIENT_ERROR")), kind);
+                activity.SetCustomProperty(RefusalPropertyName, RefusalPropertyName);
+            }
+
             // A failure a descendant deferred (a dependency call the application then handled) is still one failure.
             if (activity.Parent is null && FailureState.Of(activity) is { } pending)
             {
