@@ -66,6 +66,13 @@ internal static class CompatibilityContract
         Assert.Equal(probe.Status, server.Tag("http.response.status_code"));
         Assert.Equal(probe.Status >= 500 ? ActivityStatusCode.Error : ActivityStatusCode.Unset, server.Status);
 
+        foreach (var name in probe.FailedSpans)
+        {
+            var span = Assert.Single(host.Spans.Items, s => s.TraceId == traceId && s.Name == name);
+            Assert.Equal(probe.Code, span.Tag("error.code"));
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+        }
+
         // One count per failure.
         Assert.Equal(1, host.FailureCount(probe.Code));
 

@@ -85,6 +85,14 @@ public class CompatibilityMatrixTests
             },
             Probes = [Anonymous, Forbidden, Probe.Thrown(TestErrors.PaymentProviderFailed)],
         },
+        new HostSetup("A custom ActivitySource span the failure passes through")
+        {
+            Probes =
+            [
+                new("/compat/checkout/QUOTA_EXCEEDED", "QUOTA_EXCEEDED", 429) { FailedSpans = ["checkout"] },
+                new("/compat/checkout/PAYMENT_PROVIDER_FAILED", "PAYMENT_PROVIDER_FAILED", 502) { FailedSpans = ["checkout"] },
+            ],
+        },
     }.ToDictionary(static r => r.Name);
 
     private static HostSetup ExceptionHandlerRow(string name, bool handlerFirst) => new(name)

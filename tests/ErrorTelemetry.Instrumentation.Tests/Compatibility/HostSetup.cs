@@ -73,6 +73,9 @@ public sealed record Probe(string Path, string Code, int Status, string? OwnBody
 
     public string? JsonBody { get; init; }
 
+    /// <summary>Spans of the application's own sources the failure passes through: each must carry the code too.</summary>
+    public IReadOnlyList<string> FailedSpans { get; init; } = [];
+
     /// <summary>An endpoint throws a coded exception; the catalog decides status and code.</summary>
     public static Probe Thrown(ErrorDefinition definition) => new($"/compat/throw/{definition.Code}", definition.Code, definition.HttpStatus);
 

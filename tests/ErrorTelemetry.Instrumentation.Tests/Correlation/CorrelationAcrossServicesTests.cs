@@ -70,6 +70,10 @@ public sealed class CorrelationAcrossServicesTests : IAsyncLifetime
         Assert.Equal("INVENTORY_OUT_OF_STOCK", storefrontClient.Tag("error.cause.code"));
         Assert.Equal("INVENTORY_OUT_OF_STOCK", inventoryServer.Tag("error.code"));
 
+        // A failed span carries its own code beside the cause: the downstream refused (4xx).
+        Assert.Equal("DEPENDENCY_HTTP_CLIENT_ERROR", storefrontClient.Tag("error.code"));
+        Assert.Equal("DEPENDENCY_HTTP_CLIENT_ERROR", storefrontClient.Tag("error.type"));
+
         var received = Assert.Single(_inventoryReceived);
         Assert.Equal("order-42", received["X-Correlation-ID"]);
         Assert.Contains(storefrontServer.TraceId, received["traceparent"], StringComparison.Ordinal);

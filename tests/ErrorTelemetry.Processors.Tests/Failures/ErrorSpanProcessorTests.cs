@@ -26,6 +26,70 @@ public class ErrorSpanProcessorTests
     }
 
     [Fact]
+    public async Task OnEnd_CodedExceptionUnwindsThroughApplicationSpans_EachFailedWithTheCodeCountedOnce()
+    {
+        using var p = new TelemetryPipeline();
+        async Task CheckoutAsync()
+        {
+            using var checkout = p.Source.StartActivity("checkout");
+            await Task.Yield();
+            using var reserve = p.Source.StartActivity("reserve");
+            throw new CodedException(PaymentDeclined, "Declined for jane@example.com");
+        }
+
+        using (var request = p.Source.StartActivity("request"))
+        {
+            await Assert.ThrowsAsync<CodedException>(CheckoutAsync);
+        }
+
+        foreach (var name in new[] { "reserve", "checkout" })
+        {
+            var span = p.Span(name);
+            Assert.Equal("PAYMENT_DECLINED", span.Tag("error.code"));
+            Assert.Equal("PAYMENT_DECLINED", span.Tag("error.type"));
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.Single(span.Events, e => e.Name == "exception");
+        }
+
+        // Caught before the request span ended: the request itself did not fail.
+        Assert.DoesNotContain(p.Span("request").Tags.Keys, k => k == "error.code");
+        Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+    }
+
+    [Fact]
+    public void OnEnd_ExceptionCaughtInsideTheSpan_SpanNotFailed()
+    {
+        using var p = new TelemetryPipeline();
+        using (p.Source.StartActivity("retrying"))
+        {
+            try
+            {
+                throw new CodedException(PaymentDeclined);
+            }
+            catch (CodedException)
+            {
+                // Handled: the operation goes on and succeeds.
+            }
+        }
+
+        try
+        {
+            throw new InvalidOperationException("outer");
+        }
+        catch (InvalidOperationException)
+        {
+            // A span that starts and ends inside the handling of an exception did not fail because of it.
+            using (p.Source.StartActivity("compensating"))
+            {
+            }
+        }
+
+        Assert.DoesNotContain(p.Span("retrying").Tags.Keys, k => k.StartsWith("error.", StringComparison.Ordinal));
+        Assert.DoesNotContain(p.Span("compensating").Tags.Keys, k => k.StartsWith("error.", StringComparison.Ordinal));
+        Assert.Equal(0, p.FailureCount());
+    }
+
+    [Fact]
     public void OnEnd_ExceptionRecorded_CodeAttributesStatusTitleAndOneExceptionEvent()
     {
         using var p = new TelemetryPipeline();
@@ -147,18 +211,28 @@ public class ErrorSpanProcessorTests
     }
 
     [Fact]
-    public void OnEnd_ClientSpanWith4xx_NotAFailure()
+    public void OnEnd_ClientSpanWith4xxAndDownstreamCode_CodeAndCauseOnTheSpanNothingCounted()
     {
         using var p = new TelemetryPipeline();
+        using (var request = p.Source.StartActivity("request", ActivityKind.Server))
         using (var a = p.Source.StartActivity("GET", ActivityKind.Client))
         {
-            // What .NET's HttpClient does for any 4xx answer.
+            // What .NET's HttpClient does for any 4xx answer, and what our enricher adds from X-Error-Code.
             a!.SetTag("http.response.status_code", 404);
             a.SetTag("error.type", "404");
+            a.SetTag("error.cause.code", "INVENTORY_ITEM_UNKNOWN");
             a.SetStatus(ActivityStatusCode.Error);
         }
 
-        Assert.Null(p.Span("GET").Tag("error.code"));
+        var span = p.Span("GET");
+        Assert.Equal("DEPENDENCY_HTTP_CLIENT_ERROR", span.Tag("error.code"));
+        Assert.Equal("DEPENDENCY_HTTP_CLIENT_ERROR", span.Tag("error.type"));
+        Assert.Equal("dependency", span.Tag("error.category"));
+        Assert.Equal("INVENTORY_ITEM_UNKNOWN", span.Tag("error.cause.code"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+
+        // The application handled the answer: its request did not fail, and nothing is counted.
+        Assert.Null(p.Span("request").Tag("error.code"));
         Assert.Equal(0, p.FailureCount());
     }
 

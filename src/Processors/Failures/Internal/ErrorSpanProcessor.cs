@@ -12,6 +12,7 @@ namespace ErrorTelemetry.Failures.Internal;
 internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 {
     private const string ExceptionEventName = "exception";
+    private const string RefusalPropertyName = "ErrorTelemetry.AnsweredRefusal";
 
     private readonly FailureRecorder _recorder;
     private readonly ExceptionCaptureListener _listener;
@@ -20,7 +21,10 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         _recorder = recorder;
         _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, () => ParentProvider);
+        UnwindingException.Install();
     }
+
+    public override void OnStart(Activity data) => UnwindingException.OnStart(data);
 
     public override void OnEnd(Activity data)
     {
@@ -67,14 +71,28 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
     private void Enrich(Activity activity)
     {
+        if (activity.GetCustomProperty(RefusalPropertyName) is not null)
+        {
+            // Another pipeline in this process annotated the refusal already; its code is ours, not the application's.
+            return;
+        }
+
         var explicitDefinition = FailureState.GetExplicit(activity);
         var exception = FailureState.GetException(activity);
+        if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
+            && UnwindingException.Of(activity) is { } unwinding)
+        {
+            // The application's own span ends because a failure passes through it (a using block): it failed with it.
+            FailureState.SetException(activity, unwinding);
+            exception = unwinding;
+        }
+
         var (statusCode, codeTag) = ReadTags(activity);
         var kind = activity.Kind;
         var exceptionEvents = CountExceptionEvents(activity);
         var explicitCode = explicitDefinition is null ? codeTag : null;
 
-        // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not a failure here.
+        // .NET marks a client span Error for any 4xx; the dependency answered, so that alone is not counted here.
         var answeredRefusal = kind == ActivityKind.Client && statusCode is >= 400 and < 500 && exception is null && exceptionEvents == 0;
         var failed = explicitDefinition is not null
             || explicitCode is not null
@@ -85,6 +103,15 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             || (statusCode >= 400 && kind == ActivityKind.Server && FailureState.Of(activity) is not null);
         if (!failed)
         {
+            if (answeredRefusal)
+            {
+                // Still a failed span (the README's contract: it carries the code, and the downstream's code as its
+                // cause), but not a failure of this service by itself: the application handles the answer (a lookup
+                // that found nothing) or raises it, and then its operation counts it under the operation's code.
+                Annotate(activity, FailureRecorder.ForDefinition(_recorder.Lookup("DEPENDENCY_HTTP_CLIENT_ERROR")), kind);
+                activity.SetCustomProperty(RefusalPropertyName, RefusalPropertyName);
+            }
+
             _recorder.CountDeferred(activity);
             return;
         }
@@ -113,6 +140,13 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         _recorder.CountSpan(state, activity, inherited);
     }
+
+    /// <summary>
+    /// Spans of the HTTP instrumentations end outside any unwinding (the server span) or report their failure
+    /// themselves (the client span's <c>error.type</c>); the rest are the application's and its libraries'.
+    /// </summary>
+    private static bool IsApplicationSpan(Activity activity) =>
+        activity.Source.Name is not ("Microsoft.AspNetCore" or "System.Net.Http");
 
     private static void Annotate(Activity activity, FailureState state, ActivityKind kind)
     {
