@@ -15,9 +15,11 @@ internal sealed class LiveView
     private readonly (string Name, HttpClient Client)[] _services;
     private readonly Func<long> _sent;
     private readonly string _exporting;
+    private readonly Uri? _viewer;
     private readonly bool _interactive;
+    private readonly Dictionary<string, List<Row>> _lastGood = new(StringComparer.Ordinal);
 
-    public LiveView(IReadOnlyList<(string Name, Uri BaseAddress)> services, Func<long> sent, string exporting)
+    public LiveView(IReadOnlyList<(string Name, Uri BaseAddress)> services, Func<long> sent, string exporting, Uri? viewer)
     {
         _services = new (string, HttpClient)[services.Count];
         for (var i = 0; i < services.Count; i++)
@@ -30,6 +32,7 @@ internal sealed class LiveView
 
         _sent = sent;
         _exporting = exporting;
+        _viewer = viewer;
         _interactive = !Console.IsOutputRedirected;
     }
 
@@ -65,14 +68,23 @@ internal sealed class LiveView
                 }
 
                 using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                var serviceRows = new List<Row>();
                 foreach (var code in document.RootElement.GetProperty("codes").EnumerateArray())
                 {
-                    rows.Add(Row.From(name, code));
+                    serviceRows.Add(Row.From(name, code));
                 }
+
+                _lastGood[name] = serviceRows;
+                rows.AddRange(serviceRows);
             }
             catch (HttpRequestException ex)
             {
-                problems.Add($"{name}: {ex.Message}");
+                // A service that is stopping keeps its last rows on screen rather than vanishing from the table.
+                problems.Add($"{name}: {ex.Message}{(_lastGood.ContainsKey(name) ? " (showing its last rows)" : string.Empty)}");
+                if (_lastGood.TryGetValue(name, out var last))
+                {
+                    rows.AddRange(last);
+                }
             }
         }
 
@@ -90,6 +102,11 @@ internal sealed class LiveView
 
         var c = CultureInfo.InvariantCulture;
         text.Append(c, $"ErrorTelemetry demo · {DateTime.Now:HH:mm:ss} · {_sent()} requests sent · export: {_exporting}").AppendLine();
+        if (_viewer is not null)
+        {
+            text.Append(c, $"Traces and logs: {_viewer} (Aspire dashboard)").AppendLine();
+        }
+
         text.AppendLine("Failures by code (from each service's triage endpoint; counts are per service, once per failure)").AppendLine();
         text.Append(c, $"{"SERVICE",-11}{"CODE",-29}{"SEVERITY",-10}{"15 MIN",7}{"TOTAL",7}  {"LAST TRACE ID",-33}{"OWNER",-16}WHERE TO LOOK NEXT").AppendLine();
         foreach (var row in rows)
@@ -102,6 +119,16 @@ internal sealed class LiveView
             text.AppendLine("(no failures yet)");
         }
 
+        var linked = rows.FindAll(static r => r.LastTraceLink is not null);
+        if (linked.Count > 0)
+        {
+            text.AppendLine().AppendLine("Last trace of each row in the dashboard:");
+            foreach (var row in linked)
+            {
+                text.Append(c, $"  {row.Service,-11}{row.Code,-29}{row.LastTraceLink}").AppendLine();
+            }
+        }
+
         foreach (var problem in problems)
         {
             text.Append("! ").AppendLine(problem);
@@ -111,12 +138,14 @@ internal sealed class LiveView
         return text.ToString();
     }
 
-    private sealed record Row(string Service, string Code, string Severity, long InWindow, long Total, string LastTraceId, string Owner, string Next)
+    internal sealed record Row(string Service, string Code, string Severity, long InWindow, long Total, string LastTraceId, string? LastTraceLink, string Owner, string Next)
     {
         public static Row From(string service, JsonElement code)
         {
+            // The triage endpoint lists samples newest first.
             var traces = code.GetProperty("sampleTraceIds");
-            var lastTrace = traces.GetArrayLength() > 0 ? traces[traces.GetArrayLength() - 1].GetString() ?? "-" : "-";
+            var lastTrace = traces.GetArrayLength() > 0 ? traces[0].GetString() ?? "-" : "-";
+            var lastLink = code.TryGetProperty("sampleTraceLinks", out var links) && links.GetArrayLength() > 0 ? links[0].GetString() : null;
             var next = Text(code, "runbook") ?? Text(code, "remediation") ?? "add a runbook to the catalog";
             var causes = new List<string>();
             if (code.TryGetProperty("causeCodes", out var causeCodes) && causeCodes.ValueKind == JsonValueKind.Object)
@@ -139,6 +168,7 @@ internal sealed class LiveView
                 code.GetProperty("countInWindow").GetInt64(),
                 code.GetProperty("totalCount").GetInt64(),
                 lastTrace,
+                lastLink,
                 Text(code, "owner") ?? "-",
                 next);
         }

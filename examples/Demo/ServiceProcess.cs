@@ -10,9 +10,11 @@ namespace Demo;
 internal sealed partial class ServiceProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const string SetSid = "/usr/bin/setsid";
 
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
+    private string? _cause;
 
     private ServiceProcess(string name, Uri url, Process process)
     {
@@ -25,20 +27,14 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<ServiceProcess> StartAsync(string name, Uri url, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static async Task<ServiceProcess> StartAsync(string name, Uri url, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name))
+        var childArguments = new List<string> { "--urls", url.ToString().TrimEnd('/') };
+        childArguments.AddRange(arguments);
+        var start = StartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name), childArguments, AppContext.BaseDirectory);
+        foreach (var (key, value) in environment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url.ToString().TrimEnd('/'));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
+            start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
@@ -49,6 +45,34 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await service.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         return service;
+    }
+
+    /// <summary>
+    /// How the demo starts a child: in a session of its own where <c>setsid</c> exists, so Ctrl+C (SIGINT to the
+    /// terminal's whole process group) reaches only the demo, which draws its final frame before it stops the children.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var detached = !OperatingSystem.IsWindows() && File.Exists(SetSid);
+        var start = new ProcessStartInfo(detached ? SetSid : fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        if (detached)
+        {
+            // setsid execs the program in place (same process id), so SIGTERM below reaches the service itself.
+            start.ArgumentList.Add(fileName);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 
     public async ValueTask DisposeAsync()
@@ -83,7 +107,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} while starting:{Environment.NewLine}{LastLines()}");
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} while starting: {Cause()}{Environment.NewLine}{LastLines()}");
             }
 
             try
@@ -116,11 +140,40 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
         lock (_lastLines)
         {
+            if (_cause is null && line.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Kept apart: the stack frames that follow would push it out of the last lines.
+                _cause = line.Trim();
+            }
+
             _lastLines.Enqueue(line);
-            if (_lastLines.Count > 20)
+            if (_lastLines.Count > 40)
             {
                 _lastLines.Dequeue();
             }
+        }
+    }
+
+    /// <summary>The line that says why the service stopped (Kestrel's "address already in use"), not the stack frames under it.</summary>
+    private string Cause()
+    {
+        lock (_lastLines)
+        {
+            if (_cause is not null)
+            {
+                return _cause;
+            }
+
+            foreach (var line in _lastLines)
+            {
+                var text = line.TrimStart();
+                if (!text.StartsWith("at ", StringComparison.Ordinal) && !text.StartsWith("---", StringComparison.Ordinal) && text.Contains("Exception", StringComparison.Ordinal))
+                {
+                    return text;
+                }
+            }
+
+            return "see its last lines below";
         }
     }
 
