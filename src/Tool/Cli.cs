@@ -1,5 +1,6 @@
 using System.Globalization;
 using ErrorTelemetry.Tool.Catalog;
+using ErrorTelemetry.Tool.Collector;
 using ErrorTelemetry.Tool.Diff;
 using ErrorTelemetry.Tool.Docs;
 using ErrorTelemetry.Tool.Rules;
@@ -31,6 +32,8 @@ internal static class Cli
           rules    Prometheus alert rules per code [--threshold CODE=N]... [--docs-url <url>] [--tests <file>]
           schema   the JSON Schema of the catalog file
           export   the catalog as a catalog file [--all to include built-in codes]
+          collector  collector configuration from the catalog and the redaction options (--config):
+                   --kind agent|gateway [--gateway-host <dns name>] [--backend <host:port>] [--sample-percent N]
           diff     <before> <after>: breaking changes between two catalogs; exit 1 when there are any
           check    <source> <source>...: the same code meaning different things across services; exit 1 on drift
                    [--header "X-Api-Key: key"]... sent to catalog endpoints (diff takes it too)
@@ -70,6 +73,8 @@ internal static class Cli
                     return await WriteAsync(options, output, CatalogSchema.Render()).ConfigureAwait(false);
                 case "export":
                     return await WriteAsync(options, output, CatalogExport.Render(BuildCatalog(options), options.Has("--all"))).ConfigureAwait(false);
+                case "collector":
+                    return await WriteAsync(options, output, Collector(options)).ConfigureAwait(false);
                 case "diff":
                     return await DiffAsync(options, output, cancellationToken).ConfigureAwait(false);
                 case "check":
@@ -88,6 +93,32 @@ internal static class Cli
 
     private static IReadOnlyList<ErrorDefinition> BuildCatalog(Options options) =>
         CatalogSources.Build(options.All("--assembly"), options.Single("--catalog"), options.All("--config"));
+
+    private static string Collector(Options options)
+    {
+        var inputs = new CollectorInputs(BuildCatalog(options), CatalogSources.Redaction(options.All("--config")));
+        inputs = inputs with
+        {
+            GatewayHostname = options.Single("--gateway-host") ?? inputs.GatewayHostname,
+            BackendEndpoint = options.Single("--backend") ?? inputs.BackendEndpoint,
+        };
+        if (options.Single("--sample-percent") is { } percent)
+        {
+            inputs = inputs with
+            {
+                SamplingPercentage = int.TryParse(percent, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 100
+                    ? value
+                    : throw new UsageException($"--sample-percent '{percent}' must be a whole number from 0 to 100"),
+            };
+        }
+
+        return options.Single("--kind") switch
+        {
+            "agent" => CollectorConfigs.Agent(inputs),
+            "gateway" or null => CollectorConfigs.Gateway(inputs),
+            var other => throw new UsageException($"--kind '{other}' must be agent or gateway"),
+        };
+    }
 
     private static Dictionary<string, int> Thresholds(Options options)
     {
@@ -205,6 +236,7 @@ internal static class Cli
         private static readonly HashSet<string> Valued = new(StringComparer.Ordinal)
         {
             "--assembly", "--catalog", "--config", "-o", "--output", "--threshold", "--docs-url", "--tests", "--header",
+            "--kind", "--gateway-host", "--backend", "--sample-percent",
         };
 
         private readonly List<(string Name, string? Value)> _items = [];

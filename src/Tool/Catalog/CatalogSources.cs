@@ -53,6 +53,24 @@ internal static class CatalogSources
             : Sorted(catalog.Definitions);
     }
 
+    /// <summary>The redaction options a host with these configuration files runs with.</summary>
+    public static RedactionOptions Redaction(IReadOnlyList<string> configFiles)
+    {
+        var options = new RedactionOptions();
+        if (configFiles.Count > 0)
+        {
+            var builder = new ConfigurationBuilder();
+            foreach (var file in configFiles)
+            {
+                builder.AddJsonFile(Path.GetFullPath(file), optional: false);
+            }
+
+            builder.Build().GetSection(RedactionOptions.SectionName).Bind(options);
+        }
+
+        return options;
+    }
+
     /// <summary>
     /// Reads one catalog named by a single source: an assembly (<c>.dll</c>), a JSON catalog file, an
     /// <c>appsettings.json</c> (a file with an <c>ErrorTelemetry</c> section), or the URL of a running service's
