@@ -16,36 +16,82 @@ internal static class CatalogFile
             && name.IndexOf("catalog", StringComparison.OrdinalIgnoreCase) >= 0;
     }
 
-    /// <summary>Adds every code of the file to <paramref name="codes"/>, with its replacement or null.</summary>
-    public static void Read(string text, Dictionary<string, string?> codes)
+    /// <summary>Whether an additional file is configuration whose <c>ErrorTelemetry:Catalog</c> section adds codes.</summary>
+    public static bool IsConfiguration(string path)
     {
-        var reader = new Reader(text);
+        var name = System.IO.Path.GetFileName(path);
+        return name.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Adds every code of the file to <paramref name="codes"/>, with its replacement or null.</summary>
+    public static void Read(string text, Dictionary<string, string?> codes) =>
+        Guarded(text, reader => ReadCodes(reader, codes));
+
+    /// <summary>Adds the codes of the <c>ErrorTelemetry:Catalog</c> section of a configuration file.</summary>
+    public static void ReadConfiguration(string text, Dictionary<string, string?> codes) =>
+        Guarded(text, reader => Section(reader, "ErrorTelemetry", r => Section(r, "Catalog", c => ReadCodes(c, codes))));
+
+    private static void Guarded(string text, Action<Reader> read)
+    {
         try
         {
-            reader.Expect('{');
-            while (reader.Peek() != '}')
-            {
-                var code = reader.String();
-                reader.Expect(':');
-                if (code.StartsWith("$", StringComparison.Ordinal) || reader.Peek() != '{')
-                {
-                    reader.SkipValue();
-                }
-                else
-                {
-                    codes[code] = ReadEntry(reader);
-                }
-
-                if (!reader.TryConsume(','))
-                {
-                    break;
-                }
-            }
+            read(new Reader(text));
         }
         catch (FormatException)
         {
             // The host stops at start with a precise message; the analyzer keeps what it read.
         }
+    }
+
+    /// <summary>Reads an object, handing the value of the property <paramref name="name"/> (case-insensitive) to <paramref name="read"/>.</summary>
+    private static void Section(Reader reader, string name, Action<Reader> read)
+    {
+        reader.Expect('{');
+        while (reader.Peek() != '}')
+        {
+            var property = reader.String();
+            reader.Expect(':');
+            if (string.Equals(property, name, StringComparison.OrdinalIgnoreCase) && reader.Peek() == '{')
+            {
+                read(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+
+            if (!reader.TryConsume(','))
+            {
+                break;
+            }
+        }
+
+        reader.Expect('}');
+    }
+
+    private static void ReadCodes(Reader reader, Dictionary<string, string?> codes)
+    {
+        reader.Expect('{');
+        while (reader.Peek() != '}')
+        {
+            var code = reader.String();
+            reader.Expect(':');
+            if (code.StartsWith("$", StringComparison.Ordinal) || reader.Peek() != '{')
+            {
+                reader.SkipValue();
+            }
+            else
+            {
+                codes[code] = ReadEntry(reader);
+            }
+
+            if (!reader.TryConsume(','))
+            {
+                break;
+            }
+        }
+
+        reader.Expect('}');
     }
 
     private static string? ReadEntry(Reader reader)

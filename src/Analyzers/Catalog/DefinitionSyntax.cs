@@ -35,13 +35,15 @@ internal static class DefinitionSyntax
         return null;
     }
 
-    /// <summary>Adds every definition found in the tree.</summary>
-    public static void Collect(SyntaxTree tree, Dictionary<string, string?> codes, CancellationToken cancellationToken)
+    /// <summary>Adds every definition found in the tree; returns whether there was one.</summary>
+    public static bool Collect(SyntaxTree tree, Dictionary<string, string?> codes, CancellationToken cancellationToken)
     {
+        var found = false;
         foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
         {
             if (node is BaseObjectCreationExpressionSyntax creation && Code(creation) is { } code)
             {
+                found = true;
                 // A catalog file may deprecate a code defined in code; it is read first and wins.
                 if (!codes.TryGetValue(code, out var replacedBy) || replacedBy is null)
                 {
@@ -49,6 +51,8 @@ internal static class DefinitionSyntax
                 }
             }
         }
+
+        return found;
     }
 
     private static bool IsDefinition(ExpressionSyntax? expression) => expression switch

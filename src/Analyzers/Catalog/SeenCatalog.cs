@@ -25,7 +25,6 @@ internal sealed class SeenCatalog
             codes[code] = null;
         }
 
-        var builtIns = codes.Count;
         var sawFile = false;
         foreach (var file in options.AdditionalFiles)
         {
@@ -34,13 +33,19 @@ internal sealed class SeenCatalog
                 sawFile = true;
                 CatalogFile.Read(text.ToString(), codes);
             }
+            else if (CatalogFile.IsConfiguration(file.Path) && file.GetText() is { } settings)
+            {
+                // Configuration only adds to the catalog; alone it shows too little of it to call a code unknown.
+                CatalogFile.ReadConfiguration(settings.ToString(), codes);
+            }
         }
 
+        var definesCodes = false;
         foreach (var tree in compilation.SyntaxTrees)
         {
-            DefinitionSyntax.Collect(tree, codes, CancellationToken.None);
+            definesCodes |= DefinitionSyntax.Collect(tree, codes, CancellationToken.None);
         }
 
-        return new SeenCatalog(codes, sawFile || codes.Count > builtIns);
+        return new SeenCatalog(codes, sawFile || definesCodes);
     }
 }

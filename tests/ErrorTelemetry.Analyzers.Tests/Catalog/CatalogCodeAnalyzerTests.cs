@@ -65,6 +65,34 @@ public sealed class CatalogCodeAnalyzerTests
             """ + Definitions, CatalogFile);
 
     [Fact]
+    public Task Analyze_CodesAddedInAppsettings_AreCatalogued() =>
+        Verify.AnalyzerAsync<CatalogCodeAnalyzer>("""
+            using System;
+            using ErrorTelemetry;
+            class Startup
+            {
+                void Configure(ErrorTelemetryOptions o)
+                {
+                    o.Map<TimeoutException>("PAYMENT_TIMEOUT");
+                    o.Map<ArgumentException>({|ET0006:"PAYMENT_SLOW"|});
+                    o.Map<InvalidOperationException>({|ET0005:"PAYMENT_GONE"|});
+                }
+            }
+            """ + Definitions,
+            ("/app/appsettings.Production.json", """
+                {
+                  "Logging": { "LogLevel": { "Default": "Information" } },
+                  "ErrorTelemetry": {
+                    "ServiceName": "shop",
+                    "Catalog": {
+                      "PAYMENT_TIMEOUT": { "Category": "Timeout", "Title": "Slow." },
+                      "PAYMENT_SLOW": { "Category": "Timeout", "Title": "Slow.", "ReplacedBy": "PAYMENT_TIMEOUT" }
+                    }
+                  }
+                }
+                """));
+
+    [Fact]
     public Task Analyze_ProjectThatSeesNoCatalog_DoesNotCallCodesUnknown() =>
         Verify.AnalyzerAsync<CatalogCodeAnalyzer>("""
             using System;

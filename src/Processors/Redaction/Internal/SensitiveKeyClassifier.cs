@@ -25,7 +25,7 @@ internal sealed class SensitiveKeyClassifier
     private const int MaxCachedKeys = 4096;
     private const int MaxCachedKeyLength = 64;
 
-    private static readonly (string Term, string Kind, bool WordAligned)[] BuiltInTerms =
+    internal static readonly (string Term, string Kind, bool WordAligned)[] BuiltInTerms =
     [
         ("proxyauthorization", "authorization", false),
         ("authorization", "authorization", false),
