@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Health.Internal;
 using Microsoft.AspNetCore.Http;

@@ -51,7 +51,7 @@ internal static class ProcessorRegistration
         .AddProcessor(new RedactionLogProcessor(redactor));
 
     /// <summary>Runs a registration and moves what it added, in its order, to the head of the collection.</summary>
-    private static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)
+    public static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)
     {
         var before = services.Count;
         register(services);

@@ -108,7 +108,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
                 // Still a failed span (the README's contract: it carries the code, and the downstream's code as its
                 // cause), but not a failure of this service by itself: the application handles the answer (a lookup
                 // that found nothing) or raises it, and then its operation counts it under the operation's code.
-                Annotate(activity, FailureRecorder.ForDefinition(_recorder.Lookup("DEPENDENCY_HTTP_CLIENT_ERROR")), kind);
+                Annotate(activity, _recorder.Resolve(explicitDefinition: null, "DEPENDENCY_HTTP_CLIENT_ERROR", exception: null, inherited: null, span: null), kind);
                 activity.SetCustomProperty(RefusalPropertyName, RefusalPropertyName);
             }
 
