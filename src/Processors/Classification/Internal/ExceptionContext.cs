@@ -10,9 +10,6 @@ internal static class ExceptionContext
     /// <summary>At most this many entries are read, so a chatty chain cannot flood a span.</summary>
     public const int MaxEntries = 32;
 
-    /// <summary>The attribute name prefix the processors export entries under.</summary>
-    public const string AttributePrefix = "error.context.";
-
     /// <summary>
     /// Returns the context entries of the exception and its causes (walked as <see cref="ExceptionWalk"/> does, outer
     /// first), keys without the storage prefix. When a key appears more than once, the outermost exception's value
