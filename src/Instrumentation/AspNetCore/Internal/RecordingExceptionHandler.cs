@@ -6,7 +6,8 @@ namespace ErrorTelemetry.AspNetCore.Internal;
 /// <summary>
 /// Registered ahead of the application's exception handlers, so <c>UseExceptionHandler()</c> shows every exception
 /// to ErrorTelemetry first, even those the application's handlers handle (for which .NET suppresses its own
-/// diagnostics).
+/// diagnostics). <c>OpenTelemetry.Instrumentation.AspNetCore</c> cannot do this: it records only the exceptions
+/// ASP.NET Core reports as unhandled (its <c>UnhandledException</c> diagnostic events), never a handled one.
 /// </summary>
 internal sealed class RecordingExceptionHandler : IExceptionHandler
 {
