@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.Tests.AspNetCore;
 
@@ -64,20 +65,17 @@ public class DeveloperDiagnosticsTests
     }
 
     [Fact]
-    public async Task AllowedAsync_PolicyNotRegistered_RefusedAndTheErrorAnswerStillWritten()
+    public async Task Start_PolicyNotRegistered_HostDoesNotStartAndTheMessageNamesTheKey()
     {
-        await using var host = await StartAsync(new Dictionary<string, string?>
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => StartAsync(new Dictionary<string, string?>
         {
             ["ErrorTelemetry:ProblemDetails:IncludeDiagnostics"] = "true",
             ["ErrorTelemetry:ProblemDetails:DiagnosticsPolicy"] = "NoSuchPolicy",
-        });
+        }));
 
-        using var response = await SendAsync(host, user: "dev", roles: "developer");
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-        Assert.Equal(500, (int)response.StatusCode);
-        Assert.Equal("UNCLASSIFIED", problem.GetProperty("code").GetString());
-        Assert.False(problem.TryGetProperty("exception", out _));
+        Assert.Equal(
+            ["ErrorTelemetry:ProblemDetails:DiagnosticsPolicy is 'NoSuchPolicy', which is not a registered authorization policy. Register it with builder.Services.AddAuthorization(o => o.AddPolicy(\"NoSuchPolicy\", ...)), or name a policy the application registers."],
+            error.Failures);
     }
 
     private static Task<TestWebHost> StartAsync(Dictionary<string, string?> settings) =>

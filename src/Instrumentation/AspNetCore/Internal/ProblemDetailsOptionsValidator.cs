@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.AspNetCore.Internal;
 
 /// <summary>Checks the problem-details options at start, naming the configuration key of each problem.</summary>
-internal sealed class ProblemDetailsOptionsValidator : IValidateOptions<ErrorTelemetryProblemDetailsOptions>
+internal sealed class ProblemDetailsOptionsValidator(IServiceProvider services) : IValidateOptions<ErrorTelemetryProblemDetailsOptions>
 {
     private const string Prefix = ErrorTelemetryProblemDetailsOptions.SectionName + ":";
 
@@ -29,6 +31,24 @@ internal sealed class ProblemDetailsOptionsValidator : IValidateOptions<ErrorTel
                 $"{Prefix}{nameof(options.IncludeDiagnostics)} is true but {Prefix}{nameof(options.DiagnosticsPolicy)} is not set. Diagnostics are only ever shown to callers that pass an authorization policy: name one (and register it with AddAuthorization), or turn diagnostics off.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.DiagnosticsPolicy) && !IsRegistered(options.DiagnosticsPolicy))
+        {
+            (failures ??= []).Add(
+                $"{Prefix}{nameof(options.DiagnosticsPolicy)} is '{options.DiagnosticsPolicy}', which is not a registered authorization policy. Register it with builder.Services.AddAuthorization(o => o.AddPolicy(\"{options.DiagnosticsPolicy}\", ...)), or name a policy the application registers.");
+        }
+
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private bool IsRegistered(string policy)
+    {
+        // A custom policy provider may make policies up on request; only the default one is known to list them all.
+        var provider = services.GetService<IAuthorizationPolicyProvider>();
+        if (provider is not null && provider.GetType() != typeof(DefaultAuthorizationPolicyProvider))
+        {
+            return true;
+        }
+
+        return services.GetService<IOptions<AuthorizationOptions>>()?.Value.GetPolicy(policy) is not null;
     }
 }
