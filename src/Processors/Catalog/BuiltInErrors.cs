@@ -62,6 +62,32 @@ public static class BuiltInErrors
         Description = "An HttpRequestException without a StatusCode whose cause is not a DNS or connection failure: TLS, protocol errors, a response that ended early, or a non-success status outside 4xx/5xx.",
     };
 
+    /// <summary>A resilience pipeline (Polly, <c>AddStandardResilienceHandler()</c>) gave up on a call after its timeout.</summary>
+    public static readonly ErrorDefinition DependencyResilienceTimeout = new("DEPENDENCY_RESILIENCE_TIMEOUT", ErrorCategory.Timeout, "A service this request depends on did not respond in time.")
+    {
+        Description = "A Polly TimeoutRejectedException: the resilience pipeline's attempt or total request timeout expired before the downstream answered.",
+        Retryable = true,
+        Remediation = "Check the downstream service's latency and the resilience handler's AttemptTimeout and TotalRequestTimeout.",
+    };
+
+    /// <summary>A resilience pipeline's circuit breaker is open and refused the call without sending it.</summary>
+    public static readonly ErrorDefinition DependencyCircuitOpen = new("DEPENDENCY_CIRCUIT_OPEN", ErrorCategory.Dependency, "A service this request depends on is temporarily unavailable.")
+    {
+        Description = "A Polly BrokenCircuitException (or IsolatedCircuitException): the circuit breaker opened after earlier failures of the downstream and rejected this call without sending it.",
+        HttpStatus = 503,
+        Retryable = true,
+        Remediation = "Look for the downstream failures that opened the circuit; it closes again after its break duration.",
+    };
+
+    /// <summary>A resilience pipeline's rate limiter refused an outgoing call.</summary>
+    public static readonly ErrorDefinition DependencyRateLimited = new("DEPENDENCY_RATE_LIMITED", ErrorCategory.Dependency, "A service this request depends on is busy; try again later.")
+    {
+        Description = "A Polly RateLimiterRejectedException: this service's own limiter of outgoing calls (the standard resilience handler's concurrency limiter) rejected the call.",
+        HttpStatus = 503,
+        Retryable = true,
+        Remediation = "Raise the outgoing rate or concurrency limit, or reduce the load on this dependency.",
+    };
+
     /// <summary>A host name could not be resolved.</summary>
     public static readonly ErrorDefinition ConnectivityDns = new("CONNECTIVITY_DNS", ErrorCategory.Connectivity, "A network address could not be resolved.")
     {
@@ -231,6 +257,7 @@ public static class BuiltInErrors
     [
         Unclassified, OperationTimeout, RequestCancelled,
         DependencyTimeout, DependencyHttpClientError, DependencyHttpServerError, DependencyHttpFailure,
+        DependencyResilienceTimeout, DependencyCircuitOpen, DependencyRateLimited,
         ConnectivityDns, ConnectivitySocket,
         ValidationMalformedJson, ValidationFormat, ValidationFailed, InvalidArgument,
         StorageDatabase, StorageDatabaseTransient, StorageIo,

@@ -13,7 +13,7 @@ public class BuiltInErrorsTests
             .Select(f => (ErrorDefinition)f.GetValue(null)!)
             .ToList();
 
-        Assert.Equal(32, fields.Count);
+        Assert.Equal(35, fields.Count);
         Assert.Equal(fields, BuiltInErrors.All());
     }
 
@@ -55,6 +55,9 @@ public class BuiltInErrorsTests
     [InlineData("DEPENDENCY_HTTP_CLIENT_ERROR", ErrorCategory.Dependency, 502, false, ErrorSeverity.Error)]
     [InlineData("DEPENDENCY_HTTP_SERVER_ERROR", ErrorCategory.Dependency, 502, true, ErrorSeverity.Error)]
     [InlineData("DEPENDENCY_HTTP_FAILURE", ErrorCategory.Dependency, 502, false, ErrorSeverity.Error)]
+    [InlineData("DEPENDENCY_RESILIENCE_TIMEOUT", ErrorCategory.Timeout, 504, true, ErrorSeverity.Error)]
+    [InlineData("DEPENDENCY_CIRCUIT_OPEN", ErrorCategory.Dependency, 503, true, ErrorSeverity.Error)]
+    [InlineData("DEPENDENCY_RATE_LIMITED", ErrorCategory.Dependency, 503, true, ErrorSeverity.Error)]
     [InlineData("CONNECTIVITY_DNS", ErrorCategory.Connectivity, 503, false, ErrorSeverity.Error)]
     [InlineData("CONNECTIVITY_SOCKET", ErrorCategory.Connectivity, 503, true, ErrorSeverity.Error)]
     [InlineData("VALIDATION_MALFORMED_JSON", ErrorCategory.Validation, 400, false, ErrorSeverity.Warning)]

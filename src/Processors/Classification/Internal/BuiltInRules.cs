@@ -21,6 +21,11 @@ internal static class BuiltInRules
     public static ErrorDefinition? Match(Exception exception, out bool weak)
     {
         weak = false;
+        if (Resilience(exception) is { } rejected)
+        {
+            return rejected;
+        }
+
         switch (exception)
         {
             // HttpClient reports its own Timeout as a TaskCanceledException around a TimeoutException.
@@ -72,6 +77,34 @@ internal static class BuiltInRules
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Polly's rejections (what <c>AddStandardResilienceHandler()</c> throws): matched by type name, so the core does
+    /// not depend on Polly. Ahead of the other rules: a timeout rejection wraps the cancellation it caused, and the
+    /// rejection, not the cancellation, says what happened.
+    /// </summary>
+    private static ErrorDefinition? Resilience(Exception exception)
+    {
+        for (var type = exception.GetType(); type is not null && type != typeof(Exception); type = type.BaseType)
+        {
+            if (type.Namespace?.StartsWith("Polly", StringComparison.Ordinal) != true)
+            {
+                continue;
+            }
+
+            switch (type.FullName)
+            {
+                case "Polly.Timeout.TimeoutRejectedException":
+                    return BuiltInErrors.DependencyResilienceTimeout;
+                case "Polly.CircuitBreaker.BrokenCircuitException":
+                    return BuiltInErrors.DependencyCircuitOpen;
+                case "Polly.RateLimiting.RateLimiterRejectedException":
+                    return BuiltInErrors.DependencyRateLimited;
+            }
+        }
+
+        return null;
     }
 
     private static ErrorDefinition Http(HttpRequestException http, out bool weak)
