@@ -136,7 +136,8 @@ public sealed class SensitiveMessageCodeFix : CodeFixProvider
                 ])));
         }
 
-        return root.ReplaceNode(call, wrapped.WithTriviaFrom(call));
+        // WithContext is an extension method in the ErrorTelemetry namespace, which the file may not import yet.
+        return LibraryNamespace.EnsureImported(root.ReplaceNode(call, wrapped.WithTriviaFrom(call)));
     }
 
     /// <summary>A PascalCase placeholder named after the value (<c>user.Email</c> → <c>Email</c>), else <c>Arg{n}</c>.</summary>

@@ -67,16 +67,7 @@ public sealed class UnclassifiableThrowCodeFix : CodeFixProvider
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, definition, SyntaxFactory.IdentifierName("ToException")),
                 creation.ArgumentList ?? SyntaxFactory.ArgumentList())
             .WithTriviaFrom(creation);
-        var rewritten = root.ReplaceNode(creation, raise);
-
         // ToException is an extension method in the ErrorTelemetry namespace, which the file may not import yet.
-        if (rewritten is CompilationUnitSyntax unit
-            && !unit.Usings.Any(u => u.Name?.ToString() == "ErrorTelemetry")
-            && !unit.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>().Any(n => n.Name.ToString() == "ErrorTelemetry" || n.Name.ToString().StartsWith("ErrorTelemetry.", StringComparison.Ordinal)))
-        {
-            rewritten = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("ErrorTelemetry")).WithAdditionalAnnotations(Simplifier.Annotation));
-        }
-
-        return rewritten;
+        return LibraryNamespace.EnsureImported(root.ReplaceNode(creation, raise));
     }
 }

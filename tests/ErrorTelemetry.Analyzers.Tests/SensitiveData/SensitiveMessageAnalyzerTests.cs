@@ -26,6 +26,7 @@ public sealed class SensitiveMessageAnalyzerTests
     public Task Analyze_StructuredOrHarmlessMessages_StaySilent() =>
         Verify.AnalyzerAsync<SensitiveMessageAnalyzer>("""
             using System;
+            using ErrorTelemetry;
             using Microsoft.Extensions.Logging;
             class Accounts
             {
@@ -68,6 +69,8 @@ public sealed class SensitiveMessageAnalyzerTests
             """,
             """
             using System;
+            using ErrorTelemetry;
+
             class Accounts
             {
                 void A(string email, int id) => throw new InvalidOperationException($"No account {id} for email").WithContext("email", email);
