@@ -172,7 +172,7 @@ public class TriagePageTests
             ["ErrorTelemetry:Triage:TraceLinkTemplate"] = "https://jaeger.example.com/trace/{trace_id}",
         };
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestWebApp.StartAsync(configuration));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => TestWebApp.StartAsync(configuration));
 
         Assert.Contains("ErrorTelemetry:Triage:TraceLinkTemplate is 'https://jaeger.example.com/trace/{trace_id}' and has no {traceId} placeholder", error.Message, StringComparison.Ordinal);
     }

@@ -22,7 +22,7 @@ internal sealed class ConfigurationCheck
     private const string Root = "ErrorTelemetry";
 
     // Keys read straight from configuration rather than bound to an options property.
-    private static readonly string[] UnboundKeys = ["ExportOtlp"];
+    private static readonly string[] UnboundKeys = ["ExportOtlp", "OtlpDiskRetryDirectory"];
 
     // Section -> the options types bound from it, each property a key (a class-typed property is a sub-section).
     private static readonly Dictionary<string, Type[]> Sections = new(StringComparer.OrdinalIgnoreCase)

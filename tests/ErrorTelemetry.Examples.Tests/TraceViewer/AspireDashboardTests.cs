@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ErrorTelemetry.Tests.TestSupport;
-using ErrorTelemetry.Tests.Triage;
 
 namespace ErrorTelemetry.Tests.TraceViewer;
 
@@ -12,7 +11,6 @@ namespace ErrorTelemetry.Tests.TraceViewer;
 /// OTLP/HTTP (protobuf), inventory over OTLP/gRPC — and the test reads back, through the dashboard's telemetry API,
 /// what a person would see in its trace and log views.
 /// </summary>
-[Collection(SerialWebHosts.Name)]
 public class AspireDashboardTests
 {
     // Planted by the test in request bodies, headers and query strings: none may reach the dashboard.
