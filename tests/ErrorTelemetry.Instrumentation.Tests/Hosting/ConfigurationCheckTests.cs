@@ -42,7 +42,7 @@ public class ConfigurationCheckTests
             [
                 "ErrorTelemetry:Catalog:OPERATION_TIMEOUT:Ownr is not an ErrorTelemetry setting; did you mean Owner?",
                 "ErrorTelemetry:MaxFailureSries is not an ErrorTelemetry setting; did you mean MaxFailureSeries?",
-                "ErrorTelemetry:Tracing is not an ErrorTelemetry setting; the settings here are Catalog, CatalogFile, Correlation, CountUncodedErrorLogs, DeploymentEnvironment, ExportOtlp, Health, MaxFailureSeries, ProblemDetails, Redaction, ServiceName, ServiceVersion, Triage",
+                "ErrorTelemetry:Tracing is not an ErrorTelemetry setting; the settings here are Catalog, CatalogFile, Correlation, CountUncodedErrorLogs, DeploymentEnvironment, ExportOtlp, Health, MaxFailureSeries, OtlpDiskRetryDirectory, ProblemDetails, Redaction, ServiceName, ServiceVersion, Triage",
                 "ErrorTelemetry:Triage:Windw is not an ErrorTelemetry setting; did you mean Window?",
             ],
             error.Failures);
