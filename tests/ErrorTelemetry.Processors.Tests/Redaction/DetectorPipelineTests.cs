@@ -36,6 +36,8 @@ public class DetectorPipelineTests
         { "-----BEGIN RSA PRIVATE KEY----- ", string.Empty, string.Empty },
         { "a.b@c.", string.Empty, string.Empty },
         { "a@", string.Empty, "b.com" },
+        { "a%40", string.Empty, "b.com" },
+        { "%40", string.Empty, string.Empty },
         { "4111 ", string.Empty, string.Empty },
         { "4", string.Empty, string.Empty },
         { "GB82", string.Empty, string.Empty },

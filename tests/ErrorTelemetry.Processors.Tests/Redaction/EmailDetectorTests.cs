@@ -10,6 +10,8 @@ public class EmailDetectorTests
     [InlineData("<a_b-c%d@sub.example.org>", "<[REDACTED:email]>")]
     [InlineData("to: x@y.io, cc: z@w.io.", "to: [REDACTED:email], cc: [REDACTED:email].")]
     [InlineData("@bob wrote bob@example.com", "@bob wrote [REDACTED:email]")]
+    [InlineData("lookup for jane.doe%40example.com failed", "lookup for [REDACTED:email] failed")]
+    [InlineData("q=a_b%2Bvip%40sub.example.org&page=2", "q=[REDACTED:email]&page=2")]
     public void Redact_Email_Replaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -18,6 +20,8 @@ public class EmailDetectorTests
     [InlineData("root@localhost")]
     [InlineData("@mention and @@ and a@")]
     [InlineData("SELECT * FROM users WHERE id = @id")]
+    [InlineData("100%40 of cases, 25%40off and 50%4")]
+    [InlineData("progress 50% done, %40 alone")]
     public void Redact_NotAnEmail_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 }

@@ -75,6 +75,7 @@ internal static class AnchorScan
         private Vector256<byte> _jwt;
         private Vector256<byte> _auth;
         private Vector256<byte> _apiKey;
+        private Vector256<byte> _encodedAt;
         private DetectorAnchors _rare;
         private Run _digits;
         private Run _keyChars;
@@ -107,6 +108,8 @@ internal static class AnchorScan
                 & (Vector256.Equals(folded2, Vector256.Create((byte)'a')) | Vector256.Equals(folded2, Vector256.Create((byte)'s')));
             _apiKey |= (IsLower(v0) & (Vector256.Equals(v1, Vector256.Create((byte)'_')) | dash1))
                 | (Vector256.Equals(v0, Vector256.Create((byte)'I')) & Vector256.Equals(v1, Vector256.Create((byte)'z')));
+            _encodedAt |= Vector256.Equals(v0, Vector256.Create((byte)'%')) & Vector256.Equals(v1, Vector256.Create((byte)'4'))
+                & Vector256.Equals(v2, Vector256.Create((byte)'0'));
 
             var rare = (Vector256.Equals(v0, Vector256.Create((byte)'@')) | Vector256.Equals(v0, Vector256.Create((byte)'='))
                 | Vector256.Equals(v0, Vector256.Create((byte)':')) | Vector256.Equals(v0, Vector256.Create((byte)'>'))
@@ -134,6 +137,7 @@ internal static class AnchorScan
             anchors |= _auth != Vector256<byte>.Zero ? DetectorAnchors.AuthScheme : 0;
             anchors |= _keyChars.Longest >= AwsKeyChars ? DetectorAnchors.AwsPrefix : 0;
             anchors |= _apiKey != Vector256<byte>.Zero ? DetectorAnchors.ApiKeyPrefix : 0;
+            anchors |= _encodedAt != Vector256<byte>.Zero ? DetectorAnchors.EncodedAt : 0;
             anchors |= _digits.Longest >= SsnRunChars && _dash ? DetectorAnchors.SsnShape : 0;
             anchors |= _digits.Longest >= CardRunChars ? DetectorAnchors.DigitRun13 : 0;
             return anchors;

@@ -48,4 +48,7 @@ internal enum DetectorAnchors
 
     /// <summary>A lower-case letter followed by <c>_</c> or <c>-</c>, or <c>Iz</c> (provider API key prefixes).</summary>
     ApiKeyPrefix = 1 << 12,
+
+    /// <summary><c>%40</c>, a URL-encoded <c>@</c> (e-mail addresses in query strings).</summary>
+    EncodedAt = 1 << 13,
 }
