@@ -15,6 +15,8 @@ public class ApiKeyDetectorTests
     [InlineData("glpat-abcdefghij0123456789")]
     [InlineData("npm_abcdefghijklmnopqrstuvwxyz0123456789")]
     [InlineData("sk-proj-abcdefghijklmnopqrstuvwxyz012345")]
+    [InlineData("sk-abcdefghijklmnopqrstuvwxyz0123456789")]
+    [InlineData("sk-ant-api03-abcdEFGHijklMNOPqrst_uvwxYZ0123-456789AA")]
     public void Redact_ProviderKey_Replaced(string key) =>
         Assert.Equal("using [REDACTED:api_key] here", TestRedactors.Default.Redact($"using {key} here"));
 
@@ -22,6 +24,8 @@ public class ApiKeyDetectorTests
     [InlineData("task-list-abcdefghijklmnopqrstuvwxyz")]
     [InlineData("ghp_short and sk_live_x")]
     [InlineData("disk-usage-report")]
+    [InlineData("sk-winter-jacket-blue-xl-2024")] // a product SKU: words joined by dashes
+    [InlineData("sku sk-winter-jacket-blue-xl-2024-limited-edition-extra")]
     public void Redact_NotAKey_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 }

@@ -7,7 +7,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// <c>rk_test_</c>), GitHub (<c>ghp_</c>, <c>gho_</c>, <c>ghu_</c>, <c>ghs_</c>, <c>ghr_</c>, <c>github_pat_</c>),
 /// Slack (<c>xoxb-</c>, <c>xoxp-</c>, <c>xoxa-</c>, <c>xoxo-</c>, <c>xoxr-</c>, <c>xoxs-</c>), Google
 /// (<c>AIza</c>), GitLab (<c>glpat-</c>), npm (<c>npm_</c>) and OpenAI/Anthropic style (<c>sk-</c>). Each needs a
-/// minimum body length so ordinary words with those prefixes are left alone.
+/// minimum body length so ordinary words with those prefixes are left alone; an <c>sk-</c> key also needs a run of
+/// 16 letters or digits, so dashed words such as <c>sk-winter-jacket-blue-xl-2024</c> are not keys.
 /// </summary>
 internal sealed class ApiKeyDetector : BuiltInDetector
 {
@@ -32,7 +33,9 @@ internal sealed class ApiKeyDetector : BuiltInDetector
         new("ghr_", BodyChars.Alnum, 30),
         new("npm_", BodyChars.Alnum, 30),
         new("AIza", BodyChars.AlnumDashUnderscore, 30),
-        new("sk-", BodyChars.AlnumDashUnderscore, 20),
+        // sk- keys carry a long random run ("sk-proj-<48 characters>"); words joined by dashes are a product SKU or
+        // a slug ("sk-winter-jacket-blue-xl-2024").
+        new("sk-", BodyChars.AlnumDashUnderscore, 20, MinimumRun: 16),
     ];
 
     internal static readonly string[] KeyPrefixes = CreatePrefixes();
@@ -73,12 +76,18 @@ internal sealed class ApiKeyDetector : BuiltInDetector
             // A prefix found inside this body is glued to a body character and rejected at once.
             var bodyStart = start + family.Prefix.Length;
             var end = bodyStart;
+            var run = 0;
+            var longestRun = 0;
             while (end < text.Length && IsBodyChar(text[end], family.Chars))
             {
+                run = char.IsAsciiLetterOrDigit(text[end]) ? run + 1 : 0;
+                longestRun = Math.Max(longestRun, run);
                 end++;
             }
 
-            return end - bodyStart >= family.MinimumLength ? Hit(start, end - start, out match) : Miss(out match);
+            return end - bodyStart >= family.MinimumLength && longestRun >= family.MinimumRun
+                ? Hit(start, end - start, out match)
+                : Miss(out match);
         }
 
         return Miss(out match);
@@ -103,5 +112,6 @@ internal sealed class ApiKeyDetector : BuiltInDetector
         return prefixes;
     }
 
-    private readonly record struct Family(string Prefix, BodyChars Chars, int MinimumLength);
+    // MinimumRun: the body's longest run of letters and digits (between dashes or underscores) must be that long.
+    private readonly record struct Family(string Prefix, BodyChars Chars, int MinimumLength, int MinimumRun = 0);
 }
