@@ -2,7 +2,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
 /// International bank account numbers: two upper-case letters, two check digits and 11 to 30 upper-case letters or
-/// digits, optionally in space-separated groups, whose ISO 13616 mod-97 checksum is 1. Lower-case IBANs are not
+/// digits, optionally in space-separated groups, whose ISO 13616 mod-97 checksum is 1, and whose country code and
+/// length are those of an IBAN country (<see cref="IbanCountries"/>). Lower-case IBANs are not
 /// detected (they are rare in logs, and the checksum alone would let 1 in 97 random tokens through).
 /// </summary>
 internal sealed class IbanDetector : BuiltInDetector
@@ -68,7 +69,7 @@ internal sealed class IbanDetector : BuiltInDetector
                 continue;
             }
 
-            if (Mod97(characters[..candidate]) == 1)
+            if (IbanCountries.HasCountryLength(characters[..candidate]) && Mod97(characters[..candidate]) == 1)
             {
                 length = end - start;
                 return true;
