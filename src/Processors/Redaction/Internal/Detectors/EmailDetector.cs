@@ -2,7 +2,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>E-mail addresses: a local part of letters, digits and <c>._%+-</c>, an <c>@</c> (or its URL encoding
 /// <c>%40</c>, as in a logged query string), and a dotted domain whose last label has at least two letters (so
-/// <c>pkg@1.2.3</c> and <c>user@localhost</c> are left alone).</summary>
+/// <c>pkg@1.2.3</c> and <c>user@localhost</c> are left alone). A git remote (<c>git@github.com:org/repo.git</c>) is
+/// not an address.</summary>
 internal sealed class EmailDetector : BuiltInDetector
 {
     private const string EncodedAt = "%40";
@@ -82,8 +83,14 @@ internal sealed class EmailDetector : BuiltInDetector
             return Miss(out match);
         }
 
-        return Hit(start, end - start, out match);
+        return IsGitRemote(text, start, at, end) ? Miss(out match) : Hit(start, end - start, out match);
     }
+
+    // "git@github.com:org/repo.git": the scp-like remote of git over SSH names the service account "git" and a path
+    // glued to the host by a colon; it is not an address.
+    private static bool IsGitRemote(ReadOnlySpan<char> text, int start, int at, int end) =>
+        at - start == 3 && text[start..at].Equals("git", StringComparison.OrdinalIgnoreCase)
+        && end + 1 < text.Length && text[end] == ':' && !char.IsWhiteSpace(text[end + 1]);
 
     private static bool IsLocalChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-';
 
