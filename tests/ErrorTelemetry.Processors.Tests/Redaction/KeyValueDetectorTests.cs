@@ -21,6 +21,9 @@ public class KeyValueDetectorTests
     [InlineData("run --password hunter2 --verbose", "run --password [REDACTED:password] --verbose")]
     [InlineData("--api-key \"a b\" x", "--api-key \"[REDACTED:api_key]\" x")]
     [InlineData("phone: 415-555-2671 (home)", "phone: [REDACTED:phone] (home)")]
+    [InlineData("session: 3 ok", "session: [REDACTED:session] ok")]
+    [InlineData("session: 3f9a of 5", "session: [REDACTED:session] of 5")]
+    [InlineData("session=12345 of 5", "session=[REDACTED:session] of 5")]
     public void Redact_SensitiveAssignment_ValueReplaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -30,6 +33,8 @@ public class KeyValueDetectorTests
     [InlineData("Content-Type: application/json")]
     [InlineData("at 10:15:30 x==y a=>b")]
     [InlineData("possession: 9/10")]
+    [InlineData("session: 3 of 5")] // a count, not a session id
+    [InlineData("Session 2/3 done; session: 12 of 40")]
     [InlineData("run --password-file /etc/x --token-count 5 a--password b")]
     public void Redact_OrdinaryAssignment_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));

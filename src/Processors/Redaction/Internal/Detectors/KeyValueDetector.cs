@@ -6,7 +6,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// Values assigned to a sensitive key in free text: <c>password=…</c>, <c>"api_key": "…"</c>,
 /// <c>Authorization: Bearer …</c>, <c>&lt;password&gt;…&lt;/password&gt;</c>, command-line flags
 /// (<c>--password …</c>), and the password of connection strings (<c>Server=db;User Id=app;Password=…;</c>). Keys are judged by <see cref="SensitiveKeyClassifier"/>; the
-/// value is replaced with <c>[REDACTED:&lt;kind&gt;]</c> and the key is kept.
+/// value is replaced with <c>[REDACTED:&lt;kind&gt;]</c> and the key is kept. A session key followed by a count
+/// (<c>session: 3 of 5</c>, <c>session=2/3</c>) is not a session id.
 /// </summary>
 /// <remarks>
 /// Where a value ends: at the closing quote when quoted; at the end of the line for header-like keys
@@ -15,6 +16,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// </remarks>
 internal sealed class KeyValueDetector : BuiltInDetector
 {
+    private const int MaxCountDigits = 4;
+
     private static readonly SearchValues<char> Separators = SearchValues.Create("=:>");
     private static readonly SearchValues<char> AnchorChars = SearchValues.Create("=:>-");
     private static readonly SearchValues<char> ConnectionNext = SearchValues.Create(";\n");
@@ -169,7 +172,8 @@ internal sealed class KeyValueDetector : BuiltInDetector
         // An already-redacted value is recognised from its first characters, before its end is searched: "[REDACTED"
         // holds no character that ends a value, so the answer is the same, and a text of redacted values repeated
         // (or one unclosed quote after another) is not read to its end once per value.
-        if (IsAlreadyRedacted(text[ContentStart(text, s, valueStart)..]))
+        if (IsAlreadyRedacted(text[ContentStart(text, s, valueStart)..])
+            || (kind.Name == "session" && IsCountPhrase(text[valueStart..])))
         {
             return Miss(out match);
         }
@@ -182,6 +186,26 @@ internal sealed class KeyValueDetector : BuiltInDetector
 
         // Only empty values are rejected after their end was found, and those end where they start.
         return valueEnd <= valueStart ? Miss(out match) : Hit(valueStart, valueEnd - valueStart, kind.Replacement, out match);
+    }
+
+    // "session: 3 of 5" counts sessions: a number of at most four digits followed by " of " and a number (or by
+    // "/" and a number) is not a session id. At most a dozen characters are read.
+    private static bool IsCountPhrase(ReadOnlySpan<char> value)
+    {
+        var digits = 0;
+        while (digits < value.Length && digits <= MaxCountDigits && char.IsAsciiDigit(value[digits]))
+        {
+            digits++;
+        }
+
+        if (digits is 0 or > MaxCountDigits)
+        {
+            return false;
+        }
+
+        var rest = value[digits..];
+        var next = rest.StartsWith(" of ", StringComparison.Ordinal) ? 4 : rest.StartsWith('/') ? 1 : -1;
+        return next > 0 && next < rest.Length && char.IsAsciiDigit(rest[next]);
     }
 
     // Where FindValueEnd starts the value: after an opening quote or an escaped one.
