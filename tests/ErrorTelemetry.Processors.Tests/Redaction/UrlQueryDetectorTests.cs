@@ -10,6 +10,9 @@ public class UrlQueryDetectorTests
     [InlineData("https://app/cb#access_token=xyz&state=1", "https://app/cb#access_token=[REDACTED]&state=1")]
     [InlineData("code=abc&state=xyz", "code=[REDACTED]&state=xyz")]
     [InlineData("https://maps/api?key=AIzaXYZ&q=x", "https://maps/api?key=[REDACTED]&q=x")]
+    [InlineData("https://x/cb?code=4/0AX4XfWh-Abc_12&key=a1b2-c3d4", "https://x/cb?code=[REDACTED]&key=[REDACTED]")]
+    [InlineData("https://x/cb?code=SplxlOBeZQQYbYS6WxSbIA&key=Cart-Items", "https://x/cb?code=[REDACTED]&key=[REDACTED]")]
+    [InlineData("https://x/?api_key=cart-items&code=ABCDEFGHIJKLMNOPQRSTUVWXYZ12", "https://x/?api_key=[REDACTED]&code=[REDACTED]")]
     [InlineData("https://x/y?my_api_key=abc&sig=1f2e", "https://x/y?my_api_key=[REDACTED]&sig=[REDACTED]")]
     [InlineData("\"https://x/y?password=p4ss\"", "\"https://x/y?password=[REDACTED]\"")]
     public void Redact_SensitiveParameter_ValueReplaced(string input, string expected) =>
@@ -26,6 +29,8 @@ public class UrlQueryDetectorTests
     [InlineData("https://example.com/api/orders/42?page=2&sort=desc")]
     [InlineData("error code=500 returned")]
     [InlineData("token_count=42&model=gpt")]
+    [InlineData("https://shop.example.com/cart?code=SUMMER24&key=cart-items")] // a promo code, a cache key
+    [InlineData("?key=order_lines&code=FREESHIP")]
     public void Redact_OrdinaryQuery_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 }
