@@ -16,6 +16,13 @@ public class PaymentCardDetectorTests
     [InlineData("jcb 3530111333300000", "jcb [REDACTED:card]")]
     [InlineData("{\"card\":\"4012 8888 8888 1881\"}", "{\"card\":\"[REDACTED:card]\"}")]
     [InlineData("cards 4111 1111 1111 1111 2024", "cards [REDACTED:card] 2024")]
+    [InlineData("card number 4532015112830366", "card number [REDACTED:card]")] // "number" alone is not an order
+    [InlineData("Card no. 4532015112830366", "Card no. [REDACTED:card]")]
+    [InlineData("paid 4532015112830366", "paid [REDACTED:card]")]
+    [InlineData("4532015112830366 order", "[REDACTED:card] order")] // only the words before count
+    [InlineData("order paid with card 4532015112830366", "order paid with card [REDACTED:card]")]
+    [InlineData("order id 4111 1111 1111 1111", "order id [REDACTED:card]")] // printed as a card is
+    [InlineData("orderId=4532015112830366 cc=5105105105105100", "orderId=4532015112830366 cc=[REDACTED:card]")]
     public void Redact_CardNumber_Replaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -28,6 +35,12 @@ public class PaymentCardDetectorTests
     [InlineData("hex a4111111111111111b")] // glued to letters
     [InlineData("snowflake 1541815603606036480")]
     [InlineData("short 411111111111")]
+    [InlineData("Order 4532015112830366 shipped")] // Luhn passes, but an order number
+    [InlineData("invoice #4532015112830366")]
+    [InlineData("Order no. 4532015112830366")]
+    [InlineData("tracking number: 4532015112830366")]
+    [InlineData("ref=5105105105105100, id 4532015112830366")]
+    [InlineData("{\"orderId\":\"4532015112830366\"}")]
     public void Redact_NotACard_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 

@@ -5,13 +5,30 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// 2221–2720, 3, 4, 5, 6, 81, 82), written without separators or grouped the way cards are printed (groups of
 /// four, or 4-6-5 / 4-6-4) with single spaces or dashes. Numbers glued to letters, decimals (<c>0.4111…</c>) and
 /// other groupings (dates, SSNs, lists of small numbers) are left alone; a longer grouped run is searched for a
-/// card-shaped group sequence.
+/// card-shaped group sequence. A number written without separators is an order number, not a card, when the
+/// nearest telling word of the three before it names one (<c>order</c>, <c>invoice</c>, <c>tracking</c>,
+/// <c>ref</c>, <c>id</c>, <c>orderId</c>…) rather than a card (<c>card</c>, <c>pan</c>, <c>cc</c>, <c>visa</c>…).
 /// </summary>
 internal sealed class PaymentCardDetector : BuiltInDetector
 {
     private const int MinimumDigits = 13;
     private const int MaximumDigits = 19;
     private const int MaximumGroups = 24;
+    private const int ContextChars = 40;
+    private const int ContextWords = 3;
+
+    // Terms longer than three letters match inside a word (creditCard, orderNumber); shorter ones match whole words.
+    private static readonly string[] CardTerms =
+    [
+        "card", "credit", "debit", "visa", "amex", "mastercard", "discover", "maestro", "diners", "unionpay",
+        "pan", "cc", "ccn", "mc", "jcb",
+    ];
+
+    private static readonly string[] OrderTerms =
+    [
+        "order", "invoice", "tracking", "shipment", "parcel", "booking", "reference", "confirmation",
+        "ref", "id", "txn",
+    ];
 
     public PaymentCardDetector()
         : base("card", DetectorAnchors.DigitRun13)
@@ -47,12 +64,90 @@ internal sealed class PaymentCardDetector : BuiltInDetector
         var digits = ScanRun(text, start, out var end);
         cursor.Position = end;
         if (digits >= MinimumDigits && HasBoundaries(text, start, end)
-            && TryFindCard(text[start..end], out var offset, out var cardLength))
+            && TryFindCard(text[start..end], out var offset, out var cardLength)
+            && !(IsUnseparated(text.Slice(start + offset, cardLength)) && IsOrderContext(text[..(start + offset)])))
         {
             return Hit(start + offset, cardLength, out match);
         }
 
         return Miss(out match);
+    }
+
+    private static bool IsUnseparated(ReadOnlySpan<char> card) => card.IndexOfAnyExceptInRange('0', '9') < 0;
+
+    // Whether the words just before a number name an order, invoice, tracking or reference number rather than a
+    // card. The nearest telling word decides ("order paid by card 4111…" is a card); words such as "number" tell
+    // nothing, and so does "no" ("card no 4111…"). At most ContextChars characters are read back, so the check costs a bounded read per run.
+    private static bool IsOrderContext(ReadOnlySpan<char> before)
+    {
+        if (before.Length > ContextChars)
+        {
+            before = before[^ContextChars..];
+        }
+
+        var end = before.Length;
+        for (var words = 0; words < ContextWords && end > 0; words++)
+        {
+            while (end > 0 && !char.IsAsciiLetterOrDigit(before[end - 1]))
+            {
+                end--;
+            }
+
+            var start = end;
+            while (start > 0 && char.IsAsciiLetterOrDigit(before[start - 1]))
+            {
+                start--;
+            }
+
+            if (start == 0 && before.Length == ContextChars)
+            {
+                return false; // a word cut by the window
+            }
+
+            switch (Classify(before[start..end]))
+            {
+                case ContextWord.Card:
+                    return false;
+                case ContextWord.Order:
+                    return true;
+            }
+
+            end = start;
+        }
+
+        return false;
+    }
+
+    private static ContextWord Classify(ReadOnlySpan<char> word)
+    {
+        if (word.IsEmpty)
+        {
+            return ContextWord.Neutral;
+        }
+
+        Span<char> lower = stackalloc char[ContextChars];
+        var length = word.ToLowerInvariant(lower);
+        var w = lower[..length];
+        foreach (var term in CardTerms)
+        {
+            if (term.Length > 3 ? w.Contains(term, StringComparison.Ordinal) : w.SequenceEqual(term))
+            {
+                return ContextWord.Card;
+            }
+        }
+
+        foreach (var term in OrderTerms)
+        {
+            if (term.Length > 3 ? w.Contains(term, StringComparison.Ordinal) : w.SequenceEqual(term))
+            {
+                return ContextWord.Order;
+            }
+        }
+
+        // orderId, customerID: a camel-case "Id" ends an identifier's name ("paid" does not).
+        return word.Length > 2 && word[^2] == 'I' && word[^1] is 'd' or 'D' && char.IsAsciiLetterLower(word[^3])
+            ? ContextWord.Order
+            : ContextWord.Neutral;
     }
 
     /// <summary>Returns whether the digits of <paramref name="run"/> (separators ignored) form a card number.</summary>
@@ -209,6 +304,13 @@ internal sealed class PaymentCardDetector : BuiltInDetector
         offset = 0;
         length = 0;
         return false;
+    }
+
+    private enum ContextWord
+    {
+        Neutral,
+        Card,
+        Order,
     }
 
     private static bool IsCardShaped(ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, int first, int last)
