@@ -289,6 +289,37 @@ public class RedactorTests
         Assert.NotNull(TestRedactors.Default.RedactAttribute("loop", loop, out _));
     }
 
+    [Theory]
+    [InlineData("order.id")]
+    [InlineData("orderId")]
+    [InlineData("app.invoice_number")]
+    [InlineData("shipment.tracking")]
+    [InlineData("payment.ref")]
+    public void RedactAttribute_OrderKeyWithLuhnNumber_ReturnsSameInstance(string key)
+    {
+        object text = "4532015112830366";
+        Assert.Same(text, TestRedactors.Default.RedactAttribute(key, text, out _));
+        object number = 4532015112830366L;
+        Assert.Same(number, TestRedactors.Default.RedactAttribute(key, number, out _));
+    }
+
+    [Theory]
+    [InlineData("order.card")]
+    [InlineData("payment.card_id")]
+    [InlineData("order.cc")]
+    [InlineData("payment.number")]
+    public void RedactAttribute_CardKeyOrNoOrderKey_CardReplaced(string key)
+    {
+        Assert.Equal("[REDACTED:card]", TestRedactors.Default.RedactAttribute(key, "4532015112830366", out _));
+        Assert.Equal("[REDACTED:card]", TestRedactors.Default.RedactAttribute(key, 4532015112830366L, out _));
+    }
+
+    [Fact]
+    public void RedactAttribute_OrderKeyWithTextAroundCard_CardReplaced() =>
+        Assert.Equal(
+            "paid by [REDACTED:card]",
+            TestRedactors.Default.RedactAttribute("order.id", "paid by 4532015112830366", out _));
+
     [Fact]
     public void RedactAttribute_Numbers_CardNumbersReplaced()
     {

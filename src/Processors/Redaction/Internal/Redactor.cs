@@ -130,7 +130,7 @@ internal sealed class Redactor
                 case KeyAction.Pseudonymize:
                     return _pseudonymizer.Pseudonymize(value);
                 default:
-                    return RedactValue(value);
+                    return PaymentCardDetector.IsOrderNumberAttribute(key ?? string.Empty, value) ? value : RedactValue(value);
             }
         }
         catch (Exception ex)

@@ -73,6 +73,59 @@ internal sealed class PaymentCardDetector : BuiltInDetector
         return Miss(out match);
     }
 
+    /// <summary>
+    /// Returns whether an attribute is an order number rather than a card: its value is a bare number (digits only,
+    /// or a 64-bit integer) and its key names an order, invoice, tracking number or id (<c>order.id</c>,
+    /// <c>invoice_number</c>) without a card word (<c>card.id</c> stays a card).
+    /// </summary>
+    internal static bool IsOrderNumberAttribute(string key, object? value)
+    {
+        var bare = value switch
+        {
+            string text => text.Length is >= MinimumDigits and <= MaximumDigits && text.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0,
+            long or ulong => true,
+            _ => false,
+        };
+        return bare && IsOrderKey(key);
+    }
+
+    private static bool IsOrderKey(ReadOnlySpan<char> key)
+    {
+        var order = false;
+        var end = key.Length;
+        while (end > 0)
+        {
+            while (end > 0 && !char.IsAsciiLetterOrDigit(key[end - 1]))
+            {
+                end--;
+            }
+
+            var start = end;
+            while (start > 0 && char.IsAsciiLetterOrDigit(key[start - 1]))
+            {
+                start--;
+            }
+
+            if (end - start > ContextChars)
+            {
+                return false;
+            }
+
+            switch (Classify(key[start..end]))
+            {
+                case ContextWord.Card:
+                    return false;
+                case ContextWord.Order:
+                    order = true;
+                    break;
+            }
+
+            end = start;
+        }
+
+        return order;
+    }
+
     private static bool IsUnseparated(ReadOnlySpan<char> card) => card.IndexOfAnyExceptInRange('0', '9') < 0;
 
     // Whether the words just before a number name an order, invoice, tracking or reference number rather than a
