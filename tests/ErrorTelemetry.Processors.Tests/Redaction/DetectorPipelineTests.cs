@@ -53,6 +53,18 @@ public class DetectorPipelineTests
         { "<password>", string.Empty, string.Empty },
         { "Authorization: ", string.Empty, string.Empty },
         { "Pwd={", string.Empty, string.Empty },
+
+        // The checks that keep false positives out read a bounded context.
+        { "order 4532015112830366 ", string.Empty, string.Empty },
+        { "order ", string.Empty, "4532015112830366" },
+        { "?key=cart-items", string.Empty, string.Empty },
+        { "?key=ab-", string.Empty, string.Empty },
+        { "?code=AB", string.Empty, string.Empty },
+        { "session: 3 of ", string.Empty, string.Empty },
+        { "session: 1", string.Empty, string.Empty },
+        { "git@github.com:", string.Empty, string.Empty },
+        { "sk-ab-", string.Empty, string.Empty },
+        { "PO61189208659950 ", string.Empty, string.Empty },
     };
 
     [Theory]
