@@ -114,7 +114,8 @@ public sealed class RedactionOptions
     /// <c>*</c> are prefixes.
     /// </summary>
     /// <value>The default is <c>client.address</c>, <c>client.ip</c>, <c>http.client_ip</c>, <c>net.peer.ip</c>,
-    /// <c>network.peer.address</c>, <c>ip.address</c> and <c>remote.addr</c>.</value>
+    /// <c>network.peer.address</c>, <c>ip.address</c>, <c>remote.addr</c> and <c>forwarded.for</c>
+    /// (<c>X-Forwarded-For</c>, whose comma-separated addresses are truncated one by one).</value>
     public IList<string> ClientAddressKeys { get; } = new List<string>
     {
         "client.address",
@@ -124,6 +125,7 @@ public sealed class RedactionOptions
         "network.peer.address",
         "ip.address",
         "remote.addr",
+        "forwarded.for",
     };
 
     /// <summary>

@@ -18,7 +18,7 @@ public class ClientAddressHandlingTests
     [
         "client.address", "client.ip", "http.client_ip", "net.peer.ip", "network.peer.address", "Client.Address",
         "ClientIp", "client_ip", "clientIP", "X-Client-IP", "RemoteIpAddress", "ip_address", "ipAddress", "remote_addr",
-        "http.request.header.x_client_ip",
+        "http.request.header.x_client_ip", "http.request.header.x-forwarded-for", "XForwardedFor",
     ];
 
     [Fact]
@@ -27,7 +27,7 @@ public class ClientAddressHandlingTests
         var options = new RedactionOptions();
         Assert.Equal(ClientAddressHandling.Truncate, options.ClientAddressHandling);
         Assert.Equal(
-            ["client.address", "client.ip", "http.client_ip", "net.peer.ip", "network.peer.address", "ip.address", "remote.addr"],
+            ["client.address", "client.ip", "http.client_ip", "net.peer.ip", "network.peer.address", "ip.address", "remote.addr", "forwarded.for"],
             options.ClientAddressKeys);
     }
 
@@ -63,6 +63,12 @@ public class ClientAddressHandlingTests
             ["198.51.100.0", "2001:db8:1::"],
             Assert.IsType<string[]>(TestRedactors.Default.RedactAttribute("client.ip", new[] { "198.51.100.42", "2001:db8:1::9" }, out _)));
     }
+
+    [Fact]
+    public void RedactAttribute_ForwardedForHeader_EveryAddressTruncatedRestScanned() =>
+        Assert.Equal(
+            ["203.0.113.0, [REDACTED:email], 10.0.0.0"],
+            Assert.IsType<string[]>(TestRedactors.Default.RedactAttribute("http.request.header.x-forwarded-for", new[] { "203.0.113.195, bob@example.com, 10.0.0.7" }, out _)));
 
     [Fact]
     public void RedactAttribute_TruncateModeNotAnAddress_ScannedAsUsual()
@@ -151,7 +157,7 @@ public class ClientAddressHandlingTests
         var options = new RedactionOptions();
         options.ClientAddressKeys.Add(" ");
         Assert.Equal(
-            "ErrorTelemetry:Redaction:ClientAddressKeys:7 is empty. Remove the entry.",
+            "ErrorTelemetry:Redaction:ClientAddressKeys:8 is empty. Remove the entry.",
             Assert.Single(RedactionOptionsValidator.GetFailures(options)!));
     }
 }

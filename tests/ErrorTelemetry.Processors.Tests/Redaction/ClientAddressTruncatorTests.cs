@@ -29,13 +29,26 @@ public class ClientAddressTruncatorTests
     [InlineData("12345")]
     [InlineData("10.1")]
     [InlineData("0x7f.0.0.1")]
-    [InlineData("203.0.113.195, 198.51.100.7")]
     [InlineData("bob@example.com")]
     public void TryTruncate_NotAnIpAddress_ReturnsFalseAndTheSameText(string text)
     {
         Assert.False(ClientAddressTruncator.TryTruncate(text, out var truncated));
         Assert.Same(text, truncated);
     }
+
+    [Theory]
+    [InlineData("203.0.113.195, 198.51.100.7", "203.0.113.0, 198.51.100.0")]
+    [InlineData("203.0.113.195,2001:db8:85a3::1", "203.0.113.0, 2001:db8:85a3::")]
+    [InlineData("unknown, 10.0.0.7", "unknown, 10.0.0.0")]
+    public void TryTruncate_ForwardedForList_EveryAddressTruncated(string list, string expected)
+    {
+        Assert.True(ClientAddressTruncator.TryTruncate(list, out var truncated));
+        Assert.Equal(expected, truncated);
+    }
+
+    [Fact]
+    public void TryTruncate_ListWithoutAddress_ReturnsFalse() =>
+        Assert.False(ClientAddressTruncator.TryTruncate("unknown, proxy.example.com", out _));
 
     [Fact]
     public void Truncate_IPAddressObject_KeepsOnlyTheNetwork()

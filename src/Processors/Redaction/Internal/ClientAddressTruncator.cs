@@ -16,13 +16,63 @@ internal static class ClientAddressTruncator
 
     /// <summary>
     /// Truncates <paramref name="text"/> when it is an IP address written out in full (four dotted decimal octets, or
-    /// IPv6 with colons, optionally in brackets); returns <see langword="false"/> for anything else, such as a host
+    /// IPv6 with colons, optionally in brackets), or a comma-separated list holding such addresses; returns <see langword="false"/> for anything else, such as a host
     /// name or the number <c>12345</c>, which <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> would accept.
     /// </summary>
     public static bool TryTruncate(string text, out string truncated)
     {
         truncated = text;
-        var span = text.AsSpan().Trim();
+        if (text.Contains(','))
+        {
+            return TryTruncateList(text, ref truncated);
+        }
+
+        if (!TryTruncate(text.AsSpan(), out var address))
+        {
+            return false;
+        }
+
+        truncated = address;
+        return true;
+    }
+
+    // An X-Forwarded-For list ("203.0.113.195, 10.0.0.7"): every address in it is truncated, other entries
+    // ("unknown", a host name) are kept for the detectors to scan.
+    private static bool TryTruncateList(string text, ref string truncated)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        var any = false;
+        foreach (var range in text.AsSpan().Split(','))
+        {
+            var part = text.AsSpan(range);
+            if (builder.Length > 0)
+            {
+                builder.Append(", ");
+            }
+
+            if (TryTruncate(part, out var address))
+            {
+                builder.Append(address);
+                any = true;
+            }
+            else
+            {
+                builder.Append(part.Trim());
+            }
+        }
+
+        if (any)
+        {
+            truncated = builder.ToString();
+        }
+
+        return any;
+    }
+
+    private static bool TryTruncate(ReadOnlySpan<char> text, out string truncated)
+    {
+        truncated = string.Empty;
+        var span = text.Trim();
         if (span.Length is 0 or > MaxAddressChars)
         {
             return false;

@@ -175,12 +175,12 @@ internal sealed class Redactor
     /// <summary>Returns whether an attribute with <paramref name="key"/> is dropped (fail-closed mode).</summary>
     public bool IsDropped(string key) => _keys.GetRule(key).Action == KeyAction.Drop;
 
-    // A client address loses its host part; anything that is not an address is scanned as any value.
+    // A client address loses its host part; what is not an address (alone or in a list) is scanned as any value.
     private object? TruncateAddress(object? value) => value switch
     {
-        string text when ClientAddressTruncator.TryTruncate(text, out var truncated) => truncated,
+        string text when ClientAddressTruncator.TryTruncate(text, out var truncated) => Redact(truncated),
         IPAddress address => ClientAddressTruncator.Truncate(address).ToString(),
-        string[] texts => Array.ConvertAll(texts, text => text is null || ClientAddressTruncator.TryTruncate(text, out text) ? text : Redact(text)),
+        string[] texts => Array.ConvertAll(texts, text => text is null ? text! : Redact(ClientAddressTruncator.TryTruncate(text, out var truncated) ? truncated : text)),
         _ => RedactValue(value),
     };
 
