@@ -96,6 +96,39 @@ public sealed class RedactionOptions
     public string? PseudonymizationKeyId { get; set; }
 
     /// <summary>
+    /// Gets or sets what happens to client IP addresses, the values of <see cref="ClientAddressKeys"/>: personal data
+    /// under the GDPR. <see cref="ClientAddressHandling.Truncate"/> keeps the network and drops the host part
+    /// (<c>203.0.113.195</c> → <c>203.0.113.0</c>, <c>2001:db8:85a3:8d3::370</c> → <c>2001:db8:85a3::</c>);
+    /// <see cref="ClientAddressHandling.Pseudonymize"/> replaces the address with a pseudonym under
+    /// <see cref="PseudonymizationKey"/> (which must then be set); <see cref="ClientAddressHandling.Keep"/> exports it.
+    /// A key that <see cref="PreservedKeys"/> lists exactly is exported unchanged whatever this says.
+    /// </summary>
+    /// <value>The default is <see cref="ClientAddressHandling.Truncate"/>.</value>
+    public ClientAddressHandling ClientAddressHandling { get; set; } = ClientAddressHandling.Truncate;
+
+    /// <summary>
+    /// Gets the attribute keys whose values are client IP addresses, handled as <see cref="ClientAddressHandling"/>
+    /// says. An entry matches as a <see cref="PseudonymizedKeys"/> entry does: case- and separator-insensitively, as
+    /// the whole key or the last words of its last one or two segments (<c>client.ip</c> matches <c>ClientIp</c> and
+    /// <c>x_client_ip</c>; <c>ip.address</c> matches <c>RemoteIpAddress</c> and <c>ip_address</c>). Entries ending in
+    /// <c>*</c> are prefixes.
+    /// </summary>
+    /// <value>The default is <c>client.address</c>, <c>client.ip</c>, <c>http.client_ip</c>, <c>net.peer.ip</c>,
+    /// <c>network.peer.address</c>, <c>ip.address</c>, <c>remote.addr</c> and <c>forwarded.for</c>
+    /// (<c>X-Forwarded-For</c>, whose comma-separated addresses are truncated one by one).</value>
+    public IList<string> ClientAddressKeys { get; } = new List<string>
+    {
+        "client.address",
+        "client.ip",
+        "http.client_ip",
+        "net.peer.ip",
+        "network.peer.address",
+        "ip.address",
+        "remote.addr",
+        "forwarded.for",
+    };
+
+    /// <summary>
     /// Gets names of built-in detectors to turn off: <c>private_key</c>, <c>url_userinfo</c>,
     /// <c>url_query</c>, <c>key_value</c>, <c>jwt</c>, <c>auth_header</c>, <c>aws_key</c>, <c>api_key</c>,
     /// <c>email</c>, <c>iban</c>, <c>card</c>, <c>ssn</c>, <c>phone</c>.

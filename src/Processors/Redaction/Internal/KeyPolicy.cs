@@ -20,6 +20,9 @@ internal enum KeyAction
 
     /// <summary>The value is replaced with a pseudonym.</summary>
     Pseudonymize,
+
+    /// <summary>The value is a client IP address: its host part is removed; a value that is no address is scanned.</summary>
+    TruncateAddress,
 }
 
 /// <summary>
@@ -37,6 +40,9 @@ internal sealed class KeyPolicy
     private readonly KeyPatternSet _pseudonymized;
     private readonly SensitiveKeyClassifier _pseudonymizedTerms;
     private readonly KeyPatternSet _allowed;
+    private readonly KeyPatternSet _clientAddresses;
+    private readonly SensitiveKeyClassifier _clientAddressTerms;
+    private readonly KeyRule? _clientAddressRule;
     private readonly bool _failClosed;
     private readonly ConcurrentDictionary<string, KnownKey> _rules = new(StringComparer.Ordinal);
     private readonly KnownKey?[] _recent = new KnownKey?[RecentMask + 1];
@@ -49,6 +55,14 @@ internal sealed class KeyPolicy
         _pseudonymized = new KeyPatternSet(options.PseudonymizedKeys);
         _pseudonymizedTerms = new SensitiveKeyClassifier(options.PseudonymizedKeys, builtInTerms: false);
         _allowed = new KeyPatternSet(options.AllowedKeys);
+        _clientAddressRule = options.ClientAddressHandling switch
+        {
+            ClientAddressHandling.Truncate => KeyRule.TruncateAddress,
+            ClientAddressHandling.Pseudonymize => KeyRule.Pseudonymize,
+            _ => null,
+        };
+        _clientAddresses = new KeyPatternSet(_clientAddressRule is null ? null : options.ClientAddressKeys);
+        _clientAddressTerms = new SensitiveKeyClassifier(_clientAddressRule is null ? null : options.ClientAddressKeys, builtInTerms: false);
         _failClosed = options.FailClosed;
     }
 
@@ -116,6 +130,13 @@ internal sealed class KeyPolicy
             return KeyRule.Preserve;
         }
 
+        // Client address keys match as pseudonymized ones do: client.ip also covers ClientIp and x_client_ip.
+        if (_clientAddressRule is not null
+            && (_clientAddresses.Matches(key) || (!_clientAddressTerms.IsEmpty && _clientAddressTerms.Classify(key) is not null)))
+        {
+            return _clientAddressRule;
+        }
+
         // Pseudonymized keys match as sensitive ones do: user.id also covers UserId, user_id and app.userId.
         return _pseudonymized.Matches(key) || (!_pseudonymizedTerms.IsEmpty && _pseudonymizedTerms.Classify(key) is not null)
             ? KeyRule.Pseudonymize
@@ -138,6 +159,7 @@ internal sealed class KeyRule(KeyAction action, string? replacement = null)
     public static readonly KeyRule Drop = new(KeyAction.Drop);
     public static readonly KeyRule Preserve = new(KeyAction.Preserve);
     public static readonly KeyRule Pseudonymize = new(KeyAction.Pseudonymize);
+    public static readonly KeyRule TruncateAddress = new(KeyAction.TruncateAddress);
 
     public KeyAction Action { get; } = action;
 

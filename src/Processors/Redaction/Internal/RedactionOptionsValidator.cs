@@ -29,6 +29,19 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<RedactionOpti
         CheckEntries(options.SensitiveQueryParameters, nameof(options.SensitiveQueryParameters), Fail);
         CheckEntries(options.AllowedKeys, nameof(options.AllowedKeys), Fail);
         CheckEntries(options.DisabledDetectors, nameof(options.DisabledDetectors), Fail);
+        CheckEntries(options.ClientAddressKeys, nameof(options.ClientAddressKeys), Fail);
+
+        if (!Enum.IsDefined(options.ClientAddressHandling))
+        {
+            Fail($"{Section}:{nameof(options.ClientAddressHandling)} is '{options.ClientAddressHandling}'. Use "
+                + $"{ClientAddressHandling.Truncate} (the default), {ClientAddressHandling.Pseudonymize} or {ClientAddressHandling.Keep}.");
+        }
+        else if (options.ClientAddressHandling == ClientAddressHandling.Pseudonymize && string.IsNullOrWhiteSpace(options.PseudonymizationKey))
+        {
+            Fail($"{Section}:{nameof(options.ClientAddressHandling)} is {ClientAddressHandling.Pseudonymize}, but "
+                + $"{Section}:{nameof(options.PseudonymizationKey)} is not set. Set a secret key of at least "
+                + $"{RedactionConstants.MinimumPseudonymizationKeyBytes} random bytes, or use {ClientAddressHandling.Truncate}.");
+        }
 
         if (options.PreservedKeys is not null)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using ErrorTelemetry.Diagnostics;
 
 namespace ErrorTelemetry.Redaction.Internal;
@@ -129,6 +130,8 @@ internal sealed class Redactor
                     return value;
                 case KeyAction.Pseudonymize:
                     return _pseudonymizer.Pseudonymize(value);
+                case KeyAction.TruncateAddress:
+                    return TruncateAddress(value);
                 default:
                     return PaymentCardDetector.IsOrderNumberAttribute(key ?? string.Empty, value) ? value : RedactValue(value);
             }
@@ -171,6 +174,15 @@ internal sealed class Redactor
 
     /// <summary>Returns whether an attribute with <paramref name="key"/> is dropped (fail-closed mode).</summary>
     public bool IsDropped(string key) => _keys.GetRule(key).Action == KeyAction.Drop;
+
+    // A client address loses its host part; what is not an address (alone or in a list) is scanned as any value.
+    private object? TruncateAddress(object? value) => value switch
+    {
+        string text when ClientAddressTruncator.TryTruncate(text, out var truncated) => Redact(truncated),
+        IPAddress address => ClientAddressTruncator.Truncate(address).ToString(),
+        string[] texts => Array.ConvertAll(texts, text => text is null ? text! : Redact(ClientAddressTruncator.TryTruncate(text, out var truncated) ? truncated : text)),
+        _ => RedactValue(value),
+    };
 
     // Header attributes are string arrays; a redacted header keeps its shape.
     private static string[] Fill(int length, string replacement)
