@@ -41,6 +41,8 @@ public class DetectorPipelineTests
         { "4111 ", string.Empty, string.Empty },
         { "4", string.Empty, string.Empty },
         { "GB82", string.Empty, string.Empty },
+        { "gb82 ", string.Empty, string.Empty },
+        { "gb82west1234", string.Empty, string.Empty },
         { "123-45-", string.Empty, string.Empty },
         { "+1 ", string.Empty, string.Empty },
         { ".eyJhbGciOiJI.", string.Empty, string.Empty },

@@ -93,7 +93,6 @@ internal static class AnchorScan
             var digit0 = IsDigit(v0);
             var digit1 = IsDigit(v1);
             var upper0 = IsUpper(v0);
-            var upper1 = IsUpper(v1);
             var dash0 = Vector256.Equals(v0, Vector256.Create((byte)'-'));
             var dash1 = Vector256.Equals(v1, Vector256.Create((byte)'-'));
             var folded0 = v0 | Vector256.Create((byte)0x20);
@@ -101,7 +100,7 @@ internal static class AnchorScan
             var folded2 = v2 | Vector256.Create((byte)0x20);
 
             _doubleDash |= dash0 & dash1;
-            _iban |= upper0 & upper1 & IsDigit(v2);
+            _iban |= IsLower(folded0) & IsLower(folded1) & IsDigit(v2);
             _jwt |= Vector256.Equals(v0, Vector256.Create((byte)'y')) & Vector256.Equals(v1, Vector256.Create((byte)'J'));
             _auth |= Vector256.Equals(folded0, Vector256.Create((byte)'b'))
                 & (Vector256.Equals(folded1, Vector256.Create((byte)'e')) | Vector256.Equals(folded1, Vector256.Create((byte)'a')))

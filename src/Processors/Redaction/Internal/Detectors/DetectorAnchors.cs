@@ -34,7 +34,7 @@ internal enum DetectorAnchors
     /// <summary>At least 13 digits joined by single spaces or dashes (card numbers).</summary>
     DigitRun13 = 1 << 7,
 
-    /// <summary>Two upper-case letters followed by a digit (an IBAN's country code and first check digit).</summary>
+    /// <summary>Two letters of either case followed by a digit (an IBAN's country code and first check digit).</summary>
     IbanStart = 1 << 8,
 
     /// <summary><c>yJ</c> (the start of a JWT, <c>eyJ</c>).</summary>
