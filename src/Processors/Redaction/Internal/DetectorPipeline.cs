@@ -46,6 +46,7 @@ internal sealed class DetectorPipeline
             new PaymentCardDetector(),
             new SsnDetector(),
             new PhoneDetector(),
+            new NationalPhoneDetector(),
         ];
         var builtIn = new List<BuiltInDetector>(all.Length);
         foreach (var detector in all)

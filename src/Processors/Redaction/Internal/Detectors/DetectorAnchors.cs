@@ -51,4 +51,10 @@ internal enum DetectorAnchors
 
     /// <summary><c>%40</c>, a URL-encoded <c>@</c> (e-mail addresses in query strings).</summary>
     EncodedAt = 1 << 13,
+
+    /// <summary>
+    /// At least 11 digits, brackets and single spaces or dashes before a digit in a row (national phone numbers,
+    /// <c>(415) 555-2671</c>).
+    /// </summary>
+    PhoneShape = 1 << 14,
 }
