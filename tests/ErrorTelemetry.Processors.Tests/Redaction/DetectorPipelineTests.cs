@@ -57,6 +57,10 @@ public class DetectorPipelineTests
         { "ghp_a", string.Empty, string.Empty },
         { "<password>", string.Empty, string.Empty },
         { "Authorization: ", string.Empty, string.Empty },
+        { "Cookie: ", string.Empty, string.Empty },
+        { "a=b;", "Cookie: ", string.Empty },
+        { "Set-Cookie: a=b; ", string.Empty, string.Empty },
+        { "a=[REDACTED(cookie:", "Cookie: ", string.Empty },
         { "Pwd={", string.Empty, string.Empty },
     };
 
