@@ -11,6 +11,10 @@ public class IbanDetectorTests
     [InlineData("iban=GB82WEST12345698765432", "iban=[REDACTED:iban]")]
     [InlineData("FR1420041010050500013M02606 and NL91ABNA0417164300", "[REDACTED:iban] and [REDACTED:iban]")]
     [InlineData("DE89 3704 0044 0532 0130 00 EUR", "[REDACTED:iban] EUR")]
+    [InlineData("GB82 WEST 1234 5698 7654 32", "[REDACTED:iban]")]
+    [InlineData("to gb82 west 1234 5698 7654 32.", "to [REDACTED:iban].")]
+    [InlineData("iban: gb82west12345698765432", "iban: [REDACTED:iban]")]
+    [InlineData("de89370400440532013000", "[REDACTED:iban]")]
     public void Redact_Iban_Replaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -18,9 +22,12 @@ public class IbanDetectorTests
     [InlineData("Pay to DE89 3704 0044 0532 0130 01 today")] // checksum fails
     [InlineData("GB82WEST12345698765433")]
     [InlineData("SKU AB12CDEF34567890XY")]
-    [InlineData("de89370400440532013000")] // lower case is not detected
     [InlineData("PO61189208659950")] // mod-97 passes, but PO is no IBAN country
     [InlineData("DE8937040044053201300")] // mod-97 aside, a German IBAN has 22 characters
+    [InlineData("de89370400440532013001")] // checksum fails
+    [InlineData("gb82WEST12345698765432")] // mixed case is a token, not an IBAN someone wrote
+    [InlineData("Gb82west12345698765432")]
+    [InlineData("xgb82west12345698765432")]
     public void Redact_NotAnIban_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 

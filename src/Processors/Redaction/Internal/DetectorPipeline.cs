@@ -16,7 +16,7 @@ internal sealed class DetectorPipeline
 {
     private static readonly string[] BuiltInDetectorNames =
     [
-        "private_key", "url_userinfo", "url_query", "key_value", "jwt", "auth_header", "aws_key", "api_key", "email",
+        "private_key", "url_userinfo", "url_query", "cookie", "key_value", "jwt", "auth_header", "aws_key", "api_key", "email",
         "iban", "card", "ssn", "phone",
     ];
 
@@ -36,6 +36,7 @@ internal sealed class DetectorPipeline
             new PrivateKeyDetector(),
             new UrlUserInfoDetector(),
             new UrlQueryDetector(classifier, options.SensitiveQueryParameters),
+            new CookieDetector(),
             new KeyValueDetector(classifier),
             new JwtDetector(),
             new AuthHeaderDetector(),
@@ -46,6 +47,7 @@ internal sealed class DetectorPipeline
             new PaymentCardDetector(),
             new SsnDetector(),
             new PhoneDetector(),
+            new NationalPhoneDetector(),
         ];
         var builtIn = new List<BuiltInDetector>(all.Length);
         foreach (var detector in all)

@@ -22,6 +22,7 @@ internal static class AnchorScan
     private const int Lookahead = 2;
     private const int SsnRunChars = 11;
     private const int CardRunChars = 13;
+    private const int PhoneRunChars = 11;
     private const int AwsKeyChars = 20;
 
     /// <summary>Returns the anchors seen in <paramref name="text"/>.</summary>
@@ -78,6 +79,7 @@ internal static class AnchorScan
         private Vector256<byte> _encodedAt;
         private DetectorAnchors _rare;
         private Run _digits;
+        private Run _phone;
         private Run _keyChars;
         private bool _dash;
 
@@ -93,7 +95,6 @@ internal static class AnchorScan
             var digit0 = IsDigit(v0);
             var digit1 = IsDigit(v1);
             var upper0 = IsUpper(v0);
-            var upper1 = IsUpper(v1);
             var dash0 = Vector256.Equals(v0, Vector256.Create((byte)'-'));
             var dash1 = Vector256.Equals(v1, Vector256.Create((byte)'-'));
             var folded0 = v0 | Vector256.Create((byte)0x20);
@@ -101,7 +102,7 @@ internal static class AnchorScan
             var folded2 = v2 | Vector256.Create((byte)0x20);
 
             _doubleDash |= dash0 & dash1;
-            _iban |= upper0 & upper1 & IsDigit(v2);
+            _iban |= IsLower(folded0) & IsLower(folded1) & IsDigit(v2);
             _jwt |= Vector256.Equals(v0, Vector256.Create((byte)'y')) & Vector256.Equals(v1, Vector256.Create((byte)'J'));
             _auth |= Vector256.Equals(folded0, Vector256.Create((byte)'b'))
                 & (Vector256.Equals(folded1, Vector256.Create((byte)'e')) | Vector256.Equals(folded1, Vector256.Create((byte)'a')))
@@ -121,7 +122,14 @@ internal static class AnchorScan
 
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
             var separator0 = dash0 | Vector256.Equals(v0, Vector256.Create((byte)' '));
-            _digits.Add((digit0 | (separator0 & digit1)).ExtractMostSignificantBits());
+            var digitRun = digit0 | (separator0 & digit1);
+            _digits.Add(digitRun.ExtractMostSignificantBits());
+
+            // A national phone number also has brackets around its area code: (415) 555-2671.
+            var open0 = Vector256.Equals(v0, Vector256.Create((byte)'('));
+            var open1 = Vector256.Equals(v1, Vector256.Create((byte)'('));
+            var close0 = Vector256.Equals(v0, Vector256.Create((byte)')'));
+            _phone.Add((digitRun | open0 | close0 | (separator0 & open1)).ExtractMostSignificantBits());
 
             // An AWS key id is 20 upper-case letters and digits in a row.
             _keyChars.Add((upper0 | digit0).ExtractMostSignificantBits());
@@ -140,6 +148,7 @@ internal static class AnchorScan
             anchors |= _encodedAt != Vector256<byte>.Zero ? DetectorAnchors.EncodedAt : 0;
             anchors |= _digits.Longest >= SsnRunChars && _dash ? DetectorAnchors.SsnShape : 0;
             anchors |= _digits.Longest >= CardRunChars ? DetectorAnchors.DigitRun13 : 0;
+            anchors |= _phone.Longest >= PhoneRunChars ? DetectorAnchors.PhoneShape : 0;
             return anchors;
         }
 

@@ -34,7 +34,7 @@ internal enum DetectorAnchors
     /// <summary>At least 13 digits joined by single spaces or dashes (card numbers).</summary>
     DigitRun13 = 1 << 7,
 
-    /// <summary>Two upper-case letters followed by a digit (an IBAN's country code and first check digit).</summary>
+    /// <summary>Two letters of either case followed by a digit (an IBAN's country code and first check digit).</summary>
     IbanStart = 1 << 8,
 
     /// <summary><c>yJ</c> (the start of a JWT, <c>eyJ</c>).</summary>
@@ -51,4 +51,10 @@ internal enum DetectorAnchors
 
     /// <summary><c>%40</c>, a URL-encoded <c>@</c> (e-mail addresses in query strings).</summary>
     EncodedAt = 1 << 13,
+
+    /// <summary>
+    /// At least 11 digits, brackets and single spaces or dashes before a digit in a row (national phone numbers,
+    /// <c>(415) 555-2671</c>).
+    /// </summary>
+    PhoneShape = 1 << 14,
 }

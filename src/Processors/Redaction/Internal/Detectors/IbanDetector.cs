@@ -1,10 +1,10 @@
 namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
-/// International bank account numbers: two upper-case letters, two check digits and 11 to 30 upper-case letters or
-/// digits, optionally in space-separated groups, whose ISO 13616 mod-97 checksum is 1, and whose country code and
-/// length are those of an IBAN country (<see cref="IbanCountries"/>). Lower-case IBANs are not
-/// detected (they are rare in logs, and the checksum alone would let 1 in 97 random tokens through).
+/// International bank account numbers: two letters, two check digits and 11 to 30 letters or digits, optionally in
+/// space-separated groups, whose ISO 13616 mod-97 checksum is 1, and whose country code and length are those of an
+/// IBAN country (<see cref="IbanCountries"/>). The letters are all upper-case or all lower-case
+/// (<c>gb82 west 1234 5698 7654 32</c>); mixed case is a random token, not an IBAN someone wrote.
 /// </summary>
 internal sealed class IbanDetector : BuiltInDetector
 {
@@ -17,26 +17,33 @@ internal sealed class IbanDetector : BuiltInDetector
     }
 
     public override bool CanMatch(ReadOnlySpan<char> text) =>
-        text.Length >= MinimumLength && text.IndexOfAny(UpperLetters) >= 0 && text.IndexOfAny(Digits) >= 0;
+        text.Length >= MinimumLength && text.IndexOfAnyInRange('0', '9') >= 0;
 
-    // Log text has few upper-case letters, so the country code is the cheapest anchor to search for.
-    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(UpperLetters);
+    // The check digits are the anchor: the country code is the two letters before them.
+    protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Digits);
 
     // Reads at most MaximumLength characters from the anchor.
-    protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
+    protected override bool TryMatchAt(ReadOnlySpan<char> text, int digit, ref ScanCursor cursor, out DetectorMatch match)
     {
-        if (start + 3 >= text.Length
-            || !char.IsAsciiLetterUpper(text[start + 1])
-            || !char.IsAsciiDigit(text[start + 2]) || !char.IsAsciiDigit(text[start + 3])
+        var start = digit - 2;
+        if (start < 0 || digit + 1 >= text.Length
+            || !char.IsAsciiLetter(text[start]) || !char.IsAsciiDigit(text[digit + 1])
             || (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1])))
         {
             return Miss(out match);
         }
 
-        return TryMeasure(text, start, out var length) ? Hit(start, length, out match) : Miss(out match);
+        var upper = char.IsAsciiLetterUpper(text[start]);
+        if (char.IsAsciiLetterUpper(text[start + 1]) != upper || !char.IsAsciiLetter(text[start + 1]))
+        {
+            return Miss(out match);
+        }
+
+        return TryMeasure(text, start, upper, out var length) ? Hit(start, length, out match) : Miss(out match);
     }
 
-    private static bool TryMeasure(ReadOnlySpan<char> text, int start, out int length)
+    // Letters are read upper-cased, and only in the case of the country code.
+    private static bool TryMeasure(ReadOnlySpan<char> text, int start, bool upper, out int length)
     {
         Span<char> characters = stackalloc char[MaximumLength];
         Span<int> endAfter = stackalloc int[MaximumLength + 1];
@@ -45,13 +52,12 @@ internal sealed class IbanDetector : BuiltInDetector
         while (position < text.Length && count < MaximumLength)
         {
             var c = text[position];
-            if (char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c))
+            if (IsPart(c, upper))
             {
-                characters[count++] = c;
+                characters[count++] = char.ToUpperInvariant(c);
                 endAfter[count] = ++position;
             }
-            else if (c == ' ' && count >= 4 && position + 1 < text.Length
-                && (char.IsAsciiLetterUpper(text[position + 1]) || char.IsAsciiDigit(text[position + 1])))
+            else if (c == ' ' && count >= 4 && position + 1 < text.Length && IsPart(text[position + 1], upper))
             {
                 position++;
             }
@@ -79,6 +85,9 @@ internal sealed class IbanDetector : BuiltInDetector
         length = 0;
         return false;
     }
+
+    private static bool IsPart(char c, bool upper) =>
+        char.IsAsciiDigit(c) || (upper ? char.IsAsciiLetterUpper(c) : char.IsAsciiLetterLower(c));
 
     internal static int Mod97(ReadOnlySpan<char> iban)
     {
