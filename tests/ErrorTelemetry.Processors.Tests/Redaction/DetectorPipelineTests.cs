@@ -84,10 +84,10 @@ public class DetectorPipelineTests
         var large = Repeat(prefix, unit, suffix, LargeSize);
         _ = Unbounded.Redact(small);
 
-        // A loaded machine (CI runs both test assemblies at once) can stretch one measurement; a quadratic scan
-        // exceeds the bound on every attempt, a linear one is within it on at least one.
+        // A loaded machine (CI runs the test assemblies at once) can stretch one measurement; a quadratic scan
+        // exceeds the bound on every attempt, a linear one is within it on at least one of five.
         var growth = double.MaxValue;
-        for (var attempt = 0; attempt < 3 && growth > MaximumGrowth; attempt++)
+        for (var attempt = 0; attempt < 5 && growth > MaximumGrowth; attempt++)
         {
             var smallTime = MinimumTime(small, runs: 9);
             var largeTime = MinimumTime(large, runs: 3);
