@@ -116,6 +116,27 @@ public class ActivityRedactionTests
     }
 
     [Fact]
+    public void Redact_SecretUnderKeyWhoseLastValueWasClean_Redacted()
+    {
+        // The same clean value under a key is remembered; a different value under that key must be scanned again.
+        var spans = 0;
+        var (span, _) = Export(TestRedactors.Default, source =>
+        {
+            var activity = source.StartActivity("GET /orders/{id}", ActivityKind.Server)!;
+            activity.SetTag("http.route", "/orders/{id}");
+            activity.SetTag("db.statement", ++spans < 50 ? "SELECT * FROM orders WHERE id = @id" : "SELECT * FROM users WHERE email = 'dave@example.com'");
+            return activity;
+        }, repeat: 50);
+
+        Assert.Equal(
+            [
+                new("http.route", "/orders/{id}"),
+                new("db.statement", "SELECT * FROM users WHERE email = '[REDACTED:email]'"),
+            ],
+            span.Tags);
+    }
+
+    [Fact]
     public void Redact_FailClosed_UnlistedTagsDropped()
     {
         var redactor = TestRedactors.Create(o =>

@@ -496,6 +496,48 @@ public class RedactorTests
         });
     }
 
+    [Fact]
+    public void RedactAttribute_NewValueUnderKeyWhoseLastValueWasClean_Scanned()
+    {
+        var redactor = TestRedactors.Create(static _ => { });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Same("order shipped", redactor.RedactAttribute("note", "order shipped", out _));
+        }
+
+        Assert.Equal("mail [REDACTED:email]", redactor.RedactAttribute("note", "mail bob@example.com", out _));
+        Assert.Same("order shipped", redactor.RedactAttribute("note", "order shipped", out _));
+    }
+
+    [Fact]
+    public void RedactAttribute_ValueCleanUnderOneKey_StillReplacedUnderSensitiveKey()
+    {
+        var redactor = TestRedactors.Create(static _ => { });
+        const string value = "blue-harbour-42";
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Same(value, redactor.RedactAttribute("note", value, out _));
+        }
+
+        Assert.Equal("[REDACTED:password]", redactor.RedactAttribute("db.password", value, out _));
+        Assert.Equal("[REDACTED:password]", redactor.RedactAttribute("db.password", value, out _));
+    }
+
+    [Fact]
+    public void RedactAttribute_RedactorThatDoesNotRememberCleanValues_ScansEveryTime()
+    {
+        var detector = new CountingDetector();
+        var options = new RedactionOptions();
+        options.Detectors.Add(detector);
+        var redactor = new Redactor(options);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Same("order shipped", redactor.RedactAttribute("note", "order shipped", out _));
+        }
+
+        Assert.Equal(3, detector.Calls);
+    }
+
     private sealed record Customer(string Email);
 
     private sealed class CustomerNumberDetector() : RedactionDetector("customer")
@@ -529,6 +571,26 @@ public class RedactorTests
 
         public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length) =>
             throw new InvalidOperationException("detector bug");
+    }
+
+    private sealed class CountingDetector() : RedactionDetector("counting")
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public override bool CanMatch(ReadOnlySpan<char> text)
+        {
+            Interlocked.Increment(ref _calls);
+            return false;
+        }
+
+        public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+        {
+            index = 0;
+            length = 0;
+            return false;
+        }
     }
 
     private sealed class BadRangeDetector() : RedactionDetector("bad")

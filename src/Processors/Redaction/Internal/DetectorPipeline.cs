@@ -78,6 +78,9 @@ internal sealed class DetectorPipeline
     /// <summary>Gets the card detector, or <see langword="null"/> when it is disabled (numbers are checked with it).</summary>
     public PaymentCardDetector? CardDetector { get; }
 
+    /// <summary>Returns whether <paramref name="text"/> was found clean before and is still remembered (one comparison).</summary>
+    public bool IsKnownClean(string text) => _clean is not null && text.Length > 0 && _clean.Contains(text);
+
     /// <summary>
     /// Returns whether anything in <paramref name="text"/> is redacted, and the redacted text; without allocating
     /// when nothing is.

@@ -70,14 +70,24 @@ internal sealed class KeyPolicy
     public bool HasPseudonymizedKeys => !_pseudonymized.IsEmpty;
 
     /// <summary>Returns the rule for <paramref name="key"/>.</summary>
-    public KeyRule GetRule(string key)
+    public KeyRule GetRule(string key) => GetKnown(key).Rule;
+
+    /// <summary>Returns <paramref name="key"/> as remembered among the keys seen last, or <see langword="null"/>. Never throws.</summary>
+    public KnownKey? GetRecent(string key)
     {
         // Attribute keys are mostly literals, so the same instance comes back: a reference comparison answers.
-        ref var slot = ref _recent[RecentStrings.Slot(key, RecentMask)];
+        var recent = Volatile.Read(ref _recent[Slot(key)]);
+        return recent is not null && ReferenceEquals(recent.Key, key) ? recent : null;
+    }
+
+    /// <summary>Returns <paramref name="key"/> as remembered: its rule, and the last clean value seen under it.</summary>
+    public KnownKey GetKnown(string key)
+    {
+        ref var slot = ref _recent[Slot(key)];
         var recent = Volatile.Read(ref slot);
         if (recent is not null && (ReferenceEquals(recent.Key, key) || string.Equals(recent.Key, key, StringComparison.Ordinal)))
         {
-            return recent.Rule;
+            return recent;
         }
 
         if (!_rules.TryGetValue(key, out var known))
@@ -92,7 +102,21 @@ internal sealed class KeyPolicy
         }
 
         Volatile.Write(ref slot, known);
-        return known.Rule;
+        return known;
+    }
+
+    // Runs for every attribute: independent reads and one multiplication (a chain of them costs more than the rest
+    // of the lookup). Keys differ in length and at their ends and middle, which is what is read.
+    private static int Slot(string key)
+    {
+        var length = key.Length;
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        var mixed = (uint)length + key[0] + (key[length - 1] * 31u) + (key[length >> 1] * 131u) + (key[length >> 2] * 1031u);
+        return (int)((mixed * 0x9E3779B1u) >> 24) & RecentMask;
     }
 
     // error.context.* and error.detail.* hold what application code attached to an exception (an e-mail, a card
@@ -144,12 +168,25 @@ internal sealed class KeyPolicy
     }
 }
 
-/// <summary>A key and its rule, as remembered.</summary>
+/// <summary>A key and its rule, as remembered, with the last value under it that redaction left unchanged.</summary>
 internal sealed class KnownKey(string key, KeyRule rule)
 {
+    private string? _lastClean;
+
     public string Key { get; } = key;
 
     public KeyRule Rule { get; } = rule;
+
+    /// <summary>
+    /// Gets or sets the last text value of this key found clean by a redactor that remembers clean values; the same
+    /// instance again (a literal, a cached header value) is clean again, known with one comparison. One string per
+    /// remembered key, written whole, so readers on other threads see either value.
+    /// </summary>
+    public string? LastClean
+    {
+        get => Volatile.Read(ref _lastClean);
+        set => Volatile.Write(ref _lastClean, value);
+    }
 }
 
 /// <summary>A key's action, and the replacement when the action is <see cref="KeyAction.Replace"/>.</summary>

@@ -111,9 +111,34 @@ internal sealed class Redactor
     public object? RedactAttribute(string key, object? value, out bool drop)
     {
         drop = false;
+
+        // The common cases on every span and record: a preserved key, or the same clean text under the same key as
+        // last time. Only reads what is remembered, so it cannot throw; anything else takes the full path.
+        if (key is not null && _keys.GetRecent(key) is { } recent)
+        {
+            var action = recent.Rule.Action;
+            if (action == KeyAction.Preserve || (action == KeyAction.Scan && value is string text && ReferenceEquals(recent.LastClean, text)))
+            {
+                return value;
+            }
+        }
+
+        return RedactAttributeCore(key!, value, out drop);
+    }
+
+    private object? RedactAttributeCore(string key, object? value, out bool drop)
+    {
+        drop = false;
         try
         {
-            var rule = _keys.GetRule(key ?? string.Empty);
+            var known = _keys.GetKnown(key ?? string.Empty);
+            var rule = known.Rule;
+            if (value is string text && rule.Action == KeyAction.Scan && _detectors.IsKnownClean(text))
+            {
+                known.LastClean = text;
+                return value;
+            }
+
             switch (rule.Action)
             {
                 case KeyAction.Drop:
