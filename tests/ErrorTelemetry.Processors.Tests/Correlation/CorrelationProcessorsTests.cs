@@ -57,6 +57,50 @@ public sealed class CorrelationProcessorsTests : IDisposable
         Assert.Equal("late-1", Assert.Single(spans.Items).Tag("correlation.id"));
     }
 
+    [Fact]
+    public void OnEnd_AmbientBaggageSetAfterStart_AttributeAdded()
+    {
+        using var source = new ActivitySource("Correlation.Ambient." + Guid.NewGuid().ToString("N"));
+        var spans = new InMemoryExporter<Activity, SpanSnapshot>(SpanSnapshot.From);
+        using (Sdk.CreateTracerProviderBuilder()
+            .AddSource(source.Name)
+            .AddProcessor(new CorrelationSpanProcessor())
+            .AddProcessor(new SimpleActivityExportProcessor(spans))
+            .Build())
+        {
+            using (source.StartActivity("plain"))
+            {
+            }
+
+            var previous = Baggage.Current;
+            try
+            {
+                using var span = source.StartActivity("consume");
+                Baggage.SetBaggage("correlation.id", "ambient-7");
+            }
+            finally
+            {
+                Baggage.Current = previous;
+            }
+        }
+
+        Assert.Null(spans.Items.Single(s => s.Name == "plain").Tag("correlation.id"));
+        Assert.Equal("ambient-7", spans.Items.Single(s => s.Name == "consume").Tag("correlation.id"));
+    }
+
+    [Fact]
+    public void OnEnd_AttributeSetByTheApplication_Kept()
+    {
+        using (var parent = _source.StartActivity("request"))
+        {
+            parent!.SetBaggage("correlation.id", "order-1");
+            using var child = _source.StartActivity("child");
+            child!.SetTag("correlation.id", "custom-1");
+        }
+
+        Assert.Equal("custom-1", _spans.Items.Single(s => s.Name == "child").Tag("correlation.id"));
+    }
+
     [Theory]
     [InlineData("bad\r\nvalue")]
     [InlineData("")]

@@ -22,13 +22,9 @@ internal sealed class CorrelationSpanProcessor : BaseProcessor<Activity>
     {
         try
         {
-            if (activity.GetTagItem(CorrelationIds.Key) is not null)
-            {
-                return;
-            }
-
+            // Most spans have no correlation id: the baggage answers that before any walk over the span's tags.
             var id = CorrelationIds.Current(activity);
-            if (id is not null)
+            if (id is not null && activity.GetTagItem(CorrelationIds.Key) is null)
             {
                 activity.SetTag(CorrelationIds.Key, id);
             }
