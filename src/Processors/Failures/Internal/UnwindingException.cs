@@ -21,6 +21,12 @@ internal static class UnwindingException
     [ThreadStatic]
     private static WeakReference<Exception>? _lastThrown;
 
+    // True once this thread was seen handling no exception and has thrown none since: then it handles none now, known
+    // without asking the runtime (a call that costs more than the rest of a successful span's check). Every exception
+    // raises the first-chance event on its thread before any handler runs, which clears it.
+    [ThreadStatic]
+    private static bool _quiet;
+
     private static int _installed;
 
     public static void Install()
@@ -34,7 +40,7 @@ internal static class UnwindingException
     /// <summary>Remembers that a span started while an exception was being handled (rare), so that handling is not mistaken for a new failure.</summary>
     public static void OnStart(Activity activity)
     {
-        var pointers = Marshal.GetExceptionPointers();
+        var pointers = HandledPointers();
         if (pointers != IntPtr.Zero)
         {
             activity.SetCustomProperty(StartPointersProperty, pointers);
@@ -44,7 +50,7 @@ internal static class UnwindingException
     /// <summary>The exception unwinding through the span as it ends, or null when the span ends normally.</summary>
     public static Exception? Of(Activity activity)
     {
-        var pointers = Marshal.GetExceptionPointers();
+        var pointers = HandledPointers();
         if (pointers == IntPtr.Zero || (activity.GetCustomProperty(StartPointersProperty) is IntPtr start && start == pointers))
         {
             return null;
@@ -53,8 +59,23 @@ internal static class UnwindingException
         return _lastThrown is { } last && last.TryGetTarget(out var exception) ? exception : null;
     }
 
+    // The exception being handled on this thread, as the runtime identifies it, or zero.
+    private static IntPtr HandledPointers()
+    {
+        if (_quiet)
+        {
+            return IntPtr.Zero;
+        }
+
+        var pointers = Marshal.GetExceptionPointers();
+        _quiet = pointers == IntPtr.Zero && Volatile.Read(ref _installed) != 0;
+        return pointers;
+    }
+
     private static void OnFirstChance(object? sender, FirstChanceExceptionEventArgs e)
     {
+        _quiet = false;
+
         // Every exception of the process passes here: one reused weak reference per thread, nothing else.
         if (_lastThrown is { } last)
         {
