@@ -38,17 +38,13 @@ internal static class ProcessorRegistration
                     sp.GetRequiredService<IOptionsMonitor<ErrorTelemetryOptions>>().CurrentValue.CountUncodedErrorLogs)));
     }
 
-    /// <summary>Adds the span processors in their one order: correlation, enrichment, redaction.</summary>
-    public static TracerProviderBuilder AddSpanProcessors(TracerProviderBuilder tracing, FailureRecorder recorder, Redactor redactor) => tracing
-        .AddProcessor(new CorrelationSpanProcessor())
-        .AddProcessor(new ErrorSpanProcessor(recorder, redactor.Redact))
-        .AddProcessor(new RedactionSpanProcessor(redactor));
+    /// <summary>Adds the span processors in their one order, as one processor: correlation, enrichment, redaction.</summary>
+    public static TracerProviderBuilder AddSpanProcessors(TracerProviderBuilder tracing, FailureRecorder recorder, Redactor redactor) =>
+        tracing.AddProcessor(new OrderedSpanProcessor(recorder, redactor));
 
-    /// <summary>Adds the log processors in their one order: correlation, enrichment, redaction.</summary>
-    public static LoggerProviderBuilder AddLogProcessors(LoggerProviderBuilder logging, FailureRecorder recorder, Redactor redactor, bool countUncodedErrorLogs = false) => logging
-        .AddProcessor(new CorrelationLogProcessor())
-        .AddProcessor(new ErrorLogProcessor(recorder, countUncodedErrorLogs))
-        .AddProcessor(new RedactionLogProcessor(redactor));
+    /// <summary>Adds the log processors in their one order, as one processor: correlation, enrichment, redaction.</summary>
+    public static LoggerProviderBuilder AddLogProcessors(LoggerProviderBuilder logging, FailureRecorder recorder, Redactor redactor, bool countUncodedErrorLogs = false) =>
+        logging.AddProcessor(new OrderedLogProcessor(recorder, redactor, countUncodedErrorLogs));
 
     /// <summary>Runs a registration and moves what it added, in its order, to the head of the collection.</summary>
     public static void MoveToHead(IServiceCollection services, Action<IServiceCollection> register)

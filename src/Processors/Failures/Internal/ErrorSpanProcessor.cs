@@ -17,10 +17,13 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private readonly FailureRecorder _recorder;
     private readonly ExceptionCaptureListener _listener;
 
-    public ErrorSpanProcessor(FailureRecorder recorder, Func<string, string>? redactExceptionText = null)
+    /// <param name="recorder">Classifies and counts failures.</param>
+    /// <param name="redactExceptionText">Redacts exception text as it is recorded.</param>
+    /// <param name="provider">The tracer provider served, when this processor runs inside another one; else its own.</param>
+    public ErrorSpanProcessor(FailureRecorder recorder, Func<string, string>? redactExceptionText = null, Func<object?>? provider = null)
     {
         _recorder = recorder;
-        _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, () => ParentProvider);
+        _listener = new ExceptionCaptureListener(redactExceptionText, OnUnrecordedEnd, provider ?? (() => ParentProvider));
         UnwindingException.Install();
     }
 

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Hosting.Internal;
+using ErrorTelemetry.Redaction.Internal;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace ErrorTelemetry.Tests.Hosting;
+
+public sealed class OrderedSpanProcessorTests : IDisposable
+{
+    private readonly string _id = Guid.NewGuid().ToString("N");
+    private readonly FailureCounter _counter;
+    private readonly FailureRecorder _recorder;
+    private readonly MetricCollector<long> _failures;
+
+    public OrderedSpanProcessorTests()
+    {
+        var meterName = "Ordered.Tests." + _id;
+        _failures = new MetricCollector<long>(null, meterName, FailureCounter.InstrumentName);
+        _counter = new FailureCounter(100, meterName: meterName);
+        _recorder = new FailureRecorder(new ExceptionClassifier(new ErrorCatalog(BuiltInErrors.All())), _counter);
+    }
+
+    [Fact]
+    public void OnEnd_FailedSpanWithCorrelationId_CorrelatedThenEnrichedThenRedacted()
+    {
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        using (var provider = Build(source.Name, new ParentBasedSampler(new AlwaysOnSampler()), spans))
+        {
+            using var request = source.StartActivity("request");
+            request!.SetBaggage("correlation.id", "order-9");
+            using var charge = source.StartActivity("charge");
+            charge!.SetTag("note", "mail dave@example.com");
+            charge.AddException(new TimeoutException("Customer bob@example.com timed out"));
+        }
+
+        var exported = Assert.Single(spans, s => s.DisplayName == "charge");
+        Assert.Equal("order-9", exported.GetTagItem("correlation.id"));
+        Assert.Equal("OPERATION_TIMEOUT", exported.GetTagItem("error.code"));
+        Assert.Equal("mail [REDACTED:email]", exported.GetTagItem("note"));
+        var exception = Assert.Single(exported.Events, e => e.Name == "exception");
+        Assert.Equal("Customer [REDACTED:email] timed out", exception.Tags.Single(t => t.Key == "exception.message").Value);
+        Assert.Equal(1, Count("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
+    public void OnEnd_UnsampledSpanOfItsOwnSource_FailureCounted()
+    {
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        using (Build(source.Name, new ParentBasedSampler(new AlwaysOnSampler()), spans))
+        {
+            using var span = source.StartActivity("POST /orders", ActivityKind.Server, UnsampledCaller());
+            Assert.False(span!.Recorded);
+            span.AddException(new TimeoutException());
+        }
+
+        Assert.Empty(spans);
+        Assert.Equal(1, Count("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
+    public void OnEnd_UnsampledSpanOfAnotherProvidersSource_NotCounted()
+    {
+        // The enrichment asks the provider it serves which sources are its own: another pipeline's spans are not.
+        using var ours = new ActivitySource("Ordered.Tests." + _id);
+        using var theirs = new ActivitySource("Ordered.Other." + _id);
+        using (Build(ours.Name, new ParentBasedSampler(new AlwaysOnSampler()), []))
+        using (Sdk.CreateTracerProviderBuilder().AddSource(theirs.Name).SetSampler(new ParentBasedSampler(new AlwaysOnSampler())).Build())
+        {
+            using (ours.StartActivity("ours"))
+            {
+            }
+
+            using var span = theirs.StartActivity("POST /orders", ActivityKind.Server, UnsampledCaller());
+            Assert.False(span!.Recorded);
+            span.AddException(new TimeoutException());
+        }
+
+        Assert.Equal(0, Count("OPERATION_TIMEOUT"));
+    }
+
+    public void Dispose()
+    {
+        _failures.Dispose();
+        _counter.Dispose();
+    }
+
+    private static ActivityContext UnsampledCaller() =>
+        new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
+
+    private TracerProvider Build(string source, Sampler sampler, List<Activity> spans)
+    {
+        var tracing = Sdk.CreateTracerProviderBuilder().AddSource(source).SetSampler(sampler);
+        ProcessorRegistration.AddSpanProcessors(tracing, _recorder, new Redactor(new RedactionOptions()));
+        return tracing.AddInMemoryExporter(spans).Build()!;
+    }
+
+    private long Count(string code) =>
+        _failures.GetMeasurementSnapshot().Where(m => Equals(m.Tags[ErrorTelemetryAttributes.Code], code)).Sum(m => m.Value);
+}
