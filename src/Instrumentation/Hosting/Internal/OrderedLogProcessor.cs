@@ -1,7 +1,6 @@
 using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
-using OpenTelemetry;
 using OpenTelemetry.Logs;
 
 namespace ErrorTelemetry.Hosting.Internal;
@@ -11,7 +10,7 @@ namespace ErrorTelemetry.Hosting.Internal;
 /// call from the SDK per record instead of three (see <see cref="OrderedSpanProcessor"/>).
 /// </summary>
 /// <remarks>Each part keeps its own guarantees (never throws into the application, fails closed on redaction).</remarks>
-internal sealed class OrderedLogProcessor : BaseProcessor<LogRecord>
+internal sealed class OrderedLogProcessor : OrderedProcessor<LogRecord>
 {
     private readonly CorrelationLogProcessor _correlation = new();
     private readonly ErrorLogProcessor _enrichment;
@@ -21,6 +20,7 @@ internal sealed class OrderedLogProcessor : BaseProcessor<LogRecord>
     {
         _enrichment = new ErrorLogProcessor(recorder, countUncodedErrorLogs);
         _redaction = new RedactionLogProcessor(redactor);
+        SetParts(_correlation, _enrichment, _redaction);
     }
 
     public override void OnEnd(LogRecord data)
@@ -28,24 +28,5 @@ internal sealed class OrderedLogProcessor : BaseProcessor<LogRecord>
         _correlation.OnEnd(data);
         _enrichment.OnEnd(data);
         _redaction.OnEnd(data);
-    }
-
-    protected override bool OnShutdown(int timeoutMilliseconds)
-    {
-        var correlation = _correlation.Shutdown(timeoutMilliseconds);
-        var enrichment = _enrichment.Shutdown(timeoutMilliseconds);
-        return _redaction.Shutdown(timeoutMilliseconds) && correlation && enrichment;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _correlation.Dispose();
-            _enrichment.Dispose();
-            _redaction.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

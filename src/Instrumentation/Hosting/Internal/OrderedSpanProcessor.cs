@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
-using OpenTelemetry;
 
 namespace ErrorTelemetry.Hosting.Internal;
 
@@ -15,7 +14,7 @@ namespace ErrorTelemetry.Hosting.Internal;
 /// Each part keeps its own guarantees (never throws into the application, fails closed on redaction). The enrichment
 /// asks this processor, not itself, for the tracer provider it serves, since the SDK sets only this one's.
 /// </remarks>
-internal sealed class OrderedSpanProcessor : BaseProcessor<Activity>
+internal sealed class OrderedSpanProcessor : OrderedProcessor<Activity>
 {
     private readonly CorrelationSpanProcessor _correlation = new();
     private readonly ErrorSpanProcessor _enrichment;
@@ -25,6 +24,7 @@ internal sealed class OrderedSpanProcessor : BaseProcessor<Activity>
     {
         _enrichment = new ErrorSpanProcessor(recorder, redactor.Redact, () => ParentProvider);
         _redaction = new RedactionSpanProcessor(redactor);
+        SetParts(_correlation, _enrichment, _redaction);
     }
 
     public override void OnStart(Activity data)
@@ -38,24 +38,5 @@ internal sealed class OrderedSpanProcessor : BaseProcessor<Activity>
         _correlation.OnEnd(data);
         _enrichment.OnEnd(data);
         _redaction.OnEnd(data);
-    }
-
-    protected override bool OnShutdown(int timeoutMilliseconds)
-    {
-        var correlation = _correlation.Shutdown(timeoutMilliseconds);
-        var enrichment = _enrichment.Shutdown(timeoutMilliseconds);
-        return _redaction.Shutdown(timeoutMilliseconds) && correlation && enrichment;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _correlation.Dispose();
-            _enrichment.Dispose();
-            _redaction.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
