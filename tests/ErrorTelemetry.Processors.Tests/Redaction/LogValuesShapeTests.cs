@@ -57,6 +57,46 @@ public class LogValuesShapeTests
         Assert.StartsWith("pseu_", Assert.IsType<string>(user.Value), StringComparison.Ordinal);
     }
 
+    private static readonly Action<ILogger, int, Exception?> Escalated =
+        LoggerMessage.Define<int>(LogLevel.Information, new EventId(5, "Escalated"), "Escalated {OrderId} to ops@example.com");
+
+    private static readonly Action<ILogger, int, Exception?> Reviewed =
+        LoggerMessage.Define<int>(LogLevel.Information, new EventId(6, "Reviewed"), "Reviewed {OrderId} for CUST-20481");
+
+    [Fact]
+    public void Known_TemplateTheRedactorChanges_RedactedEveryTime()
+    {
+        var redactor = TestRedactors.Create(static _ => { });
+        var state = Capture(static logger => Escalated(logger, 7, null));
+
+        for (var i = 0; i < 3; i++)
+        {
+            var redacted = LogStateRedaction.Redact(redactor, state, null);
+            Assert.NotNull(redacted);
+            Assert.Equal("Escalated {OrderId} to [REDACTED:email]", redacted.Single(static p => p.Key == "{OriginalFormat}").Value);
+            Assert.Equal("Escalated 7 to [REDACTED:email]", redacted.Message);
+        }
+    }
+
+    [Fact]
+    public void Known_TemplateCleanForOneRedactor_StillRedactedByAnother()
+    {
+        // The remembered answer belongs to the redactor that gave it.
+        var plain = TestRedactors.Create(static _ => { });
+        var strict = TestRedactors.Create(static o => o.CustomPatterns["customer"] = @"CUST-\d+");
+        var state = Capture(static logger => Reviewed(logger, 7, null));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(LogStateRedaction.Redact(plain, state, null));
+        }
+
+        var redacted = LogStateRedaction.Redact(strict, state, null);
+
+        Assert.NotNull(redacted);
+        Assert.Equal("Reviewed {OrderId} for [REDACTED:customer]", redacted.Single(static p => p.Key == "{OriginalFormat}").Value);
+        Assert.Null(LogStateRedaction.Redact(plain, state, null));
+    }
+
     [Fact]
     public void Skippable_StateOfAnotherType_ReadsEverything()
     {

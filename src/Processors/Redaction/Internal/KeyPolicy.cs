@@ -76,14 +76,14 @@ internal sealed class KeyPolicy
     public KnownKey? GetRecent(string key)
     {
         // Attribute keys are mostly literals, so the same instance comes back: a reference comparison answers.
-        var recent = Volatile.Read(ref _recent[Slot(key)]);
+        var recent = Volatile.Read(ref _recent[RecentStrings.QuickSlot(key, RecentMask)]);
         return recent is not null && ReferenceEquals(recent.Key, key) ? recent : null;
     }
 
     /// <summary>Returns <paramref name="key"/> as remembered: its rule, and the last clean value seen under it.</summary>
     public KnownKey GetKnown(string key)
     {
-        ref var slot = ref _recent[Slot(key)];
+        ref var slot = ref _recent[RecentStrings.QuickSlot(key, RecentMask)];
         var recent = Volatile.Read(ref slot);
         if (recent is not null && (ReferenceEquals(recent.Key, key) || string.Equals(recent.Key, key, StringComparison.Ordinal)))
         {
@@ -103,20 +103,6 @@ internal sealed class KeyPolicy
 
         Volatile.Write(ref slot, known);
         return known;
-    }
-
-    // Runs for every attribute: independent reads and one multiplication (a chain of them costs more than the rest
-    // of the lookup). Keys differ in length and at their ends and middle, which is what is read.
-    private static int Slot(string key)
-    {
-        var length = key.Length;
-        if (length == 0)
-        {
-            return 0;
-        }
-
-        var mixed = (uint)length + key[0] + (key[length - 1] * 31u) + (key[length >> 1] * 131u) + (key[length >> 2] * 1031u);
-        return (int)((mixed * 0x9E3779B1u) >> 24) & RecentMask;
     }
 
     // error.context.* and error.detail.* hold what application code attached to an exception (an e-mail, a card

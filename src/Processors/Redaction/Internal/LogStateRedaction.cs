@@ -36,8 +36,9 @@ internal static class LogStateRedaction
         object? firstRedacted = null;
         var firstDropped = false;
 
-        // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read.
-        var skippable = LogValuesShape.Skippable(redactor, values);
+        // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read, nor
+        // is a template this redactor left unchanged before.
+        var skippable = LogValuesShape.Known(redactor, values);
         for (var i = 0; i < count; i++)
         {
             if (i < 64 && (skippable & (1UL << i)) != 0)

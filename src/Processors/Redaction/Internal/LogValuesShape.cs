@@ -3,60 +3,91 @@ using System.Runtime.CompilerServices;
 namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
-/// Which values of a <c>LoggerMessage.Define</c> state need not be read to be redacted. Such a state
+/// Which values of a structured log state need not be read to be redacted. A <c>LoggerMessage.Define</c> state
 /// (<c>LoggerMessage+LogValues`N</c>) holds its values in typed fields and boxes a value-typed one each time it is
 /// read through the list; a number, a Boolean, a date or a GUID cannot hold text, so when its key is neither
-/// replaced, dropped nor pseudonymized, redaction would leave it as it is, and reading it would only allocate.
+/// replaced, dropped nor pseudonymized, redaction would leave it as it is, and reading it would only allocate. And
+/// the message template (<c>{OriginalFormat}</c>, the same string on every call of a call site) that a redactor once
+/// left unchanged is unchanged again.
 /// </summary>
 /// <remarks>
 /// The key of each value is the template's placeholder at the same position, which is how that state names its
 /// values; the names read from a template are checked once against the keys the state reports before they are
-/// trusted. Any other state type is read whole. Thread-safe; the tables are fixed in size.
+/// trusted. The answer is remembered per template instance, state type and redactor, so a repeated call site costs
+/// reading its template and three comparisons. Thread-safe; the tables are fixed in size.
 /// </remarks>
 internal static class LogValuesShape
 {
     private const int MaxValues = 63;
     private const int TypeMask = 255;
-    private const int TemplateMask = 511;
+    private const int ShapeMask = 511;
 
     private static readonly TypeShape?[] Types = new TypeShape?[TypeMask + 1];
-    private static readonly TemplateNames?[] Templates = new TemplateNames?[TemplateMask + 1];
+    private static readonly StateShape?[] Shapes = new StateShape?[ShapeMask + 1];
 
     /// <summary>
     /// Returns a bit mask of the positions in <paramref name="values"/> whose value cannot change under redaction
-    /// and need not be read; 0 when every value must be read.
+    /// and need not be read, the template included; 0 when every value must be read.
     /// </summary>
-    public static ulong Skippable(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
+    public static ulong Known(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
-        var typed = TypedPositions(values.GetType());
-        if (typed == 0)
-        {
-            return 0;
-        }
-
         var count = values.Count;
-        if (count < 2)
+        if (count is < 1 or > MaxValues + 1)
         {
             return 0;
         }
 
         var last = values[count - 1];
-        if (last.Key != Redactor.OriginalFormatKey || last.Value is not string template
-            || NamesOf(template, values) is not { } names || names.Length != count - 1)
+        if (last.Value is not string template || last.Key != Redactor.OriginalFormatKey)
         {
             return 0;
         }
 
-        var skippable = 0UL;
-        for (var i = 0; i < names.Length; i++)
+        var type = values.GetType();
+        ref var slot = ref Shapes[RecentStrings.QuickSlot(template, ShapeMask)];
+        var known = Volatile.Read(ref slot);
+        if (known is not null && ReferenceEquals(known.Template, template) && ReferenceEquals(known.Type, type) && ReferenceEquals(known.Redactor, redactor))
         {
-            if ((typed & (1UL << i)) != 0 && redactor.KeepsTypedValue(names[i]))
+            return known.Mask;
+        }
+
+        known = new StateShape(template, type, redactor, ComputeMask(redactor, values, type, template));
+        Volatile.Write(ref slot, known);
+        return known.Mask;
+    }
+
+    /// <summary>
+    /// Returns a bit mask of the positions in <paramref name="values"/> whose value is passed through by type and
+    /// need not be read (the template's position aside); 0 when every value must be read.
+    /// </summary>
+    public static ulong Skippable(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
+    {
+        var count = values.Count;
+        return count < 2 ? 0 : Known(redactor, values) & ((1UL << (count - 1)) - 1);
+    }
+
+    private static ulong ComputeMask(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, Type type, string template)
+    {
+        var count = values.Count;
+        var mask = 0UL;
+        var typed = TypedPositions(type);
+        if (typed != 0 && NamesOf(template, values) is { } names)
+        {
+            for (var i = 0; i < names.Length; i++)
             {
-                skippable |= 1UL << i;
+                if ((typed & (1UL << i)) != 0 && redactor.KeepsTypedValue(names[i]))
+                {
+                    mask |= 1UL << i;
+                }
             }
         }
 
-        return skippable;
+        if (ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
+        {
+            mask |= 1UL << (count - 1);
+        }
+
+        return mask;
     }
 
     // Positions of values that are passed through by type (see Redactor.RedactAttribute), for LogValues states.
@@ -96,36 +127,27 @@ internal static class LogValuesShape
         return typed;
     }
 
-    // The placeholder names of a template, once they have been seen to be the keys a state reports.
+    // The placeholder names of a template, when they are the keys the state reports (read once per remembered shape).
     private static string[]? NamesOf(string template, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
-        ref var slot = ref Templates[RecentStrings.Slot(template, TemplateMask)];
-        var known = Volatile.Read(ref slot);
-        if (known is not null && ReferenceEquals(known.Template, template))
-        {
-            return known.Names;
-        }
-
-        // Read every key once (this boxes, once per template): the names are used only when they are the keys.
-        string[]? names = LogTemplate.PlaceholderNames(template);
+        var names = LogTemplate.PlaceholderNames(template);
         if (names.Length != values.Count - 1)
         {
-            names = null;
+            return null;
         }
 
-        for (var i = 0; names is not null && i < names.Length; i++)
+        for (var i = 0; i < names.Length; i++)
         {
             if (!string.Equals(values[i].Key, names[i], StringComparison.Ordinal))
             {
-                names = null;
+                return null;
             }
         }
 
-        Volatile.Write(ref slot, new TemplateNames(template, names));
         return names;
     }
 
     private sealed record TypeShape(Type Type, ulong Typed);
 
-    private sealed record TemplateNames(string Template, string[]? Names);
+    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask);
 }

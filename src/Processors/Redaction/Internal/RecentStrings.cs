@@ -26,6 +26,25 @@ internal static class RecentStrings
         hash ^= hash >> 15;
         return (int)(hash & (uint)mask);
     }
+
+    /// <summary>
+    /// The slot of <paramref name="value"/> in a table of <c>mask + 1</c> (at most 65,536) slots, for tables asked
+    /// on every attribute whose strings are few and differ at their ends and middle (keys, templates): independent
+    /// reads and one multiplication, where <see cref="Slot"/> chains five (which costs more than the rest of a lookup).
+    /// </summary>
+    public static int QuickSlot(string value, int mask)
+    {
+        var length = value.Length;
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        var mixed = (uint)length + value[0] + (value[length - 1] * 31u) + (value[length >> 1] * 131u)
+            + (value[length >> 2] * 1031u) + (value[(length * 3) >> 2] * 8191u);
+        var hash = mixed * 0x9E3779B1u;
+        return (int)((hash ^ (hash >> 15)) >> 8) & mask;
+    }
 }
 
 /// <summary>
