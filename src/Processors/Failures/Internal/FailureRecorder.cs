@@ -27,8 +27,8 @@ internal sealed class FailureRecorder
 
     public FailureState ForException(Exception exception)
     {
-        var existing = FailureState.Of(exception);
-        if (existing is not null)
+        var facts = ExceptionFacts.Of(exception);
+        if (facts.Failure is { } existing)
         {
             return existing;
         }
@@ -38,7 +38,7 @@ internal sealed class FailureRecorder
             classification.Definition,
             Fingerprint.Compute(classification.Definition, classification.Matched ?? exception),
             classification.CauseCode);
-        return FailureState.For(exception, state);
+        return facts.SetFailure(state);
     }
 
     private static FailureState ForDefinition(ErrorDefinition definition, string? causeCode = null) =>
