@@ -144,6 +144,27 @@ public class FingerprintTests
     }
 
     [Fact]
+    public void Compute_NotThrownRepeatedly_IsTheCodeAndTypeOnlyEveryTime()
+    {
+        var expected = Fingerprint.Compute("ORDER_FAILED", "System.TimeoutException", []);
+
+        Assert.Equal(expected, Fingerprint.Compute(OrderFailed, new TimeoutException("first")));
+        Assert.Equal(expected, Fingerprint.Compute(OrderFailed, new TimeoutException("second")));
+        Assert.NotEqual(expected, Fingerprint.Compute(OrderFailed, new InvalidOperationException("first")));
+        Assert.NotEqual(expected, Fingerprint.Compute(BuiltInErrors.Unclassified, new TimeoutException("first")));
+    }
+
+    [Fact]
+    public void Compute_NotThrownThenThrownOfSameType_Differ()
+    {
+        var notThrown = Fingerprint.Compute(OrderFailed, new TimeoutException("site A"));
+
+        Assert.NotEqual(notThrown, Fingerprint.Compute(OrderFailed, Capture(SiteA)));
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, Capture(SiteB)));
+        Assert.Equal(notThrown, Fingerprint.Compute(OrderFailed, new TimeoutException("site B")));
+    }
+
+    [Fact]
     public void Compute_GenericExceptionType_IgnoresTypeArguments()
     {
         var ofInt = new GenericException<int>();
