@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Classification.Internal;
 
@@ -56,10 +57,14 @@ internal static class Fingerprint
             return Compute(definition.Code, null, []);
         }
 
-        var frames = FindFrames(exception);
-        if (frames.Count > 0)
+        List<string> frames = [];
+        if (!RenderedWithoutStack(exception))
         {
-            return Compute(definition.Code, TypeName(exception.GetType()), frames);
+            frames = FindFrames(exception);
+            if (frames.Count > 0)
+            {
+                return Compute(definition.Code, TypeName(exception.GetType()), frames);
+            }
         }
 
         // No stack anywhere in the chain (created, not thrown): the key is a function of the code and the type alone.
@@ -77,6 +82,19 @@ internal static class Fingerprint
 
         return fingerprint;
     }
+
+    /// <summary>
+    /// Whether the text already rendered for <paramref name="exception"/> shows it has no stack, which spares resolving
+    /// an empty stack trace. Exception.ToString() writes each frame, and each inner exception's end, on a line of its
+    /// own; only the runtime's own exception types are trusted to keep that shape (an application type may override
+    /// ToString and leave the stack out). A message with a line break, or a cut text, proves nothing.
+    /// </summary>
+    private static bool RenderedWithoutStack(Exception exception) =>
+        exception.InnerException is null
+        && exception.GetType().Assembly == typeof(Exception).Assembly
+        && ExceptionText.RenderedText(exception) is { } text
+        && text.Length < ExceptionText.MaxLength
+        && !text.Contains('\n', StringComparison.Ordinal);
 
     /// <summary>The fingerprint of explicit parts; what <see cref="Compute(ErrorDefinition, Exception?)"/> hashes.</summary>
     public static string Compute(string code, string? exceptionType, IReadOnlyList<string> frames)

@@ -51,6 +51,10 @@ internal static class ExceptionText
     /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
     public static RenderedException Raw(Exception exception) => EntryFor(exception).Raw;
 
+    /// <summary>The raw text of <paramref name="exception"/> if it was rendered already, else <see langword="null"/>.</summary>
+    public static string? RenderedText(Exception exception) =>
+        ExceptionFacts.Find(exception)?.Text is Entry entry ? entry.Raw.Text : null;
+
     /// <summary>
     /// The text of <paramref name="exception"/> redacted by <paramref name="redact"/>, computed once per exception
     /// and redactor (the delegate's target identifies the redactor, so <c>redactor.Redact</c> method groups share).

@@ -33,6 +33,9 @@ internal sealed class FailureRecorder
             return existing;
         }
 
+        // Rendered now rather than later by the span event or the log record's redaction (it is rendered once per
+        // exception), so that the fingerprint can read from it that a framework exception has no stack.
+        ExceptionText.Raw(exception);
         var classification = _classifier.Classify(exception);
         var state = new FailureState(
             classification.Definition,
