@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Tests.Failures;
@@ -41,6 +42,19 @@ public sealed class ExceptionFactsTests
     }
 
     [Fact]
+    public void Of_ExceptionCollected_FactsAndTextCollectedWithIt()
+    {
+        var (exception, facts) = RememberedException();
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(exception.IsAlive);
+        Assert.False(facts.IsAlive);
+    }
+
+    [Fact]
     public void Of_MoreLiveExceptionsThanCapacity_RemembersAtMostCapacityAndNeverMixesThem()
     {
         var exceptions = new Exception[Capacity * 8];
@@ -63,5 +77,14 @@ public sealed class ExceptionFactsTests
 
         Assert.InRange(remembered, 1, Capacity);
         GC.KeepAlive(exceptions);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (WeakReference Exception, WeakReference Facts) RememberedException()
+    {
+        var exception = new TimeoutException("The database did not answer.");
+        var facts = ExceptionFacts.Of(exception);
+        ExceptionText.Raw(exception);
+        return (new WeakReference(exception), new WeakReference(facts));
     }
 }

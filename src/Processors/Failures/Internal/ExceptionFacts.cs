@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -10,14 +10,14 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </summary>
 /// <remarks>
 /// <para>Kept in a fixed table of <see cref="BucketCount"/> × <see cref="Ways"/> entries keyed by the exception's
-/// identity, each holding the exception through a weak handle that the table allocates once and reuses, so
-/// remembering an exception allocates no handle and the table never grows. A <c>ConditionalWeakTable</c> costs a
-/// dependent handle, a lock and a resize per exception, more than classifying the exception; on a failure path
-/// that is paid for every failure.</para>
+/// identity, each a dependent handle (the facts live exactly as long as the exception), so the table never grows and
+/// never keeps an exception or its text alive. A <c>ConditionalWeakTable</c> adds a lock, a container and periodic
+/// resizes (and finalizers) per exception, more than classifying the exception; on a failure path that is paid for
+/// every failure.</para>
 /// <para>An entry is matched by reference only, so two exceptions never share facts. When all ways of a bucket hold
 /// live exceptions, the least recently added is forgotten; if that exception then reaches another signal, it is
 /// classified and rendered again (and could be counted again). That takes more than a thousand failures in flight at
-/// once. Facts of a collected exception are dropped when its bucket is next used.</para>
+/// once.</para>
 /// <para>Thread-safe: each bucket is read and written under its own lock; each fact is set once, the first writer
 /// wins.</para>
 /// </remarks>
@@ -74,10 +74,10 @@ internal sealed class ExceptionFacts
 
     private sealed class Bucket
     {
-        // Allocated once per way, kept for the life of the process, and re-pointed at each new exception.
-        private readonly GCHandle[] _handles = new GCHandle[Ways];
+        // A dependent handle keeps the facts alive exactly as long as the exception: they die young together,
+        // instead of the facts being promoted while they wait in the table.
+        private readonly DependentHandle[] _handles = new DependentHandle[Ways];
         private readonly int[] _hashes = new int[Ways];
-        private readonly ExceptionFacts?[] _facts = new ExceptionFacts?[Ways];
         private readonly long[] _added = new long[Ways];
         private readonly Lock _gate = new();
         private long _clock;
@@ -88,9 +88,13 @@ internal sealed class ExceptionFacts
             {
                 for (var i = 0; i < Ways; i++)
                 {
-                    if (_hashes[i] == hash && _facts[i] is { } facts && ReferenceEquals(_handles[i].Target, exception))
+                    if (_hashes[i] == hash && _handles[i].IsAllocated)
                     {
-                        return facts;
+                        var (target, facts) = _handles[i].TargetAndDependent;
+                        if (ReferenceEquals(target, exception))
+                        {
+                            return (ExceptionFacts?)facts;
+                        }
                     }
                 }
 
@@ -102,54 +106,41 @@ internal sealed class ExceptionFacts
         {
             lock (_gate)
             {
-                var victim = 0;
-                var victimFree = false;
+                var victim = -1;
                 for (var i = 0; i < Ways; i++)
                 {
-                    if (_facts[i] is null)
+                    if (!_handles[i].IsAllocated)
                     {
-                        if (!victimFree)
-                        {
-                            victim = i;
-                            victimFree = true;
-                        }
-
+                        victim = victim < 0 || _handles[victim].IsAllocated ? i : victim;
                         continue;
                     }
 
-                    var target = _handles[i].Target;
+                    var (target, facts) = _handles[i].TargetAndDependent;
                     if (target is null)
                     {
-                        // Collected: drop its facts (and the text they hold) now rather than when the way is reused.
-                        _facts[i] = null;
-                        if (!victimFree)
-                        {
-                            victim = i;
-                            victimFree = true;
-                        }
+                        // Collected, and its facts with it: the way is free.
+                        _handles[i].Dispose();
+                        _handles[i] = default;
+                        victim = victim < 0 || _handles[victim].IsAllocated ? i : victim;
                     }
                     else if (ReferenceEquals(target, exception) && _hashes[i] == hash)
                     {
-                        return _facts[i]!;
+                        return (ExceptionFacts)facts!;
                     }
-                    else if (!victimFree && _added[i] < _added[victim])
+                    else if (victim < 0 || (_handles[victim].IsAllocated && _added[i] < _added[victim]))
                     {
                         victim = i;
                     }
                 }
 
-                if (!_handles[victim].IsAllocated)
+                if (_handles[victim].IsAllocated)
                 {
-                    _handles[victim] = GCHandle.Alloc(exception, GCHandleType.Weak);
-                }
-                else
-                {
-                    _handles[victim].Target = exception;
+                    _handles[victim].Dispose();
                 }
 
                 var created = new ExceptionFacts();
+                _handles[victim] = new DependentHandle(exception, created);
                 _hashes[victim] = hash;
-                _facts[victim] = created;
                 _added[victim] = ++_clock;
                 return created;
             }
