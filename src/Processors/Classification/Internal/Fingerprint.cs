@@ -57,14 +57,9 @@ internal static class Fingerprint
             return Compute(definition.Code, null, []);
         }
 
-        List<string> frames = [];
-        if (!RenderedWithoutStack(exception))
+        if (!RenderedWithoutStack(exception) && FindFrames(exception) is { Count: > 0 } frames)
         {
-            frames = FindFrames(exception);
-            if (frames.Count > 0)
-            {
-                return Compute(definition.Code, TypeName(exception.GetType()), frames);
-            }
+            return Compute(definition.Code, TypeName(exception.GetType()), frames);
         }
 
         // No stack anywhere in the chain (created, not thrown): the key is a function of the code and the type alone.
@@ -74,7 +69,7 @@ internal static class Fingerprint
             return cached;
         }
 
-        var fingerprint = Compute(definition.Code, TypeName(key.Item2), frames);
+        var fingerprint = Compute(definition.Code, TypeName(key.Item2), []);
         if (WithoutStack.Count < MaxCached)
         {
             WithoutStack.TryAdd(key, fingerprint);
