@@ -79,7 +79,13 @@ internal static class LogRecordRedaction
 
         var scopes = RedactedScopesIfLeaking(record, redactor);
         var exception = record.Exception;
-        if (exception is not null || scopes is not null)
+        if (exception is not null && scopes is null && redacted is null && attributes is EnrichedAttributes enriched)
+        {
+            // The failure processor's own list, unchanged by redaction: the exception's text is appended to it.
+            AddException(enriched, exception, redactor);
+            record.Exception = null;
+        }
+        else if (exception is not null || scopes is not null)
         {
             var list = new List<KeyValuePair<string, object?>>((newAttributes?.Count ?? 0) + 3);
             if (newAttributes is not null)
