@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using ErrorTelemetry.Catalog.Internal;
 using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Tests.Classification;
 
@@ -144,6 +145,57 @@ public class FingerprintTests
     }
 
     [Fact]
+    public void Compute_NotThrownRepeatedly_IsTheCodeAndTypeOnlyEveryTime()
+    {
+        var expected = Fingerprint.Compute("ORDER_FAILED", "System.TimeoutException", []);
+
+        Assert.Equal(expected, Fingerprint.Compute(OrderFailed, new TimeoutException("first")));
+        Assert.Equal(expected, Fingerprint.Compute(OrderFailed, new TimeoutException("second")));
+        Assert.NotEqual(expected, Fingerprint.Compute(OrderFailed, new InvalidOperationException("first")));
+        Assert.NotEqual(expected, Fingerprint.Compute(BuiltInErrors.Unclassified, new TimeoutException("first")));
+    }
+
+    [Fact]
+    public void Compute_NotThrownThenThrownOfSameType_Differ()
+    {
+        var notThrown = Fingerprint.Compute(OrderFailed, new TimeoutException("site A"));
+
+        Assert.NotEqual(notThrown, Fingerprint.Compute(OrderFailed, Capture(SiteA)));
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, Capture(SiteB)));
+        Assert.Equal(notThrown, Fingerprint.Compute(OrderFailed, new TimeoutException("site B")));
+    }
+
+    [Fact]
+    public void Compute_ThrownAndRenderedFirst_StillUsesItsFrames()
+    {
+        var rendered = Capture(SiteA);
+        ExceptionText.Raw(rendered);
+
+        Assert.Equal(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, rendered));
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, new TimeoutException("site A")), Fingerprint.Compute(OrderFailed, rendered));
+    }
+
+    [Fact]
+    public void Compute_ApplicationTypeRenderedOnOneLine_StillTellsThrowSitesApart()
+    {
+        var fromA = Capture(() => throw new OneLineException());
+        var fromB = Capture(() => throw new OneLineException());
+        ExceptionText.Raw(fromA);
+        ExceptionText.Raw(fromB);
+
+        Assert.NotEqual(Fingerprint.Compute(OrderFailed, fromA), Fingerprint.Compute(OrderFailed, fromB));
+    }
+
+    [Fact]
+    public void Compute_NotThrownWithMultilineMessageRenderedFirst_IsTheCodeAndTypeOnly()
+    {
+        var exception = new TimeoutException("first line\nsecond line");
+        ExceptionText.Raw(exception);
+
+        Assert.Equal(Fingerprint.Compute("ORDER_FAILED", "System.TimeoutException", []), Fingerprint.Compute(OrderFailed, exception));
+    }
+
+    [Fact]
     public void Compute_GenericExceptionType_IgnoresTypeArguments()
     {
         var ofInt = new GenericException<int>();
@@ -271,4 +323,10 @@ public class FingerprintTests
     }
 
     private sealed class GenericException<T> : Exception;
+
+    // Prints without its stack, as some application exceptions do.
+    private sealed class OneLineException : Exception
+    {
+        public override string ToString() => "one line";
+    }
 }

@@ -86,6 +86,77 @@ public sealed class ExceptionTextTests : IDisposable
     }
 
     [Fact]
+    public void Failure_SameExceptionLoggedThenOnSpan_RenderedOnceRedactedInBoth()
+    {
+        var exception = Thrown(new CountingException("order 42 for bob@example.com"));
+
+        _logging.CreateLogger("Orders").LogError(exception, "Checkout failed");
+        using (var activity = _source.StartActivity("checkout"))
+        {
+            activity!.AddException(exception);
+        }
+
+        Assert.Equal(1, exception.ToStringCalls);
+        var span = Assert.Single(_spans.Items);
+        var log = Assert.Single(_logs.Items);
+        Assert.DoesNotContain("bob@example.com", span.Dump(), StringComparison.Ordinal);
+        Assert.DoesNotContain("bob@example.com", log.Dump(), StringComparison.Ordinal);
+        var (_, eventTags) = Assert.Single(span.Events, e => e.Name == "exception");
+        Assert.Contains("[REDACTED:email]", (string)eventTags["exception.stacktrace"]!, StringComparison.Ordinal);
+        Assert.Equal(eventTags["exception.stacktrace"], log.Attribute("exception.stacktrace"));
+        Assert.Equal(eventTags["exception.message"], log.Attribute("exception.message"));
+    }
+
+    [Fact]
+    public void Failure_MessageChangedAfterFirstRender_TheNewSecretReachesNoExporter()
+    {
+        var exception = Thrown(new MutableException("order 42 failed"));
+        using (var activity = _source.StartActivity("checkout"))
+        {
+            activity!.AddException(exception);
+        }
+
+        exception.Text = "order 42 failed for bob@example.com, card 4111 1111 1111 1111";
+        _logging.CreateLogger("Orders").LogError(exception, "Checkout failed");
+        using (var activity = _source.StartActivity("retry"))
+        {
+            activity!.AddException(exception);
+        }
+
+        Assert.Equal(2, _spans.Items.Count);
+        var log = Assert.Single(_logs.Items);
+        Assert.All(_spans.Items, span => Assert.DoesNotContain("bob@example.com", span.Dump(), StringComparison.Ordinal));
+        Assert.All(_spans.Items, span => Assert.DoesNotContain("4111 1111", span.Dump(), StringComparison.Ordinal));
+        Assert.DoesNotContain("bob@example.com", log.Dump(), StringComparison.Ordinal);
+        Assert.DoesNotContain("4111 1111", log.Dump(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failure_DifferentExceptionsWithSameText_EachRenderedAndRedacted()
+    {
+        var first = Thrown(new CountingException("order 42 for bob@example.com"));
+        var second = Thrown(new CountingException("order 42 for bob@example.com"));
+
+        using (var activity = _source.StartActivity("checkout"))
+        {
+            activity!.AddException(first);
+        }
+
+        _logging.CreateLogger("Orders").LogError(second, "Checkout failed");
+        _logging.CreateLogger("Orders").LogError(first, "Checkout failed");
+
+        Assert.Equal(1, first.ToStringCalls);
+        Assert.Equal(1, second.ToStringCalls);
+        Assert.Equal(2, _logs.Items.Count);
+        Assert.All(_logs.Items, log =>
+        {
+            Assert.DoesNotContain("bob@example.com", log.Dump(), StringComparison.Ordinal);
+            Assert.Contains("[REDACTED:email]", (string)log.Attribute("exception.message")!, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain("bob@example.com", Assert.Single(_spans.Items).Dump(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Raw_DeepInnerChain_RenderedBoundedWithMarker()
     {
         Exception chain = new InvalidOperationException("root cause");
@@ -149,6 +220,13 @@ public sealed class ExceptionTextTests : IDisposable
             ToStringCalls++;
             return base.ToString();
         }
+    }
+
+    private sealed class MutableException(string text) : Exception
+    {
+        public string Text { get; set; } = text;
+
+        public override string Message => Text;
     }
 
     /// <summary>Collects the members named by ErrorTelemetry's "exception read failed" event (id 8).</summary>

@@ -33,6 +33,23 @@ public class LogRecordRedactionTests
     }
 
     [Fact]
+    public void Redact_ExceptionKeysSensitiveOrFailClosed_KeyPolicyApplies()
+    {
+        var failure = new TimeoutException("order 42 timed out");
+
+        var (sensitive, _) = Export(TestRedactors.Create(o => o.SensitiveKeys.Add("exception.message")), l => l.LogError(failure, "Failed"));
+        var (closed, _) = Export(TestRedactors.Create(o => o.FailClosed = true), l => l.LogError(failure, "Failed"));
+
+        var replaced = Assert.Single(sensitive).Attribute("exception.message");
+        Assert.NotNull(replaced);
+        Assert.DoesNotContain("order 42", replaced, StringComparison.Ordinal);
+        Assert.Contains("order 42 timed out", sensitive[0].Attribute("exception.stacktrace"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Assert.Single(closed).Attributes, a => a.Key is "exception.message" or "exception.stacktrace");
+        Assert.False(closed[0].HasException);
+        Assert.DoesNotContain("order 42", closed[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Redact_LeakCorpusLogs_NoSecretReachesExporter()
     {
         var failure = new InvalidOperationException(

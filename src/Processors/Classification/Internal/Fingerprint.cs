@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Classification.Internal;
 
@@ -21,8 +23,9 @@ namespace ErrorTelemetry.Classification.Internal;
 /// one method therefore share a key; a failure reached through another method or lambda does not.</para>
 /// <para>Known limit: a JIT that inlines an application method after tiering removes its frame, which changes the
 /// key. Methods that throw are rarely inlined, so in practice this affects deep frames only.</para>
-/// <para>Thread-safe. Each call resolves the stack trace (tens of microseconds for a deep stack); callers compute
-/// the fingerprint once per exception and keep it with the exception's failure.</para>
+/// <para>Thread-safe. Each call resolves the stack trace (microseconds for a deep stack); callers compute the
+/// fingerprint once per exception and keep it with the exception's failure. Normalized frame names are cached per
+/// method, and the fingerprint of a chain without any stack (an exception created, not thrown) per code and type.</para>
 /// </remarks>
 internal static class Fingerprint
 {
@@ -35,6 +38,14 @@ internal static class Fingerprint
 
     private static readonly string[] LibraryAssemblies = ["ErrorTelemetry.Processors", "ErrorTelemetry.Instrumentation"];
 
+    // Both bounded, so a process minting types or methods (dynamic assemblies) cannot grow them without end; past the
+    // bound, values are computed each time. Each value is a pure function of its key.
+    private const int MaxCached = 1024;
+
+    private static readonly ConcurrentDictionary<(string Code, Type Type), string> WithoutStack = new();
+
+    private static readonly ConcurrentDictionary<(string Type, string Method), string> FrameNames = new();
+
     /// <summary>The fingerprint of a classified failure.</summary>
     /// <param name="definition">The decided definition.</param>
     /// <param name="exception">The exception as thrown; its own stack is used, or, when that has no application frames (a cause wrapped inside a library), the first cause's that has.</param>
@@ -46,8 +57,39 @@ internal static class Fingerprint
             return Compute(definition.Code, null, []);
         }
 
-        return Compute(definition.Code, TypeName(exception.GetType()), FindFrames(exception));
+        if (!RenderedWithoutStack(exception) && FindFrames(exception) is { Count: > 0 } frames)
+        {
+            return Compute(definition.Code, TypeName(exception.GetType()), frames);
+        }
+
+        // No stack anywhere in the chain (created, not thrown): the key is a function of the code and the type alone.
+        var key = (definition.Code, exception.GetType());
+        if (WithoutStack.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var fingerprint = Compute(definition.Code, TypeName(key.Item2), []);
+        if (WithoutStack.Count < MaxCached)
+        {
+            WithoutStack.TryAdd(key, fingerprint);
+        }
+
+        return fingerprint;
     }
+
+    /// <summary>
+    /// Whether the text already rendered for <paramref name="exception"/> shows it has no stack, which spares resolving
+    /// an empty stack trace. Exception.ToString() writes each frame, and each inner exception's end, on a line of its
+    /// own; only the runtime's own exception types are trusted to keep that shape (an application type may override
+    /// ToString and leave the stack out). A message with a line break, or a cut text, proves nothing.
+    /// </summary>
+    private static bool RenderedWithoutStack(Exception exception) =>
+        exception.InnerException is null
+        && exception.GetType().Assembly == typeof(Exception).Assembly
+        && ExceptionText.RenderedText(exception) is { } text
+        && text.Length < ExceptionText.MaxLength
+        && !text.Contains('\n', StringComparison.Ordinal);
 
     /// <summary>The fingerprint of explicit parts; what <see cref="Compute(ErrorDefinition, Exception?)"/> hashes.</summary>
     public static string Compute(string code, string? exceptionType, IReadOnlyList<string> frames)
@@ -170,8 +212,26 @@ internal static class Fingerprint
                 continue;
             }
 
-            frames.Add(Normalize(typeName, method.Name));
+            frames.Add(FrameName(typeName, method.Name));
         }
+    }
+
+    // A frame's normalized name, computed once per method: normalizing splits and rebuilds the names.
+    private static string FrameName(string typeName, string methodName)
+    {
+        var key = (typeName, methodName);
+        if (FrameNames.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var name = Normalize(typeName, methodName);
+        if (FrameNames.Count < MaxCached)
+        {
+            FrameNames.TryAdd(key, name);
+        }
+
+        return name;
     }
 
     private static bool IsFramework(string typeName)

@@ -21,6 +21,9 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </remarks>
 internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 {
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     private readonly FailureRecorder _recorder;
     private readonly bool _countUncoded;
 
@@ -87,13 +90,13 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         _recorder.Count(state, activity, record.CategoryName, inherited);
     }
 
-    private static List<KeyValuePair<string, object?>> WithErrorAttributes(
+    private static EnrichedAttributes WithErrorAttributes(
         IReadOnlyList<KeyValuePair<string, object?>>? attributes,
         FailureState state,
         Exception? exception)
     {
         var definition = state.Definition;
-        var list = new List<KeyValuePair<string, object?>>((attributes?.Count ?? 0) + 7);
+        var list = new EnrichedAttributes((attributes?.Count ?? 0) + 7 + (exception is null ? 0 : EnrichedAttributes.ExceptionRoom));
         if (attributes is not null)
         {
             for (var i = 0; i < attributes.Count; i++)
@@ -111,7 +114,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         list.Add(new(ErrorTelemetryAttributes.Category, definition.CategoryName));
         list.Add(new(ErrorTelemetryAttributes.Severity, definition.SeverityName));
         list.Add(new(ErrorTelemetryAttributes.Fingerprint, state.Fingerprint));
-        list.Add(new(ErrorTelemetryAttributes.Retryable, definition.Retryable));
+        list.Add(new(ErrorTelemetryAttributes.Retryable, definition.Retryable ? BoxedTrue : BoxedFalse));
         if (state.CauseCode is not null)
         {
             list.Add(new(ErrorTelemetryAttributes.CauseCode, state.CauseCode));
@@ -142,4 +145,14 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 
         return null;
     }
+}
+
+/// <summary>
+/// The attribute list <see cref="ErrorLogProcessor"/> gives a record: a new list nobody else holds, with room for the
+/// exception's text, so that redaction can append the text instead of copying the list once more.
+/// </summary>
+internal sealed class EnrichedAttributes(int capacity) : List<KeyValuePair<string, object?>>(capacity)
+{
+    /// <summary>The attributes an exception becomes: type, message and stack trace.</summary>
+    public const int ExceptionRoom = 3;
 }

@@ -14,6 +14,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private const string ExceptionEventName = "exception";
     private const string RefusalPropertyName = "ErrorTelemetry.AnsweredRefusal";
 
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     private readonly FailureRecorder _recorder;
     private readonly ExceptionCaptureListener _listener;
 
@@ -154,15 +157,19 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private static void Annotate(Activity activity, FailureState state, ActivityKind kind)
     {
         var definition = state.Definition;
-        activity.SetTag(ErrorTelemetryAttributes.ErrorType, definition.Code);
-        activity.SetTag(ErrorTelemetryAttributes.Code, definition.Code);
-        activity.SetTag(ErrorTelemetryAttributes.Category, definition.CategoryName);
-        activity.SetTag(ErrorTelemetryAttributes.Severity, definition.SeverityName);
-        activity.SetTag(ErrorTelemetryAttributes.Fingerprint, state.Fingerprint);
-        activity.SetTag(ErrorTelemetryAttributes.Retryable, definition.Retryable);
+
+        // SetTag searches the span's tag list on every call; AddTag appends. Unless the span already carries an
+        // error.* tag (the application's error.code, an instrumentation's error.type), ours are all new.
+        var replace = HasErrorTag(activity);
+        Put(activity, ErrorTelemetryAttributes.ErrorType, definition.Code, replace);
+        Put(activity, ErrorTelemetryAttributes.Code, definition.Code, replace);
+        Put(activity, ErrorTelemetryAttributes.Category, definition.CategoryName, replace);
+        Put(activity, ErrorTelemetryAttributes.Severity, definition.SeverityName, replace);
+        Put(activity, ErrorTelemetryAttributes.Fingerprint, state.Fingerprint, replace);
+        Put(activity, ErrorTelemetryAttributes.Retryable, definition.Retryable ? BoxedTrue : BoxedFalse, replace);
         if (state.CauseCode is not null)
         {
-            activity.SetTag(ErrorTelemetryAttributes.CauseCode, state.CauseCode);
+            Put(activity, ErrorTelemetryAttributes.CauseCode, state.CauseCode, replace);
         }
 
         // Semantic conventions: a server span is an error only when the server is at fault; a handled 4xx is not.
@@ -174,6 +181,31 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         {
             activity.SetStatus(ActivityStatusCode.Error, definition.Title);
         }
+    }
+
+    private static void Put(Activity activity, string key, object value, bool replace)
+    {
+        if (replace)
+        {
+            activity.SetTag(key, value);
+        }
+        else
+        {
+            activity.AddTag(key, value);
+        }
+    }
+
+    private static bool HasErrorTag(Activity activity)
+    {
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (tag.Key.StartsWith("error.", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return).

@@ -1,20 +1,35 @@
 using System.Runtime.CompilerServices;
+using System.Runtime;
 
 namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
-/// What this process has worked out about one exception, kept for as long as the exception lives: its failure (so
-/// it is classified and counted once however many spans and log records carry it) and its rendered text (so it is
-/// rendered and redacted once). One weak table entry per exception: an entry costs a GC handle, which on a failure
-/// path costs more than classifying the exception.
+/// What this process has worked out about one exception while it is in flight: its failure (so it is classified
+/// and counted once however many spans and log records carry it) and its rendered text (so it is rendered and
+/// redacted once).
 /// </summary>
-/// <remarks>Thread-safe: each fact is set once, the first writer wins.</remarks>
+/// <remarks>
+/// <para>Kept in a fixed table of <see cref="BucketCount"/> × <see cref="Ways"/> entries keyed by the exception's
+/// identity, each a dependent handle (the facts live exactly as long as the exception), so the table never grows and
+/// never keeps an exception or its text alive. A <c>ConditionalWeakTable</c> adds a lock, a container and periodic
+/// resizes (and finalizers) per exception, more than classifying the exception; on a failure path that is paid for
+/// every failure.</para>
+/// <para>An entry is matched by reference only, so two exceptions never share facts. When all ways of a bucket hold
+/// live exceptions, the least recently added is forgotten; if that exception then reaches another signal, it is
+/// classified and rendered again (and could be counted again). That takes more than a thousand failures in flight at
+/// once.</para>
+/// <para>Thread-safe: each bucket is read and written under its own lock; each fact is set once, the first writer
+/// wins.</para>
+/// </remarks>
 internal sealed class ExceptionFacts
 {
-    // Weak: an exception that is no longer referenced takes its facts with it, so this never grows without bound.
-    private static readonly ConditionalWeakTable<Exception, ExceptionFacts> ByException = new();
+    /// <summary>The number of buckets (a power of two).</summary>
+    internal const int BucketCount = 256;
 
-    private static readonly ConditionalWeakTable<Exception, ExceptionFacts>.CreateValueCallback Create = static _ => new ExceptionFacts();
+    /// <summary>The entries per bucket.</summary>
+    internal const int Ways = 4;
+
+    private static readonly Bucket[] Buckets = CreateBuckets();
 
     private FailureState? _failure;
     private object? _text;
@@ -26,10 +41,18 @@ internal sealed class ExceptionFacts
     public object? Text => Volatile.Read(ref _text);
 
     /// <summary>The facts about <paramref name="exception"/>, created on first use.</summary>
-    public static ExceptionFacts Of(Exception exception) => ByException.GetValue(exception, Create);
+    public static ExceptionFacts Of(Exception exception)
+    {
+        var hash = RuntimeHelpers.GetHashCode(exception);
+        return Buckets[hash & (BucketCount - 1)].GetOrAdd(exception, hash);
+    }
 
     /// <summary>The facts about <paramref name="exception"/>, or <see langword="null"/> when none were recorded.</summary>
-    public static ExceptionFacts? Find(Exception exception) => ByException.TryGetValue(exception, out var facts) ? facts : null;
+    public static ExceptionFacts? Find(Exception exception)
+    {
+        var hash = RuntimeHelpers.GetHashCode(exception);
+        return Buckets[hash & (BucketCount - 1)].Find(exception, hash);
+    }
 
     /// <summary>Records the failure unless one is recorded already; returns the one recorded.</summary>
     public FailureState SetFailure(FailureState failure) => Interlocked.CompareExchange(ref _failure, failure, null) ?? failure;
@@ -37,4 +60,90 @@ internal sealed class ExceptionFacts
     /// <summary>Records the text entry unless one is recorded already; returns the one recorded.</summary>
     public T SetText<T>(T text)
         where T : class => (T)(Interlocked.CompareExchange(ref _text, text, null) ?? text);
+
+    private static Bucket[] CreateBuckets()
+    {
+        var buckets = new Bucket[BucketCount];
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] = new Bucket();
+        }
+
+        return buckets;
+    }
+
+    private sealed class Bucket
+    {
+        // A dependent handle keeps the facts alive exactly as long as the exception: they die young together,
+        // instead of the facts being promoted while they wait in the table.
+        private readonly DependentHandle[] _handles = new DependentHandle[Ways];
+        private readonly int[] _hashes = new int[Ways];
+        private readonly long[] _added = new long[Ways];
+        private readonly Lock _gate = new();
+        private long _clock;
+
+        public ExceptionFacts? Find(Exception exception, int hash)
+        {
+            lock (_gate)
+            {
+                for (var i = 0; i < Ways; i++)
+                {
+                    if (_hashes[i] == hash && _handles[i].IsAllocated)
+                    {
+                        var (target, facts) = _handles[i].TargetAndDependent;
+                        if (ReferenceEquals(target, exception))
+                        {
+                            return (ExceptionFacts?)facts;
+                        }
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        public ExceptionFacts GetOrAdd(Exception exception, int hash)
+        {
+            lock (_gate)
+            {
+                var victim = -1;
+                for (var i = 0; i < Ways; i++)
+                {
+                    if (!_handles[i].IsAllocated)
+                    {
+                        victim = victim < 0 || _handles[victim].IsAllocated ? i : victim;
+                        continue;
+                    }
+
+                    var (target, facts) = _handles[i].TargetAndDependent;
+                    if (target is null)
+                    {
+                        // Collected, and its facts with it: the way is free.
+                        _handles[i].Dispose();
+                        _handles[i] = default;
+                        victim = victim < 0 || _handles[victim].IsAllocated ? i : victim;
+                    }
+                    else if (ReferenceEquals(target, exception) && _hashes[i] == hash)
+                    {
+                        return (ExceptionFacts)facts!;
+                    }
+                    else if (victim < 0 || (_handles[victim].IsAllocated && _added[i] < _added[victim]))
+                    {
+                        victim = i;
+                    }
+                }
+
+                if (_handles[victim].IsAllocated)
+                {
+                    _handles[victim].Dispose();
+                }
+
+                var created = new ExceptionFacts();
+                _handles[victim] = new DependentHandle(exception, created);
+                _hashes[victim] = hash;
+                _added[victim] = ++_clock;
+                return created;
+            }
+        }
+    }
 }

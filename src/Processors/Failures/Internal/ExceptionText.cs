@@ -51,6 +51,10 @@ internal static class ExceptionText
     /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
     public static RenderedException Raw(Exception exception) => EntryFor(exception).Raw;
 
+    /// <summary>The raw text of <paramref name="exception"/> if it was rendered already, else <see langword="null"/>.</summary>
+    public static string? RenderedText(Exception exception) =>
+        ExceptionFacts.Find(exception)?.Text is Entry entry ? entry.Raw.Text : null;
+
     /// <summary>
     /// The text of <paramref name="exception"/> redacted by <paramref name="redact"/>, computed once per exception
     /// and redactor (the delegate's target identifies the redactor, so <c>redactor.Redact</c> method groups share).
@@ -74,12 +78,15 @@ internal static class ExceptionText
     }
 
     /// <summary>
-    /// Whether <paramref name="text"/> is (by reference) the already redacted message or text of
-    /// <paramref name="exception"/>, so a later pass over the same span need not scan it again.
+    /// The already redacted text of <paramref name="exception"/>, or <see langword="null"/>: a later pass over the same
+    /// span need not scan a value that is (by reference) its message or text again.
     /// </summary>
-    public static bool IsRedactedText(Exception exception, string text) =>
-        ExceptionFacts.Find(exception)?.Text is Entry { Redacted: { } redacted }
-        && (ReferenceEquals(text, redacted.Value.Text) || ReferenceEquals(text, redacted.Value.Message));
+    public static RenderedException? RedactedOrNull(Exception exception) =>
+        ExceptionFacts.Find(exception)?.Text is Entry { Redacted: { } redacted } ? redacted.Value : null;
+
+    /// <summary>Whether <paramref name="text"/> is (by reference) the message or text of <paramref name="rendered"/>.</summary>
+    public static bool IsTextOf(RenderedException? rendered, object? text) =>
+        rendered is not null && text is string && (ReferenceEquals(text, rendered.Text) || ReferenceEquals(text, rendered.Message));
 
     /// <summary>The redacted <see cref="Exception.StackTrace"/>, or null when there is none or it cannot be read.</summary>
     public static string? RedactedStackTrace(Exception exception, Func<string, string> redact)

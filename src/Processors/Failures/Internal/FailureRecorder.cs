@@ -27,18 +27,21 @@ internal sealed class FailureRecorder
 
     public FailureState ForException(Exception exception)
     {
-        var existing = FailureState.Of(exception);
-        if (existing is not null)
+        var facts = ExceptionFacts.Of(exception);
+        if (facts.Failure is { } existing)
         {
             return existing;
         }
 
+        // Rendered now rather than later by the span event or the log record's redaction (it is rendered once per
+        // exception), so that the fingerprint can read from it that a framework exception has no stack.
+        ExceptionText.Raw(exception);
         var classification = _classifier.Classify(exception);
         var state = new FailureState(
             classification.Definition,
             Fingerprint.Compute(classification.Definition, classification.Matched ?? exception),
             classification.CauseCode);
-        return FailureState.For(exception, state);
+        return facts.SetFailure(state);
     }
 
     private static FailureState ForDefinition(ErrorDefinition definition, string? causeCode = null) =>

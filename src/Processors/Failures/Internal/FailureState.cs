@@ -30,9 +30,6 @@ internal sealed class FailureState
 
     public static FailureState? Of(Exception exception) => ExceptionFacts.Find(exception)?.Failure;
 
-    /// <summary>Records <paramref name="state"/> as the failure of <paramref name="exception"/>, unless one is; returns the one recorded.</summary>
-    public static FailureState For(Exception exception, FailureState state) => ExceptionFacts.Of(exception).SetFailure(state);
-
     public static FailureState? Of(Activity activity) => activity.GetCustomProperty(ActivityPropertyName) as FailureState;
 
     /// <summary>Records the failure on a span and on its in-process ancestors that do not already carry one.</summary>

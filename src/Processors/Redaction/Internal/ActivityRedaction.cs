@@ -122,19 +122,19 @@ internal static class ActivityRedaction
 
     private static void RedactEvents(Activity activity, Redactor redactor)
     {
-        Exception? exception = null;
+        RenderedException? exceptionText = null;
         List<ActivityEvent>? rebuilt = null;
         var index = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
             // The exception event's text was redacted when it was recorded (rendered once per exception): not again.
-            if (index == 0 && rebuilt is null)
+            if (index == 0 && rebuilt is null && FailureState.GetException(activity) is { } exception)
             {
-                exception = FailureState.GetException(activity);
+                exceptionText = ExceptionText.RedactedOrNull(exception);
             }
 
             var name = redactor.Redact(activityEvent.Name);
-            var tags = RedactedTags(redactor, activityEvent.EnumerateTagObjects(), exception);
+            var tags = RedactedTags(redactor, activityEvent.EnumerateTagObjects(), exceptionText);
             if (rebuilt is null)
             {
                 if (tags is null && ReferenceEquals(name, activityEvent.Name))
@@ -178,7 +178,7 @@ internal static class ActivityRedaction
         var index = 0;
         foreach (ref readonly var link in activity.EnumerateLinks())
         {
-            var tags = RedactedTags(redactor, link.EnumerateTagObjects(), exception: null);
+            var tags = RedactedTags(redactor, link.EnumerateTagObjects(), exceptionText: null);
             if (rebuilt is null)
             {
                 if (tags is null)
@@ -225,15 +225,15 @@ internal static class ActivityRedaction
     }
 
     /// <summary>The redacted tags, or <see langword="null"/> when redaction changes none of them (nothing allocated).</summary>
-    private static ActivityTagsCollection? RedactedTags(Redactor redactor, Activity.Enumerator<KeyValuePair<string, object?>> tags, Exception? exception)
+    private static ActivityTagsCollection? RedactedTags(Redactor redactor, Activity.Enumerator<KeyValuePair<string, object?>> tags, RenderedException? exceptionText)
     {
         ActivityTagsCollection? result = null;
         var index = 0;
         foreach (ref readonly var tag in tags)
         {
             var drop = false;
-            var value = exception is not null && tag.Value is string text && ExceptionText.IsRedactedText(exception, text)
-                ? text
+            var value = ExceptionText.IsTextOf(exceptionText, tag.Value)
+                ? tag.Value
                 : redactor.RedactAttribute(tag.Key, tag.Value, out drop);
             if (result is null)
             {

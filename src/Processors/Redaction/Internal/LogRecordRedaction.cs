@@ -46,8 +46,9 @@ internal static class LogRecordRedaction
     private static readonly FieldInfo? BufferedScopesField =
         ILoggerDataType?.GetField("BufferedScopes", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
 
-    // One delegate per redactor, so the rendered-text cache recognises the redactor without allocating per call.
-    private static readonly ConditionalWeakTable<Redactor, Func<string, string>> RedactFunctions = [];
+    // Per redactor: one delegate, so the rendered-text cache recognises the redactor without allocating per call, and
+    // the key rules of the three exception attributes, which never change for a redactor.
+    private static readonly ConditionalWeakTable<Redactor, ExceptionKeys> ExceptionKeysByRedactor = [];
 
     [ThreadStatic]
     private static ScopeProbe? _probe;
@@ -79,7 +80,13 @@ internal static class LogRecordRedaction
 
         var scopes = RedactedScopesIfLeaking(record, redactor);
         var exception = record.Exception;
-        if (exception is not null || scopes is not null)
+        if (exception is not null && scopes is null && redacted is null && attributes is EnrichedAttributes enriched)
+        {
+            // The failure processor's own list, unchanged by redaction: the exception's text is appended to it.
+            AddException(enriched, exception, redactor);
+            record.Exception = null;
+        }
+        else if (exception is not null || scopes is not null)
         {
             var list = new List<KeyValuePair<string, object?>>((newAttributes?.Count ?? 0) + 3);
             if (newAttributes is not null)
@@ -135,22 +142,25 @@ internal static class LogRecordRedaction
 
     /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
     public static RenderedException RenderException(Exception exception, Redactor redactor) =>
-        ExceptionText.Redacted(exception, RedactFunctions.GetValue(redactor, static r => r.Redact));
+        ExceptionText.Redacted(exception, KeysOf(redactor).Redact);
+
+    private static ExceptionKeys KeysOf(Redactor redactor) => ExceptionKeysByRedactor.GetValue(redactor, static r => new ExceptionKeys(r));
 
     private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
     {
-        Add(list, redactor, ExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
-        var rendered = RenderException(exception, redactor);
+        var keys = KeysOf(redactor);
+        Add(list, redactor, ExceptionType, keys.Type, exception.GetType().FullName ?? exception.GetType().Name);
+        var rendered = ExceptionText.Redacted(exception, keys.Redact);
 
         // Already redacted as text; only the key policy (a key configured to be dropped) still applies.
-        Add(list, redactor, ExceptionMessage, rendered.Message);
-        Add(list, redactor, ExceptionStacktrace, rendered.Text);
+        Add(list, redactor, ExceptionMessage, keys.Message, rendered.Message);
+        Add(list, redactor, ExceptionStacktrace, keys.Stacktrace, rendered.Text);
 
-        static void Add(List<KeyValuePair<string, object?>> list, Redactor redactor, string key, string value)
+        static void Add(List<KeyValuePair<string, object?>> list, Redactor redactor, string key, KeyUse use, string value)
         {
-            if (!redactor.IsDropped(key))
+            if (use != KeyUse.Drop)
             {
-                list.Add(new KeyValuePair<string, object?>(key, redactor.IsSensitiveKey(key) ? redactor.RedactAttribute(key, value, out _) : value));
+                list.Add(new KeyValuePair<string, object?>(key, use == KeyUse.Replace ? redactor.RedactAttribute(key, value, out _) : value));
             }
         }
     }
@@ -210,6 +220,27 @@ internal static class LogRecordRedaction
         {
             ErrorTelemetryEventSource.Log.RedactionFailed("log record (fail-closed)", ex);
         }
+    }
+
+    private enum KeyUse
+    {
+        Keep,
+        Drop,
+        Replace,
+    }
+
+    private sealed class ExceptionKeys(Redactor redactor)
+    {
+        public Func<string, string> Redact { get; } = redactor.Redact;
+
+        public KeyUse Type { get; } = UseOf(redactor, ExceptionType);
+
+        public KeyUse Message { get; } = UseOf(redactor, ExceptionMessage);
+
+        public KeyUse Stacktrace { get; } = UseOf(redactor, ExceptionStacktrace);
+
+        private static KeyUse UseOf(Redactor redactor, string key) =>
+            redactor.IsDropped(key) ? KeyUse.Drop : redactor.IsSensitiveKey(key) ? KeyUse.Replace : KeyUse.Keep;
     }
 
     private sealed class ScopeProbe
