@@ -32,7 +32,7 @@ internal static class AnchorScan
         var position = 0;
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
-            state.Add(text[position..]);
+            state.Add(text[position..], position > 0 ? text[position - 1] : '\0');
         }
 
         // The rest (fewer than 34 characters) is copied after zeros so that the look-ahead reads stay inside.
@@ -42,22 +42,25 @@ internal static class AnchorScan
         rest.CopyTo(tail);
         for (var offset = 0; offset < rest.Length; offset += BlockChars)
         {
-            state.Add(tail[offset..]);
+            state.Add(tail[offset..], position + offset > 0 ? text[position + offset - 1] : '\0');
         }
 
         return state.Finish();
     }
 
-    // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing.
-    private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> block)
+    // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing. A ':' after
+    // an 'e' may end "cookie:" (before is the character before the block).
+    private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> block, char before)
     {
         var anchors = DetectorAnchors.None;
         while (rare != 0)
         {
-            anchors |= block[BitOperations.TrailingZeroCount(rare)] switch
+            var index = BitOperations.TrailingZeroCount(rare);
+            anchors |= block[index] switch
             {
                 '@' => DetectorAnchors.At,
                 '=' => DetectorAnchors.EqualsSign,
+                ':' when ((index > 0 ? block[index - 1] : before) | 0x20) == 'e' => DetectorAnchors.Colon | DetectorAnchors.CookieHeader,
                 ':' => DetectorAnchors.Colon,
                 '>' => DetectorAnchors.Greater,
                 '+' => DetectorAnchors.Plus,
@@ -83,8 +86,8 @@ internal static class AnchorScan
         private Run _keyChars;
         private bool _dash;
 
-        // Reads the block at the start of chars and the two characters after it.
-        public void Add(ReadOnlySpan<char> chars)
+        // Reads the block at the start of chars and the two characters after it; before is the character before it.
+        public void Add(ReadOnlySpan<char> chars, char before)
         {
             ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chars));
 
@@ -117,7 +120,7 @@ internal static class AnchorScan
                 | Vector256.Equals(v0, Vector256.Create((byte)'+'))).ExtractMostSignificantBits();
             if (rare != 0)
             {
-                _rare |= RareAnchors(rare, chars);
+                _rare |= RareAnchors(rare, chars, before);
             }
 
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
