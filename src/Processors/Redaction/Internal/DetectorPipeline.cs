@@ -101,7 +101,7 @@ internal sealed class DetectorPipeline
         {
             foreach (var detector in _builtIn)
             {
-                if ((detector.Anchors & anchors) != 0 && !Apply(detector, ref redacted))
+                if ((detector.Anchors & anchors) != 0 && !Apply(detector, anchors, ref redacted))
                 {
                     return true;
                 }
@@ -110,7 +110,7 @@ internal sealed class DetectorPipeline
 
         foreach (var detector in _custom)
         {
-            if (!Apply(detector, ref redacted))
+            if (!Apply(detector, anchors, ref redacted))
             {
                 return true;
             }
@@ -135,11 +135,11 @@ internal sealed class DetectorPipeline
     }
 
     // False when the detector failed and text became the error replacement.
-    private static bool Apply(RedactionDetector detector, ref string text)
+    private static bool Apply(RedactionDetector detector, DetectorAnchors anchors, ref string text)
     {
         try
         {
-            text = detector is BuiltInDetector builtIn ? ApplyBuiltIn(builtIn, text) : ApplyCustom(detector, text);
+            text = detector is BuiltInDetector builtIn ? ApplyBuiltIn(builtIn, anchors, text) : ApplyCustom(detector, text);
             return true;
         }
         catch (Exception ex)
@@ -151,10 +151,10 @@ internal sealed class DetectorPipeline
     }
 
     // The pre-scan stands in for CanMatch: the anchor search itself ends at once when there is nothing to find.
-    private static string ApplyBuiltIn(BuiltInDetector detector, string text)
+    private static string ApplyBuiltIn(BuiltInDetector detector, DetectorAnchors anchors, string text)
     {
         ReadOnlySpan<char> span = text;
-        var cursor = default(ScanCursor);
+        var cursor = new ScanCursor { Seen = anchors };
         StringBuilder? builder = null;
         var position = 0;
         while (detector.TryFindNext(span, ref cursor, out var match))
