@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ErrorTelemetry.Diagnostics;
 
@@ -19,6 +20,9 @@ internal sealed class DetectorPipeline
         "private_key", "url_userinfo", "url_query", "cookie", "key_value", "jwt", "auth_header", "aws_key", "api_key", "email",
         "iban", "card", "ssn", "phone",
     ];
+
+    // The stack buffer a redacted text is put together in, in characters (longer ones rent from the array pool).
+    private const int BuilderStackChars = 256;
 
     private readonly BuiltInDetector[] _builtIn;
     private readonly RedactionDetector[] _custom;
@@ -155,16 +159,25 @@ internal sealed class DetectorPipeline
     {
         ReadOnlySpan<char> span = text;
         var cursor = new ScanCursor { Seen = anchors };
-        StringBuilder? builder = null;
-        var position = 0;
-        while (detector.TryFindNext(span, ref cursor, out var match))
+        if (!detector.TryFindNext(span, ref cursor, out var match))
         {
-            builder ??= new StringBuilder(span.Length + 32);
-            builder.Append(span[position..match.Index]).Append(match.Replacement);
-            position = match.End;
+            return text;
         }
 
-        return builder is null ? text : builder.Append(span[position..]).ToString();
+        // The redacted text is put together in a stack buffer (a pooled array when longer): only the text itself is
+        // allocated, not a builder too.
+        var builder = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[BuilderStackChars]);
+        var position = 0;
+        do
+        {
+            builder.AppendFormatted(span[position..match.Index]);
+            builder.AppendFormatted(match.Replacement);
+            position = match.End;
+        }
+        while (detector.TryFindNext(span, ref cursor, out match));
+
+        builder.AppendFormatted(span[position..]);
+        return builder.ToStringAndClear();
     }
 
     private static string ApplyCustom(RedactionDetector detector, string text)
