@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ErrorTelemetry.Redaction.Internal;
 
@@ -14,7 +15,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// The answer may over-report (a non-ASCII character folds onto an ASCII one, a digit run that is not a card), never
 /// under-report: a detector skipped because its anchors were not seen could not have matched. Each 32-character
 /// block is compared with itself shifted by one and two characters (read from memory), so patterns never straddle
-/// blocks; only digit runs carry from one block to the next.
+/// blocks; only digit runs carry from one block to the next. The last block is read with masked loads where the
+/// hardware has them (AVX-512), which read nothing past the text and give zeros there; elsewhere it is copied after
+/// zeros first.
 /// </remarks>
 internal static class AnchorScan
 {
@@ -30,30 +33,90 @@ internal static class AnchorScan
     private static readonly Vector256<byte> RareTable = Vector256.Create(Vector128.Create(
         (byte)'@', 0xFF, 0xFF, 0xFF, 0xFF, (byte)'%', 0xFF, 0xFF, 0xFF, 0xFF, (byte)':', (byte)'+', 0xFF, (byte)'=', (byte)'>', 0x00));
 
+    /// <summary>Gets whether the last block is read with masked loads (AVX-512) rather than copied.</summary>
+    internal static bool MaskedTail => Avx512BW.VL.IsSupported;
+
     /// <summary>Returns the anchors seen in <paramref name="text"/>.</summary>
-    public static DetectorAnchors Scan(ReadOnlySpan<char> text)
+    public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, MaskedTail);
+
+    /// <summary>
+    /// Returns the anchors seen in <paramref name="text"/>, its last block read with masked loads when
+    /// <paramref name="maskedTail"/> and the hardware has them, otherwise copied (both give the same answer).
+    /// </summary>
+    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail)
     {
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         var state = new State();
         var position = 0;
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
-            state.Add(text[position..]);
+            state.Add(text[position..], Load(ref start, position), Load(ref start, position + 1), Load(ref start, position + 2));
         }
 
-        // The rest (fewer than 34 characters) is copied after zeros so that the look-ahead reads stay inside.
-        Span<char> tail = stackalloc char[(2 * BlockChars) + Lookahead];
-        var rest = text[position..];
-        rest.CopyTo(tail);
-        for (var offset = 0; offset < rest.Length; offset += BlockChars)
+        if (position < text.Length)
         {
-            state.Add(tail[offset..]);
+            if (maskedTail && MaskedTail)
+            {
+                AddMasked(text, position, ref state);
+            }
+            else
+            {
+                AddCopied(text, position, ref state);
+            }
         }
 
         return state.Finish();
     }
 
+    // The rest (fewer than 34 characters) read with masked loads: lanes past the text are zero and never touched.
+    private static unsafe void AddMasked(ReadOnlySpan<char> text, int position, ref State state)
+    {
+        fixed (char* chars = text)
+        {
+            var start = (ushort*)chars;
+            for (; position < text.Length; position += BlockChars)
+            {
+                var left = text.Length - position;
+                state.Add(
+                    text[position..],
+                    LoadMasked(start + position, left),
+                    LoadMasked(start + position + 1, left - 1),
+                    LoadMasked(start + position + 2, left - Lookahead));
+            }
+        }
+    }
+
+    // The rest (fewer than 34 characters) copied after zeros, so that the look-ahead reads stay inside.
+    private static void AddCopied(ReadOnlySpan<char> text, int position, ref State state)
+    {
+        Span<char> tail = stackalloc char[(2 * BlockChars) + Lookahead];
+        var rest = text[position..];
+        rest.CopyTo(tail);
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(tail));
+        for (var offset = 0; offset < rest.Length; offset += BlockChars)
+        {
+            state.Add(tail[offset..], Load(ref start, offset), Load(ref start, offset + 1), Load(ref start, offset + 2));
+        }
+    }
+
+    // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
+    private static Vector256<byte> Load(ref ushort start, int offset) =>
+        Vector256.Narrow(
+            Vector256.LoadUnsafe(ref start, (nuint)offset),
+            Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
+
+    // The 32 characters at chars, of which left (possibly none) are in the text; the others read as zero.
+    private static unsafe Vector256<byte> LoadMasked(ushort* chars, int left) =>
+        Vector256.Narrow(LoadMaskedHalf(chars, left), LoadMaskedHalf(chars + 16, left - 16));
+
+    private static unsafe Vector256<ushort> LoadMaskedHalf(ushort* chars, int left) =>
+        Avx512BW.VL.MaskLoad(
+            chars,
+            Vector256.LessThan(Vector256<ushort>.Indices, Vector256.Create((ushort)Math.Clamp(left, 0, 16))),
+            Vector256<ushort>.Zero);
+
     // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing. A '%' is an
-    // anchor only as "%40" (an encoded '@'); the block is followed by at least two readable characters.
+    // anchor only as "%40" (an encoded '@').
     private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> block)
     {
         var anchors = DetectorAnchors.None;
@@ -67,7 +130,7 @@ internal static class AnchorScan
                 ':' => DetectorAnchors.Colon,
                 '>' => DetectorAnchors.Greater,
                 '+' => DetectorAnchors.Plus,
-                '%' when block[index + 1] == '4' && block[index + 2] == '0' => DetectorAnchors.EncodedAt,
+                '%' when block[(index + 1)..].StartsWith("40", StringComparison.Ordinal) => DetectorAnchors.EncodedAt,
                 _ => DetectorAnchors.None,
             };
             rare &= rare - 1;
@@ -87,15 +150,10 @@ internal static class AnchorScan
         private bool _digitRun11;
         private bool _dash;
 
-        // Reads the block at the start of chars and the two characters after it.
-        public void Add(ReadOnlySpan<char> chars)
+        // Adds the block at the start of chars, read as v0, and again one and two characters on (v1, v2).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ReadOnlySpan<char> chars, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2)
         {
-            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chars));
-
-            // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
-            var v0 = Load(ref start, 0);
-            var v1 = Load(ref start, 1);
-            var v2 = Load(ref start, 2);
             var digit0 = IsDigit(v0);
             var digit1 = IsDigit(v1);
             var upper0 = IsUpper(v0);
@@ -174,11 +232,6 @@ internal static class AnchorScan
         }
 
         private readonly bool Has(byte bit) => (_pairs & Vector256.Create(bit)) != Vector256<byte>.Zero;
-
-        private static Vector256<byte> Load(ref ushort start, int offset) =>
-            Vector256.Narrow(
-                Vector256.LoadUnsafe(ref start, (nuint)offset),
-                Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
 
         private static Vector256<byte> IsDigit(Vector256<byte> v) =>
             Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
