@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ErrorTelemetry.Diagnostics;
 
@@ -19,6 +20,9 @@ internal sealed class DetectorPipeline
         "private_key", "url_userinfo", "url_query", "cookie", "key_value", "jwt", "auth_header", "aws_key", "api_key", "email",
         "iban", "card", "ssn", "phone",
     ];
+
+    // The stack buffer a redacted text is put together in, in characters (longer ones rent from the array pool).
+    private const int BuilderStackChars = 256;
 
     private readonly BuiltInDetector[] _builtIn;
     private readonly RedactionDetector[] _custom;
@@ -104,7 +108,7 @@ internal sealed class DetectorPipeline
         {
             foreach (var detector in _builtIn)
             {
-                if ((detector.Anchors & anchors) != 0 && !Apply(detector, ref redacted))
+                if ((detector.Anchors & anchors) != 0 && !Apply(detector, anchors, ref redacted))
                 {
                     return true;
                 }
@@ -113,7 +117,7 @@ internal sealed class DetectorPipeline
 
         foreach (var detector in _custom)
         {
-            if (!Apply(detector, ref redacted))
+            if (!Apply(detector, anchors, ref redacted))
             {
                 return true;
             }
@@ -138,11 +142,11 @@ internal sealed class DetectorPipeline
     }
 
     // False when the detector failed and text became the error replacement.
-    private static bool Apply(RedactionDetector detector, ref string text)
+    private static bool Apply(RedactionDetector detector, DetectorAnchors anchors, ref string text)
     {
         try
         {
-            text = detector is BuiltInDetector builtIn ? ApplyBuiltIn(builtIn, text) : ApplyCustom(detector, text);
+            text = detector is BuiltInDetector builtIn ? ApplyBuiltIn(builtIn, anchors, text) : ApplyCustom(detector, text);
             return true;
         }
         catch (Exception ex)
@@ -154,20 +158,29 @@ internal sealed class DetectorPipeline
     }
 
     // The pre-scan stands in for CanMatch: the anchor search itself ends at once when there is nothing to find.
-    private static string ApplyBuiltIn(BuiltInDetector detector, string text)
+    private static string ApplyBuiltIn(BuiltInDetector detector, DetectorAnchors anchors, string text)
     {
         ReadOnlySpan<char> span = text;
-        var cursor = default(ScanCursor);
-        StringBuilder? builder = null;
-        var position = 0;
-        while (detector.TryFindNext(span, ref cursor, out var match))
+        var cursor = new ScanCursor { Seen = anchors };
+        if (!detector.TryFindNext(span, ref cursor, out var match))
         {
-            builder ??= new StringBuilder(span.Length + 32);
-            builder.Append(span[position..match.Index]).Append(match.Replacement);
-            position = match.End;
+            return text;
         }
 
-        return builder is null ? text : builder.Append(span[position..]).ToString();
+        // The redacted text is put together in a stack buffer (a pooled array when longer): only the text itself is
+        // allocated, not a builder too.
+        var builder = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[BuilderStackChars]);
+        var position = 0;
+        do
+        {
+            builder.AppendFormatted(span[position..match.Index]);
+            builder.AppendFormatted(match.Replacement);
+            position = match.End;
+        }
+        while (detector.TryFindNext(span, ref cursor, out match));
+
+        builder.AppendFormatted(span[position..]);
+        return builder.ToStringAndClear();
     }
 
     private static string ApplyCustom(RedactionDetector detector, string text)

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ErrorTelemetry.Redaction.Internal;
 
@@ -14,7 +15,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// The answer may over-report (a non-ASCII character folds onto an ASCII one, a digit run that is not a card), never
 /// under-report: a detector skipped because its anchors were not seen could not have matched. Each 32-character
 /// block is compared with itself shifted by one and two characters (read from memory), so patterns never straddle
-/// blocks; only digit runs carry from one block to the next.
+/// blocks; only digit runs carry from one block to the next. The last block is read with masked loads where the
+/// hardware has them (AVX-512), which read nothing past the text and give zeros there; elsewhere it is copied after
+/// zeros first.
 /// </remarks>
 internal static class AnchorScan
 {
@@ -25,42 +28,109 @@ internal static class AnchorScan
     private const int PhoneRunChars = 11;
     private const int AwsKeyChars = 20;
 
+    // Each rare character (@ = : > + %) sits at the slot of its low four bits (all differ), so one shuffle and one
+    // comparison tell whether a character is one of them; the other slots hold a byte whose low four bits differ.
+    private static readonly Vector256<byte> RareTable = Vector256.Create(Vector128.Create(
+        (byte)'@', 0xFF, 0xFF, 0xFF, 0xFF, (byte)'%', 0xFF, 0xFF, 0xFF, 0xFF, (byte)':', (byte)'+', 0xFF, (byte)'=', (byte)'>', 0x00));
+
+    /// <summary>Gets whether the last block is read with masked loads (AVX-512) rather than copied.</summary>
+    internal static bool MaskedTail => Avx512BW.VL.IsSupported;
+
     /// <summary>Returns the anchors seen in <paramref name="text"/>.</summary>
-    public static DetectorAnchors Scan(ReadOnlySpan<char> text)
+    public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, MaskedTail);
+
+    /// <summary>
+    /// Returns the anchors seen in <paramref name="text"/>, its last block read with masked loads when
+    /// <paramref name="maskedTail"/> and the hardware has them, otherwise copied (both give the same answer).
+    /// </summary>
+    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail)
     {
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         var state = new State();
         var position = 0;
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
-            state.Add(text[position..]);
+            state.Add(text[position..], Load(ref start, position), Load(ref start, position + 1), Load(ref start, position + 2));
         }
 
-        // The rest (fewer than 34 characters) is copied after zeros so that the look-ahead reads stay inside.
-        Span<char> tail = stackalloc char[(2 * BlockChars) + Lookahead];
-        tail.Clear();
-        var rest = text[position..];
-        rest.CopyTo(tail);
-        for (var offset = 0; offset < rest.Length; offset += BlockChars)
+        if (position < text.Length)
         {
-            state.Add(tail[offset..]);
+            if (maskedTail && MaskedTail)
+            {
+                AddMasked(text, position, ref state);
+            }
+            else
+            {
+                AddCopied(text, position, ref state);
+            }
         }
 
         return state.Finish();
     }
 
-    // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing.
+    // The rest (fewer than 34 characters) read with masked loads: lanes past the text are zero and never touched.
+    private static unsafe void AddMasked(ReadOnlySpan<char> text, int position, ref State state)
+    {
+        fixed (char* chars = text)
+        {
+            var start = (ushort*)chars;
+            for (; position < text.Length; position += BlockChars)
+            {
+                var left = text.Length - position;
+                state.Add(
+                    text[position..],
+                    LoadMasked(start + position, left),
+                    LoadMasked(start + position + 1, left - 1),
+                    LoadMasked(start + position + 2, left - Lookahead));
+            }
+        }
+    }
+
+    // The rest (fewer than 34 characters) copied after zeros, so that the look-ahead reads stay inside.
+    private static void AddCopied(ReadOnlySpan<char> text, int position, ref State state)
+    {
+        Span<char> tail = stackalloc char[(2 * BlockChars) + Lookahead];
+        var rest = text[position..];
+        rest.CopyTo(tail);
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(tail));
+        for (var offset = 0; offset < rest.Length; offset += BlockChars)
+        {
+            state.Add(tail[offset..], Load(ref start, offset), Load(ref start, offset + 1), Load(ref start, offset + 2));
+        }
+    }
+
+    // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
+    private static Vector256<byte> Load(ref ushort start, int offset) =>
+        Vector256.Narrow(
+            Vector256.LoadUnsafe(ref start, (nuint)offset),
+            Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
+
+    // The 32 characters at chars, of which left (possibly none) are in the text; the others read as zero.
+    private static unsafe Vector256<byte> LoadMasked(ushort* chars, int left) =>
+        Vector256.Narrow(LoadMaskedHalf(chars, left), LoadMaskedHalf(chars + 16, left - 16));
+
+    private static unsafe Vector256<ushort> LoadMaskedHalf(ushort* chars, int left) =>
+        Avx512BW.VL.MaskLoad(
+            chars,
+            Vector256.LessThan(Vector256<ushort>.Indices, Vector256.Create((ushort)Math.Clamp(left, 0, 16))),
+            Vector256<ushort>.Zero);
+
+    // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing. A '%' is an
+    // anchor only as "%40" (an encoded '@').
     private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> block)
     {
         var anchors = DetectorAnchors.None;
         while (rare != 0)
         {
-            anchors |= block[BitOperations.TrailingZeroCount(rare)] switch
+            var index = BitOperations.TrailingZeroCount(rare);
+            anchors |= block[index] switch
             {
                 '@' => DetectorAnchors.At,
                 '=' => DetectorAnchors.EqualsSign,
                 ':' => DetectorAnchors.Colon,
                 '>' => DetectorAnchors.Greater,
                 '+' => DetectorAnchors.Plus,
+                '%' when block[(index + 1)..].StartsWith("40", StringComparison.Ordinal) => DetectorAnchors.EncodedAt,
                 _ => DetectorAnchors.None,
             };
             rare &= rare - 1;
@@ -71,27 +141,19 @@ internal static class AnchorScan
 
     private struct State
     {
-        private Vector256<byte> _doubleDash;
-        private Vector256<byte> _iban;
-        private Vector256<byte> _jwt;
-        private Vector256<byte> _auth;
-        private Vector256<byte> _apiKey;
-        private Vector256<byte> _encodedAt;
-        private DetectorAnchors _rare;
-        private Run _digits;
-        private Run _phone;
-        private Run _keyChars;
+        // The character pairs and triples seen, one bit each (PairBits), or-ed over every character of every block.
+        private Vector256<byte> _pairs;
+        private DetectorAnchors _anchors;
+        private int _digitStreak;
+        private int _phoneStreak;
+        private int _keyStreak;
+        private bool _digitRun11;
         private bool _dash;
 
-        // Reads the block at the start of chars and the two characters after it.
-        public void Add(ReadOnlySpan<char> chars)
+        // Adds the block at the start of chars, read as v0, and again one and two characters on (v1, v2).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ReadOnlySpan<char> chars, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2)
         {
-            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chars));
-
-            // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
-            var v0 = Load(ref start, 0);
-            var v1 = Load(ref start, 1);
-            var v2 = Load(ref start, 2);
             var digit0 = IsDigit(v0);
             var digit1 = IsDigit(v1);
             var upper0 = IsUpper(v0);
@@ -101,61 +163,75 @@ internal static class AnchorScan
             var folded1 = v1 | Vector256.Create((byte)0x20);
             var folded2 = v2 | Vector256.Create((byte)0x20);
 
-            _doubleDash |= dash0 & dash1;
-            _iban |= IsLower(folded0) & IsLower(folded1) & IsDigit(v2);
-            _jwt |= Vector256.Equals(v0, Vector256.Create((byte)'y')) & Vector256.Equals(v1, Vector256.Create((byte)'J'));
-            _auth |= Vector256.Equals(folded0, Vector256.Create((byte)'b'))
+            var doubleDash = dash0 & dash1;
+            var iban = IsLower(folded0) & IsLower(folded1) & IsDigit(v2);
+            var jwt = Vector256.Equals(v0, Vector256.Create((byte)'y')) & Vector256.Equals(v1, Vector256.Create((byte)'J'));
+            var auth = Vector256.Equals(folded0, Vector256.Create((byte)'b'))
                 & (Vector256.Equals(folded1, Vector256.Create((byte)'e')) | Vector256.Equals(folded1, Vector256.Create((byte)'a')))
                 & (Vector256.Equals(folded2, Vector256.Create((byte)'a')) | Vector256.Equals(folded2, Vector256.Create((byte)'s')));
-            _apiKey |= (IsLower(v0) & (Vector256.Equals(v1, Vector256.Create((byte)'_')) | dash1))
+            var apiKey = (IsLower(v0) & (Vector256.Equals(v1, Vector256.Create((byte)'_')) | dash1))
                 | (Vector256.Equals(v0, Vector256.Create((byte)'I')) & Vector256.Equals(v1, Vector256.Create((byte)'z')));
-            _encodedAt |= Vector256.Equals(v0, Vector256.Create((byte)'%')) & Vector256.Equals(v1, Vector256.Create((byte)'4'))
-                & Vector256.Equals(v2, Vector256.Create((byte)'0'));
+            var cookie = Vector256.Equals(folded0, Vector256.Create((byte)'e')) & Vector256.Equals(v1, Vector256.Create((byte)':'));
+            _pairs |= (doubleDash & Vector256.Create(PairBits.DoubleDash)) | (iban & Vector256.Create(PairBits.Iban))
+                | (jwt & Vector256.Create(PairBits.Jwt)) | (auth & Vector256.Create(PairBits.Auth))
+                | (apiKey & Vector256.Create(PairBits.ApiKey)) | (cookie & Vector256.Create(PairBits.Cookie));
 
-            var rare = (Vector256.Equals(v0, Vector256.Create((byte)'@')) | Vector256.Equals(v0, Vector256.Create((byte)'='))
-                | Vector256.Equals(v0, Vector256.Create((byte)':')) | Vector256.Equals(v0, Vector256.Create((byte)'>'))
-                | Vector256.Equals(v0, Vector256.Create((byte)'+'))).ExtractMostSignificantBits();
+            // One shuffle and one comparison: each rare character sits at the table slot of its low four bits.
+            var rare = Vector256.Equals(Vector256.ShuffleNative(RareTable, v0 & Vector256.Create((byte)0x0F)), v0).ExtractMostSignificantBits();
             if (rare != 0)
             {
-                _rare |= RareAnchors(rare, chars);
+                _anchors |= RareAnchors(rare, chars);
             }
 
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
             var separator0 = dash0 | Vector256.Equals(v0, Vector256.Create((byte)' '));
             var digitRun = digit0 | (separator0 & digit1);
-            _digits.Add(digitRun.ExtractMostSignificantBits());
+            var digitRuns8 = Runs8(digitRun.ExtractMostSignificantBits(), ref _digitStreak, out var carried);
+            _digitRun11 |= carried >= SsnRunChars || (digitRuns8 & (digitRuns8 >> (SsnRunChars - 8))) != 0;
+            if (carried >= CardRunChars || (digitRuns8 & (digitRuns8 >> (CardRunChars - 8))) != 0)
+            {
+                _anchors |= DetectorAnchors.DigitRun13;
+            }
 
             // A national phone number also has brackets around its area code: (415) 555-2671.
             var open0 = Vector256.Equals(v0, Vector256.Create((byte)'('));
             var open1 = Vector256.Equals(v1, Vector256.Create((byte)'('));
             var close0 = Vector256.Equals(v0, Vector256.Create((byte)')'));
-            _phone.Add((digitRun | open0 | close0 | (separator0 & open1)).ExtractMostSignificantBits());
+            var phoneRuns8 = Runs8((digitRun | open0 | close0 | (separator0 & open1)).ExtractMostSignificantBits(), ref _phoneStreak, out carried);
+            if (carried >= PhoneRunChars || (phoneRuns8 & (phoneRuns8 >> (PhoneRunChars - 8))) != 0)
+            {
+                _anchors |= DetectorAnchors.PhoneShape;
+            }
 
             // An AWS key id is 20 upper-case letters and digits in a row.
-            _keyChars.Add((upper0 | digit0).ExtractMostSignificantBits());
+            var keyRuns8 = Runs8((upper0 | digit0).ExtractMostSignificantBits(), ref _keyStreak, out carried);
+            var keyRuns16 = keyRuns8 & (keyRuns8 >> 8);
+            if (carried >= AwsKeyChars || (keyRuns16 & (keyRuns16 >> (AwsKeyChars - 16))) != 0)
+            {
+                _anchors |= DetectorAnchors.AwsPrefix;
+            }
+
             _dash |= dash0 != Vector256<byte>.Zero;
         }
 
         public readonly DetectorAnchors Finish()
         {
-            var anchors = _rare;
-            anchors |= _doubleDash != Vector256<byte>.Zero ? DetectorAnchors.DoubleDash : 0;
-            anchors |= _iban != Vector256<byte>.Zero ? DetectorAnchors.IbanStart : 0;
-            anchors |= _jwt != Vector256<byte>.Zero ? DetectorAnchors.JwtStart : 0;
-            anchors |= _auth != Vector256<byte>.Zero ? DetectorAnchors.AuthScheme : 0;
-            anchors |= _keyChars.Longest >= AwsKeyChars ? DetectorAnchors.AwsPrefix : 0;
-            anchors |= _apiKey != Vector256<byte>.Zero ? DetectorAnchors.ApiKeyPrefix : 0;
-            anchors |= _encodedAt != Vector256<byte>.Zero ? DetectorAnchors.EncodedAt : 0;
-            anchors |= _digits.Longest >= SsnRunChars && _dash ? DetectorAnchors.SsnShape : 0;
-            anchors |= _digits.Longest >= CardRunChars ? DetectorAnchors.DigitRun13 : 0;
-            anchors |= _phone.Longest >= PhoneRunChars ? DetectorAnchors.PhoneShape : 0;
+            var anchors = _anchors;
+            if (_pairs != Vector256<byte>.Zero)
+            {
+                anchors |= Has(PairBits.DoubleDash) ? DetectorAnchors.DoubleDash : 0;
+                anchors |= Has(PairBits.Iban) ? DetectorAnchors.IbanStart : 0;
+                anchors |= Has(PairBits.Jwt) ? DetectorAnchors.JwtStart : 0;
+                anchors |= Has(PairBits.Auth) ? DetectorAnchors.AuthScheme : 0;
+                anchors |= Has(PairBits.ApiKey) ? DetectorAnchors.ApiKeyPrefix : 0;
+                anchors |= Has(PairBits.Cookie) ? DetectorAnchors.CookieHeader : 0;
+            }
+
+            anchors |= _digitRun11 && _dash ? DetectorAnchors.SsnShape : 0;
             return anchors;
         }
 
-        private static Vector256<byte> Load(ref ushort start, int offset) =>
-            Vector256.Narrow(
-                Vector256.LoadUnsafe(ref start, (nuint)offset),
-                Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
+        private readonly bool Has(byte bit) => (_pairs & Vector256.Create(bit)) != Vector256<byte>.Zero;
 
         private static Vector256<byte> IsDigit(Vector256<byte> v) =>
             Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
@@ -166,45 +242,26 @@ internal static class AnchorScan
         private static Vector256<byte> IsLower(Vector256<byte> v) =>
             Vector256.LessThan(v - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
 
+        // Bits where eight set bits of run start (bit i is character i of the block); carried is the length of the run
+        // that began in earlier blocks and goes on at bit 0, and streak becomes that of the run reaching the block's end.
+        private static uint Runs8(uint run, ref int streak, out int carried)
+        {
+            carried = streak + BitOperations.TrailingZeroCount(~run);
+            streak = run == uint.MaxValue ? streak + BlockChars : BitOperations.LeadingZeroCount(~run);
+            var runs2 = run & (run >> 1);
+            var runs4 = runs2 & (runs2 >> 2);
+            return runs4 & (runs4 >> 4);
+        }
     }
 
-    // The longest run of set bits over consecutive blocks (bit i is character i of a block).
-    private struct Run
+    // The bits of State's pair mask.
+    private static class PairBits
     {
-        private int _streak;
-
-        public int Longest { get; private set; }
-
-        public void Add(uint run)
-        {
-            if (run == 0)
-            {
-                _streak = 0;
-                return;
-            }
-
-            if (run == uint.MaxValue)
-            {
-                _streak += BlockChars;
-                Longest = Math.Max(Longest, _streak);
-                return;
-            }
-
-            var longest = Math.Max(_streak + BitOperations.TrailingZeroCount(~run), LongestRun(run));
-            Longest = Math.Max(Longest, longest);
-            _streak = BitOperations.LeadingZeroCount(~run);
-        }
-
-        // Each step shortens every run by one, so the number of steps to zero is the longest run.
-        private static int LongestRun(uint run)
-        {
-            var steps = 0;
-            for (var x = run; x != 0; x &= x >> 1)
-            {
-                steps++;
-            }
-
-            return steps;
-        }
+        public const byte DoubleDash = 1;
+        public const byte Iban = 2;
+        public const byte Jwt = 4;
+        public const byte Auth = 8;
+        public const byte ApiKey = 16;
+        public const byte Cookie = 32;
     }
 }

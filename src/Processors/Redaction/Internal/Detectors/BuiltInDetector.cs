@@ -4,7 +4,7 @@ namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
 /// Base of the built-in detectors. They share one loop: find the next anchor with a vectorized search
-/// (<see cref="FindAnchor"/>), then check the text around it (<see cref="TryMatchAt"/>). A check reads a bounded
+/// (<see cref="FindAnchor(ReadOnlySpan{char}, DetectorAnchors)"/>), then check the text around it (<see cref="TryMatchAt"/>). A check reads a bounded
 /// neighbourhood of its anchor, or consumes what it read in the match, so a whole scan is linear in the text.
 /// </summary>
 internal abstract class BuiltInDetector : RedactionDetector
@@ -49,7 +49,7 @@ internal abstract class BuiltInDetector : RedactionDetector
         cursor.Floor = cursor.Position;
         while (cursor.Position < text.Length)
         {
-            var found = FindAnchor(text[cursor.Position..]);
+            var found = FindAnchor(text[cursor.Position..], cursor.Seen);
             if (found < 0)
             {
                 break;
@@ -71,6 +71,12 @@ internal abstract class BuiltInDetector : RedactionDetector
 
     /// <summary>Returns the offset of the first anchor in <paramref name="text"/>, or -1 (a vectorized search).</summary>
     protected abstract int FindAnchor(ReadOnlySpan<char> text);
+
+    /// <summary>
+    /// Returns the offset of the first anchor in <paramref name="text"/>, or -1, searching only for the anchors the
+    /// pre-scan saw (<paramref name="seen"/>; <see cref="DetectorAnchors.None"/> when the text was not pre-scanned).
+    /// </summary>
+    protected virtual int FindAnchor(ReadOnlySpan<char> text, DetectorAnchors seen) => FindAnchor(text);
 
     /// <summary>
     /// Checks the anchor at <paramref name="anchor"/>. On a miss the next anchor search starts at

@@ -19,7 +19,7 @@ internal sealed class CookieDetector : BuiltInDetector
     private static readonly SearchValues<char> ValueEnd = SearchValues.Create(";, \t\r\n\"\\");
 
     public CookieDetector()
-        : base("cookie", DetectorAnchors.Colon)
+        : base("cookie", DetectorAnchors.CookieHeader)
     {
     }
 

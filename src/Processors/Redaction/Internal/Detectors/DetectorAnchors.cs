@@ -57,4 +57,7 @@ internal enum DetectorAnchors
     /// <c>(415) 555-2671</c>).
     /// </summary>
     PhoneShape = 1 << 14,
+
+    /// <summary>A <c>:</c> after an <c>e</c> or <c>E</c> (the end of <c>Cookie:</c> and <c>Set-Cookie:</c>).</summary>
+    CookieHeader = 1 << 15,
 }

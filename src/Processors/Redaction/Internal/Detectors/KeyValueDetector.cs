@@ -20,6 +20,9 @@ internal sealed class KeyValueDetector : BuiltInDetector
 
     private static readonly SearchValues<char> Separators = SearchValues.Create("=:>");
     private static readonly SearchValues<char> AnchorChars = SearchValues.Create("=:>-");
+
+    // The anchor characters to search for, by which of =, :, > and -- the pre-scan saw (bit 0 '=', 1 ':', 2 '>', 3 '-').
+    private static readonly SearchValues<char>[] AnchorCharsBySeen = CreateAnchorSets();
     private static readonly SearchValues<char> ConnectionNext = SearchValues.Create(";\n");
     private static readonly SearchValues<char> ValueEnd = SearchValues.Create(" \t\r\n,;&\"'<>`)]}");
     private static readonly SearchValues<char> LineEnd = SearchValues.Create("\r\n\"");
@@ -43,6 +46,20 @@ internal sealed class KeyValueDetector : BuiltInDetector
 
     // One loop over both shapes: a separator (=, :, >) after a key, or "--" before a flag.
     protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(AnchorChars);
+
+    // Only the shapes the pre-scan saw: a text with a time ("14:05") and single dashes ("EU-West") but no "--", '=' or
+    // '>' stops at its colons alone.
+    protected override int FindAnchor(ReadOnlySpan<char> text, DetectorAnchors seen)
+    {
+        if (seen == DetectorAnchors.None)
+        {
+            return FindAnchor(text);
+        }
+
+        var set = ((seen & DetectorAnchors.EqualsSign) != 0 ? 1 : 0) | ((seen & DetectorAnchors.Colon) != 0 ? 2 : 0)
+            | ((seen & DetectorAnchors.Greater) != 0 ? 4 : 0) | ((seen & DetectorAnchors.DoubleDash) != 0 ? 8 : 0);
+        return set == 0 ? -1 : text.IndexOfAny(AnchorCharsBySeen[set]);
+    }
 
     protected override bool TryMatchAt(ReadOnlySpan<char> text, int anchor, ref ScanCursor cursor, out DetectorMatch match)
     {
@@ -352,4 +369,16 @@ internal sealed class KeyValueDetector : BuiltInDetector
         relative < 0 ? text.Length : start + relative;
 
     private static bool IsKeyChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+
+    private static SearchValues<char>[] CreateAnchorSets()
+    {
+        var sets = new SearchValues<char>[16];
+        for (var set = 0; set < sets.Length; set++)
+        {
+            var chars = string.Concat((set & 1) != 0 ? "=" : string.Empty, (set & 2) != 0 ? ":" : string.Empty, (set & 4) != 0 ? ">" : string.Empty, (set & 8) != 0 ? "-" : string.Empty);
+            sets[set] = SearchValues.Create(chars);
+        }
+
+        return sets;
+    }
 }

@@ -28,8 +28,27 @@ internal sealed class NationalPhoneDetector : BuiltInDetector
 
     protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Starts);
 
-    // Reads at most the area code and 12 digits with their separators from the anchor.
     protected override bool TryMatchAt(ReadOnlySpan<char> text, int start, ref ScanCursor cursor, out DetectorMatch match)
+    {
+        if (TryMatchFrom(text, start, out match))
+        {
+            return true;
+        }
+
+        // Every later digit of this run follows a digit, so none can start a number: the next search starts after
+        // the run instead of at each of its digits (one anchor search per digit made a card number cost 500 ns).
+        var position = start;
+        while (position < text.Length && char.IsAsciiDigit(text[position]))
+        {
+            position++;
+        }
+
+        cursor.Position = Math.Max(cursor.Position, position);
+        return false;
+    }
+
+    // Reads at most the area code and 12 digits with their separators from the anchor.
+    private bool TryMatchFrom(ReadOnlySpan<char> text, int start, out DetectorMatch match)
     {
         if (start > 0 && (text[start - 1] is not (' ' or '\t' or '(' or '[' or '{' or '<' or '"' or '\'' or '=')
             || (start > 1 && text[start - 1] is ' ' or '\t' && (char.IsAsciiDigit(text[start - 2]) || text[start - 2] is ')' or '+'))))

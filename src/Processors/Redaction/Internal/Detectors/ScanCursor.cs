@@ -22,6 +22,12 @@ internal struct ScanCursor
     public bool StopFact { get; set; }
 
     /// <summary>
+    /// Gets or sets what the pre-scan saw in the text (<see cref="AnchorScan"/>), so that a detector with several
+    /// anchors searches only for those present; <see cref="DetectorAnchors.None"/> when the text was not pre-scanned.
+    /// </summary>
+    public DetectorAnchors Seen { get; set; }
+
+    /// <summary>
     /// Returns the index of the first of <paramref name="values"/> at or after <paramref name="start"/>, or -1.
     /// A detector must always pass the same <paramref name="values"/> and non-decreasing starts; then the text
     /// after one stop is searched once in all, however many anchors ask.
