@@ -9,7 +9,8 @@ namespace ErrorTelemetry.Benchmarks.Support;
 /// </summary>
 /// <remarks>
 /// Run: <c>dotnet run -c Release --project benchmarks/ErrorTelemetry.Benchmarks -- cpu [kind] [success|failure]
-/// [requests per round] [rounds]</c> (defaults 20,000 and 8, after a warm-up); kind is <c>BareOpenTelemetry</c>, <c>ErrorTelemetry</c> or <c>NoTelemetry</c>.
+/// [requests per round] [rounds] [block]</c> (defaults 20,000 and 8, after a warm-up; <c>block</c> waits for each
+/// request by blocking on its task, as BenchmarkDotNet does); kind is <c>BareOpenTelemetry</c>, <c>ErrorTelemetry</c> or <c>NoTelemetry</c>.
 /// </remarks>
 internal static class RequestCpu
 {
@@ -21,6 +22,9 @@ internal static class RequestCpu
         var path = failure ? BenchmarkWebApp.FailurePath : BenchmarkWebApp.SuccessPath;
         var requests = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20_000;
         var rounds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 8;
+
+        // "block": wait for each request as BenchmarkDotNet does (blocking on the returned task), not with await.
+        var block = args.Length > 5 && args[5] == "block";
 
         // Tiered compilation settles only after a few seconds of requests: the first rounds after 20,000 successful
         // requests still ran up to 8 times slower than later ones.
@@ -39,9 +43,16 @@ internal static class RequestCpu
             self.Refresh();
             var cpuBefore = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            for (var i = 0; i < requests; i++)
+            if (block)
             {
-                await app.GetAsync(path);
+                await Task.Factory.StartNew(() => Blocking(app, path, requests), TaskCreationOptions.LongRunning);
+            }
+            else
+            {
+                for (var i = 0; i < requests; i++)
+                {
+                    await app.GetAsync(path);
+                }
             }
 
             clock.Stop();
@@ -56,5 +67,13 @@ internal static class RequestCpu
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{kind} {path}: CPU {cpu[cpu.Count / 2]:F2} µs/request (min {cpu[0]:F2}), wall {wall[wall.Count / 2]:F2} µs/request (min {wall[0]:F2})"));
         return 0;
+    }
+
+    private static void Blocking(BenchmarkWebApp app, string path, int requests)
+    {
+        for (var i = 0; i < requests; i++)
+        {
+            app.GetAsync(path).GetAwaiter().GetResult();
+        }
     }
 }
