@@ -45,6 +45,23 @@ public sealed class CorrelationIdsTests
     }
 
     [Fact]
+    public void New_ManyIdsAcrossBatchRefillsAndThreads_AllWellFormedAndDistinct()
+    {
+        // Ids come from per-thread batches of random bytes: refills and concurrent threads must never repeat one.
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                ids.Add(CorrelationIds.New());
+            }
+        });
+
+        Assert.All(ids, static id => Assert.Matches("^[0-9a-f]{32}$", id));
+        Assert.Equal(4000, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public void Current_SpanBaggageFirstThenAmbientAndNeverAMalformedOne()
     {
         using var parent = new Activity("p").Start();

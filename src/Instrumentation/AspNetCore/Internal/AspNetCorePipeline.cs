@@ -35,7 +35,7 @@ internal sealed class AspNetCorePipelineState
     }
 }
 
-/// <summary>Puts correlation and the ErrorTelemetry middleware outermost in the request pipeline, ahead of everything the host adds implicitly.</summary>
+/// <summary>Puts the ErrorTelemetry middleware (correlation included) outermost in the request pipeline, ahead of everything the host adds implicitly.</summary>
 internal sealed class ErrorTelemetryStartupFilter : IStartupFilter
 {
     private readonly RequestFailures _failures;
@@ -49,14 +49,8 @@ internal sealed class ErrorTelemetryStartupFilter : IStartupFilter
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        var services = app.ApplicationServices;
-        app.Use(inner =>
-        {
-            // Correlation first: the problem body, the span and every log record of the request need the id.
-            var correlated = CorrelationPipeline.Create(services, inner);
-            return context => _state.Enabled ? correlated(context) : inner(context);
-        });
-        app.Use(inner => new ErrorTelemetryMiddleware(inner, _failures, _state).InvokeAsync);
+        var correlation = ActivatorUtilities.CreateInstance<CorrelationStep>(app.ApplicationServices);
+        app.Use(inner => new ErrorTelemetryMiddleware(inner, _failures, _state, correlation).InvokeAsync);
         next(app);
     };
 }

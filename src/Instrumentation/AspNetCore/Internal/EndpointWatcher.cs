@@ -7,7 +7,9 @@ namespace ErrorTelemetry.AspNetCore.Internal;
 /// <summary>
 /// Stands in for the endpoint feature while routing runs inside our middleware: routing sets the endpoint through
 /// it, so the span is named the moment the endpoint is chosen (failures counted during the request then carry the
-/// route), and the first endpoint is remembered after an exception handler clears it.
+/// route), and the first endpoint is remembered after an exception handler clears it. Also keeps the span's name and
+/// route as the request leaves the middleware, for the instrumentation's stop event to find (see
+/// <see cref="ServerSpan.OnResponse"/>).
 /// </summary>
 /// <remarks>The one allocation the middleware makes per recorded request.</remarks>
 internal sealed class EndpointWatcher : IEndpointFeature
@@ -26,6 +28,12 @@ internal sealed class EndpointWatcher : IEndpointFeature
 
     /// <summary>Gets the first endpoint routing chose, even after an exception handler reset it.</summary>
     public Endpoint? First { get; private set; }
+
+    /// <summary>Gets the span's name as the request left the middleware.</summary>
+    public string? LeavingName { get; private set; }
+
+    /// <summary>Gets the route of the first endpoint as the request left the middleware.</summary>
+    public string? LeavingRoute { get; private set; }
 
     public Endpoint? Endpoint
     {
@@ -48,6 +56,15 @@ internal sealed class EndpointWatcher : IEndpointFeature
                 ServerSpan.OnEndpoint(_activity, _method, value);
             }
         }
+    }
+
+    /// <summary>Whether this watcher was installed for <paramref name="activity"/>'s request.</summary>
+    public bool Watches(Activity activity) => ReferenceEquals(_activity, activity);
+
+    public void Leave(string name, string? route)
+    {
+        LeavingName = name;
+        LeavingRoute = route;
     }
 
     public static EndpointWatcher Install(HttpContext context, Activity activity)

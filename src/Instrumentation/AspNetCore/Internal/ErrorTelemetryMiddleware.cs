@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Health.Internal;
 using Microsoft.AspNetCore.Http;
@@ -6,20 +7,23 @@ using Microsoft.AspNetCore.Http;
 namespace ErrorTelemetry.AspNetCore.Internal;
 
 /// <summary>
-/// The request pipeline part of ErrorTelemetry: names the server span as soon as the endpoint is known, answers
-/// exceptions and bare error statuses with problem details, and records what the span must keep when it stops.
+/// The request pipeline part of ErrorTelemetry: makes the correlation id current, names the server span as soon as
+/// the endpoint is known, answers exceptions and bare error statuses with problem details, and records what the span
+/// must keep when it stops.
 /// </summary>
 internal sealed class ErrorTelemetryMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly RequestFailures _failures;
     private readonly AspNetCorePipelineState _state;
+    private readonly CorrelationStep _correlation;
 
-    public ErrorTelemetryMiddleware(RequestDelegate next, RequestFailures failures, AspNetCorePipelineState state)
+    public ErrorTelemetryMiddleware(RequestDelegate next, RequestFailures failures, AspNetCorePipelineState state, CorrelationStep correlation)
     {
         _next = next;
         _failures = failures;
         _state = state;
+        _correlation = correlation;
     }
 
     // The state is read per request because a Startup class calls UseErrorTelemetry() after startup filters ran.
@@ -28,6 +32,9 @@ internal sealed class ErrorTelemetryMiddleware
     private async Task InvokeCoreAsync(HttpContext context)
     {
         var activity = RequestFailures.ActivityOf(context);
+
+        // Correlation first: the problem body, the span and every log record of the request need the id.
+        using var correlation = _correlation.Enter(context, activity);
         var method = context.Request.Method;
         var endpoint = context.GetEndpoint();
         EndpointWatcher? watcher = null;
@@ -73,7 +80,7 @@ internal sealed class ErrorTelemetryMiddleware
         finally
         {
             // The instrumentation completes the span (status code, route, Error on 5xx) when the request stops.
-            ServerSpan.OnLeave(activity, endpoint ?? watcher?.First);
+            ServerSpan.OnLeave(activity, endpoint ?? watcher?.First, watcher);
         }
     }
 

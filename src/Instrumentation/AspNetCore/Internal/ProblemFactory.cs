@@ -123,6 +123,13 @@ internal sealed class ProblemFactory
     {
         var extensions = problem.Extensions;
 
+        // Ours (code, trace id, correlation id, retryable, cause), the application's and the writer's: grown one
+        // resize at a time, the dictionary was rehashed twice per failed request.
+        if (extensions is Dictionary<string, object?> dictionary)
+        {
+            dictionary.EnsureCapacity(dictionary.Count + 8);
+        }
+
         // A code the application put there itself stays: it is what its clients were promised.
         extensions.TryAdd(CodeExtension, definition.Code);
 

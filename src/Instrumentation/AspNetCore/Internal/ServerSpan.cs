@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using ErrorTelemetry.Diagnostics;
 using ErrorTelemetry.Hosting.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using OpenTelemetry.Instrumentation.AspNetCore;
 
@@ -49,17 +50,26 @@ internal static class ServerSpan
 
     /// <summary>
     /// Remembers the name and route the span has when the request leaves our middleware: the instrumentation's stop
-    /// event, which comes later, renames it, and <see cref="OnResponse"/> puts them back.
+    /// event, which comes later, renames it, and <see cref="OnResponse"/> puts them back. Kept on the request's
+    /// <paramref name="watcher"/> when there is one (custom properties would give every span a dictionary, which the
+    /// span processors' own property lookups then pay for too).
     /// </summary>
-    public static void OnLeave(Activity? activity, Endpoint? first)
+    public static void OnLeave(Activity? activity, Endpoint? first, EndpointWatcher? watcher)
     {
         if (activity is not { IsAllDataRequested: true })
         {
             return;
         }
 
+        var route = RouteOf(first);
+        if (watcher is not null)
+        {
+            watcher.Leave(activity.DisplayName, route);
+            return;
+        }
+
         activity.SetCustomProperty(NameProperty, activity.DisplayName);
-        if (RouteOf(first) is { } route)
+        if (route is not null)
         {
             activity.SetCustomProperty(RouteProperty, route);
         }
@@ -74,12 +84,26 @@ internal static class ServerSpan
     {
         try
         {
-            if (activity.GetCustomProperty(NameProperty) is string name)
+            string? name;
+            string? route;
+            if (response.HttpContext.Features.Get<IEndpointFeature>() is EndpointWatcher watcher && watcher.Watches(activity))
+            {
+                name = watcher.LeavingName;
+                route = watcher.LeavingRoute;
+            }
+            else
+            {
+                name = activity.GetCustomProperty(NameProperty) as string;
+                route = activity.GetCustomProperty(RouteProperty) as string;
+            }
+
+            if (name is not null)
             {
                 activity.DisplayName = name;
             }
 
-            if (activity.GetCustomProperty(RouteProperty) is string route)
+            // Usually the very string the instrumentation has just set (both read the endpoint's route pattern).
+            if (route is not null && !ReferenceEquals(activity.GetTagItem(HttpRoute), route))
             {
                 activity.SetTag(HttpRoute, route);
             }

@@ -12,51 +12,54 @@ namespace ErrorTelemetry.Correlation.Internal;
 
 /// <summary>
 /// Makes the correlation id of each request (decided by <see cref="RequestCorrelation"/>) current for everything the
-/// request does: baggage (so HttpClient and messages carry it on), a logging scope and the response header.
+/// request does: baggage (so HttpClient and messages carry it on), a logging scope and the response header. Run
+/// first by the ErrorTelemetry middleware, which wraps the whole request pipeline (one middleware, not two: each
+/// async step costs every request a state machine), so the problem body, the span and every log record of the
+/// request see the id, and the answers of the host's implicit middleware (a 401 or 403) carry it too.
 /// </summary>
-internal sealed class CorrelationMiddleware
+internal sealed class CorrelationStep
 {
     private const string HeaderSourcePrefix = "header ";
     private const string BaggageSource = "baggage " + CorrelationIds.Key;
 
-    private readonly RequestDelegate _next;
     private readonly RequestCorrelation _correlation;
     private readonly string _headerSource;
     private readonly ILogger _logger;
     private readonly FailureRecorder? _recorder;
 
-    public CorrelationMiddleware(RequestDelegate next, RequestCorrelation correlation, ILoggerFactory loggerFactory, IServiceProvider services)
+    public CorrelationStep(RequestCorrelation correlation, ILoggerFactory loggerFactory, IServiceProvider services)
     {
-        _next = next;
         _correlation = correlation;
         _headerSource = HeaderSourcePrefix + correlation.HeaderName;
         _logger = loggerFactory.CreateLogger(Log.CorrelationCategory);
         _recorder = services.GetService<FailureRecorder>();
     }
 
-    // Async on purpose: ambient baggage set here must not outlive the request on a kept-alive connection.
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Makes the request's id current until the returned scope is disposed, which the caller does when the request
+    /// leaves it (ambient baggage set here must not outlive the request on a kept-alive connection).
+    /// </summary>
+    public Scope Enter(HttpContext context, Activity? activity)
     {
-        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current;
-
         // Usually taken when the server span started; decided here when nothing sampled the span in.
-        var decision = _correlation.For(context, activity);
+        var decision = _correlation.For(context, activity ?? Activity.Current);
         var id = decision.Id;
         var previousBaggage = Baggage.Current;
         Baggage.Current = previousBaggage.SetBaggage(CorrelationIds.Key, id);
-        context.Response.OnStarting(ResponseStamp.Callback, new ResponseStamp(context, _correlation.HeaderName, id, _recorder));
+        IDisposable? logScope = null;
         try
         {
-            using (_logger.BeginScope(new CorrelationScope(id)))
-            {
-                Report(decision.HeaderRejection, _headerSource);
-                Report(decision.BaggageRejection, BaggageSource);
-                await _next(context).ConfigureAwait(false);
-            }
+            context.Response.OnStarting(ResponseStamp.Callback, new ResponseStamp(context, _correlation.HeaderName, id, _recorder));
+            logScope = _logger.BeginScope(new CorrelationScope(id));
+            Report(decision.HeaderRejection, _headerSource);
+            Report(decision.BaggageRejection, BaggageSource);
+            return new Scope(previousBaggage, logScope);
         }
-        finally
+        catch
         {
+            logScope?.Dispose();
             Baggage.Current = previousBaggage;
+            throw;
         }
     }
 
@@ -65,6 +68,31 @@ internal sealed class CorrelationMiddleware
         if (rejection.Reason is not null)
         {
             Log.CorrelationIdReplaced(_logger, source, rejection.Reason, rejection.Length);
+        }
+    }
+
+    /// <summary>Ends the request's logging scope and restores the ambient baggage the request started with.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly Baggage _previousBaggage;
+        private readonly IDisposable? _logScope;
+
+        public Scope(Baggage previousBaggage, IDisposable? logScope)
+        {
+            _previousBaggage = previousBaggage;
+            _logScope = logScope;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _logScope?.Dispose();
+            }
+            finally
+            {
+                Baggage.Current = _previousBaggage;
+            }
         }
     }
 
@@ -105,7 +133,7 @@ internal sealed class CorrelationMiddleware
             }
             catch (Exception ex)
             {
-                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(CorrelationMiddleware), ex);
+                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(CorrelationStep), ex);
             }
         }
 
