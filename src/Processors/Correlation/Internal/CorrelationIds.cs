@@ -13,6 +13,10 @@ internal static class CorrelationIds
 {
     public const int MaxLength = 128;
 
+    // What Activity.Baggage returns for a span without baggage on it or its ancestors (one shared empty sequence):
+    // recognising it skips enumerating it. Any other answer is searched, so this only ever saves work.
+    private static readonly IEnumerable<KeyValuePair<string, string?>> NoBaggage = new Activity("no-baggage").Baggage;
+
     /// <summary>The baggage key, span attribute and log attribute that carry the id.</summary>
     public const string Key = ErrorTelemetryAttributes.CorrelationId;
 
@@ -98,7 +102,7 @@ internal static class CorrelationIds
     /// </summary>
     public static string? Current(Activity? activity)
     {
-        var id = activity?.GetBaggageItem(Key);
+        var id = activity is null || ReferenceEquals(activity.Baggage, NoBaggage) ? null : activity.GetBaggageItem(Key);
         if (IsValid(id))
         {
             return id;

@@ -30,7 +30,7 @@ internal static class RecentStrings
     /// <summary>
     /// The slot of <paramref name="value"/> in a table of <c>mask + 1</c> (at most 65,536) slots, for tables asked
     /// on every attribute whose strings are few and differ at their ends and middle (keys, templates): independent
-    /// reads and one multiplication, where <see cref="Slot"/> chains five (which costs more than the rest of a lookup).
+    /// reads and one multiplication, where <see cref="Slot"/> chains five.
     /// </summary>
     public static int QuickSlot(string value, int mask)
     {
