@@ -186,7 +186,7 @@ internal static class AnchorScan
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
             var separator0 = dash0 | Vector256.Equals(v0, Vector256.Create((byte)' '));
             var digitRun = digit0 | (separator0 & digit1);
-            var digitRuns8 = Runs8(digitRun.ExtractMostSignificantBits(), ref _digitStreak, out var carried);
+            var digitRuns8 = Runs8(digitRun.ExtractMostSignificantBits(), ref _digitStreak, SsnRunChars, out var carried);
             _digitRun11 |= carried >= SsnRunChars || (digitRuns8 & (digitRuns8 >> (SsnRunChars - 8))) != 0;
             if (carried >= CardRunChars || (digitRuns8 & (digitRuns8 >> (CardRunChars - 8))) != 0)
             {
@@ -197,14 +197,14 @@ internal static class AnchorScan
             var open0 = Vector256.Equals(v0, Vector256.Create((byte)'('));
             var open1 = Vector256.Equals(v1, Vector256.Create((byte)'('));
             var close0 = Vector256.Equals(v0, Vector256.Create((byte)')'));
-            var phoneRuns8 = Runs8((digitRun | open0 | close0 | (separator0 & open1)).ExtractMostSignificantBits(), ref _phoneStreak, out carried);
+            var phoneRuns8 = Runs8((digitRun | open0 | close0 | (separator0 & open1)).ExtractMostSignificantBits(), ref _phoneStreak, PhoneRunChars, out carried);
             if (carried >= PhoneRunChars || (phoneRuns8 & (phoneRuns8 >> (PhoneRunChars - 8))) != 0)
             {
                 _anchors |= DetectorAnchors.PhoneShape;
             }
 
             // An AWS key id is 20 upper-case letters and digits in a row.
-            var keyRuns8 = Runs8((upper0 | digit0).ExtractMostSignificantBits(), ref _keyStreak, out carried);
+            var keyRuns8 = Runs8((upper0 | digit0).ExtractMostSignificantBits(), ref _keyStreak, AwsKeyChars, out carried);
             var keyRuns16 = keyRuns8 & (keyRuns8 >> 8);
             if (carried >= AwsKeyChars || (keyRuns16 & (keyRuns16 >> (AwsKeyChars - 16))) != 0)
             {
@@ -244,10 +244,18 @@ internal static class AnchorScan
 
         // Bits where eight set bits of run start (bit i is character i of the block); carried is the length of the run
         // that began in earlier blocks and goes on at bit 0, and streak becomes that of the run reaching the block's end.
-        private static uint Runs8(uint run, ref int streak, out int carried)
+        private static uint Runs8(uint run, ref int streak, int shortest, out int carried)
         {
             carried = streak + BitOperations.TrailingZeroCount(~run);
+            var reachable = streak + BitOperations.PopCount(run) >= shortest;
             streak = run == uint.MaxValue ? streak + BlockChars : BitOperations.LeadingZeroCount(~run);
+            if (!reachable)
+            {
+                // Fewer set bits than shortest, counting the carried run: no run that long ends in this block (and
+                // carried is shorter too). Most blocks of text stop here.
+                return 0;
+            }
+
             var runs2 = run & (run >> 1);
             var runs4 = runs2 & (runs2 >> 2);
             return runs4 & (runs4 >> 4);
