@@ -84,6 +84,35 @@ public sealed class OrderedSpanProcessorTests : IDisposable
         Assert.Equal(0, Count("OPERATION_TIMEOUT"));
     }
 
+    [Fact]
+    public void OnEnd_ExceptionKeysSensitiveOrFailClosed_KeyPolicyApplies()
+    {
+        // The exception text is redacted once when it is rendered; the key policy must still reach the span's event.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var sensitive = new List<Activity>();
+        var closed = new List<Activity>();
+        var sensitiveOptions = new RedactionOptions();
+        sensitiveOptions.SensitiveKeys.Add("exception.message");
+        using (Build(source.Name, new AlwaysOnSampler(), sensitive, new Redactor(sensitiveOptions)))
+        {
+            using var span = source.StartActivity("charge");
+            span!.AddException(new TimeoutException("order 42 timed out"));
+        }
+
+        using (Build(source.Name, new AlwaysOnSampler(), closed, new Redactor(new RedactionOptions { FailClosed = true })))
+        {
+            using var span = source.StartActivity("charge");
+            span!.AddException(new TimeoutException("order 42 timed out"));
+        }
+
+        var replaced = Assert.Single(Assert.Single(sensitive).Events, e => e.Name == "exception").Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.DoesNotContain("order 42", Assert.IsType<string>(replaced["exception.message"]), StringComparison.Ordinal);
+        Assert.Contains("order 42 timed out", Assert.IsType<string>(replaced["exception.stacktrace"]), StringComparison.Ordinal);
+        var dropped = Assert.Single(Assert.Single(closed).Events, e => e.Name == "exception").Tags.Select(t => t.Key);
+        Assert.DoesNotContain("exception.message", dropped);
+        Assert.DoesNotContain("exception.stacktrace", dropped);
+    }
+
     public void Dispose()
     {
         _failures.Dispose();
@@ -93,10 +122,10 @@ public sealed class OrderedSpanProcessorTests : IDisposable
     private static ActivityContext UnsampledCaller() =>
         new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
 
-    private TracerProvider Build(string source, Sampler sampler, List<Activity> spans)
+    private TracerProvider Build(string source, Sampler sampler, List<Activity> spans, Redactor? redactor = null)
     {
         var tracing = Sdk.CreateTracerProviderBuilder().AddSource(source).SetSampler(sampler);
-        ProcessorRegistration.AddSpanProcessors(tracing, _recorder, new Redactor(new RedactionOptions()));
+        ProcessorRegistration.AddSpanProcessors(tracing, _recorder, redactor ?? new Redactor(new RedactionOptions()));
         return tracing.AddInMemoryExporter(spans).Build()!;
     }
 
