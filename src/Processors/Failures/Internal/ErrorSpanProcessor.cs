@@ -77,7 +77,10 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
     private void Enrich(Activity activity)
     {
-        if (activity.GetCustomProperty(RefusalPropertyName) is not null)
+        // Only a client span carries the refusal mark (a span's kind never changes): other spans skip the lookup,
+        // which locks the span's property dictionary once a failure put one there.
+        var kind = activity.Kind;
+        if (kind == ActivityKind.Client && activity.GetCustomProperty(RefusalPropertyName) is not null)
         {
             // Another pipeline in this process annotated the refusal already; its code is ours, not the application's.
             return;
@@ -94,7 +97,6 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         }
 
         var (statusCode, codeTag) = ReadTags(activity);
-        var kind = activity.Kind;
         var exceptionEvents = CountExceptionEvents(activity);
         var explicitCode = explicitDefinition is null ? codeTag : null;
 
@@ -129,7 +131,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         var inherited = FailureState.Of(activity);
         var state = _recorder.Resolve(explicitDefinition, explicitCode, exception, inherited, activity);
-        state.AttachTo(activity);
+        state.AttachTo(activity, inherited);
         Annotate(activity, state, kind);
         if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
         {

@@ -46,6 +46,28 @@ internal sealed class FailureState
         }
     }
 
+    /// <summary>
+    /// <see cref="AttachTo(Activity)"/> for a span whose failure the caller has just read (<see cref="Of(Activity)"/>):
+    /// that span's property is not read again (each read locks the span's property dictionary).
+    /// </summary>
+    public void AttachTo(Activity activity, FailureState? current)
+    {
+        if (current is not null && !ReferenceEquals(current, this))
+        {
+            return;
+        }
+
+        if (current is null)
+        {
+            activity.SetCustomProperty(ActivityPropertyName, this);
+        }
+
+        if (activity.Parent is { } parent)
+        {
+            AttachTo(parent);
+        }
+    }
+
     /// <summary>Marks the failure counted; returns false when it already was.</summary>
     public bool TryMarkCounted() => Interlocked.Exchange(ref Counted, 1) == 0;
 
