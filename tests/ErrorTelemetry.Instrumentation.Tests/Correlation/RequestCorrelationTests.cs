@@ -2,6 +2,8 @@ using System.Diagnostics;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Correlation;
@@ -46,5 +48,22 @@ public class RequestCorrelationTests
         Assert.Equal(32, echoed.Length);
         Assert.Equal(echoed, await response.Content.ReadAsStringAsync());
         Assert.DoesNotContain(host.Spans.Items, s => s.Kind == ActivityKind.Server);
+    }
+
+    [Fact]
+    public async Task For_ApplicationFilterDropsTheSpan_RequestStartingStillCarriesTheEchoedId()
+    {
+        await using var host = await TestWebHost.StartAsync(
+            app => app.MapGet("/ping", () => "pong"),
+            services: b => b.Services.Configure<AspNetCoreTraceInstrumentationOptions>(o => o.Filter = c => c.Request.Path != "/ping"));
+
+        using var response = await host.Client.GetAsync("/ping");
+
+        var echoed = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.Equal(32, echoed.Length);
+        Assert.DoesNotContain(host.Spans.Items, s => s.Kind == ActivityKind.Server);
+        var starting = Assert.Single(host.Logs.Items, l => l.Category == "Microsoft.AspNetCore.Hosting.Diagnostics"
+            && l.Body?.StartsWith("Request starting", StringComparison.Ordinal) == true);
+        Assert.Equal(echoed, starting.Attribute("correlation.id"));
     }
 }

@@ -2,6 +2,8 @@ using ErrorTelemetry.Http.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
 
 namespace ErrorTelemetry.Correlation.Internal;
 
@@ -17,11 +19,10 @@ internal static class CorrelationRegistration
             .BindConfiguration(CorrelationOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageHeaderName>());
 
-        // The request's id is decided from its headers as the server span starts (RequestCorrelationProcessor, first
-        // in ProcessorRegistration's unit), through the HttpContext accessor: ASP.NET Core writes "Request starting"
-        // before any middleware runs.
-        services.AddHttpContextAccessor();
+        // The request's id is decided from its headers as the official instrumentation starts the server span:
+        // ASP.NET Core writes "Request starting" before any middleware runs.
         services.TryAddSingleton<RequestCorrelation>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AspNetCoreTraceInstrumentationOptions>, RequestCorrelationStart>());
 
         HttpClientRegistration.Register(services);
     }

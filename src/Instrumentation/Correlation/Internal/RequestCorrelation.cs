@@ -29,8 +29,8 @@ internal sealed class RequestCorrelation
     /// <summary>The request's decision: the one already taken, or a new one, which also goes on the server span.</summary>
     public CorrelationDecision For(HttpContext context, Activity? activity)
     {
-        // Another host in the same process sees this request's server span too (the source is process-wide, and so
-        // is the HttpContext accessor): only a decision taken under this host's settings counts.
+        // Another host in the same process sees this request's server span too (the source and the official
+        // instrumentation's listener are process-wide): only a decision taken under this host's settings counts.
         if (context.Items.TryGetValue(DecisionItem, out var known) && known is CorrelationDecision decision && ReferenceEquals(decision.Owner, this))
         {
             return decision;

@@ -1,4 +1,3 @@
-using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,11 +22,6 @@ internal static class ProcessorRegistration
         MoveToHead(services, static s => s
             .ConfigureOpenTelemetryTracerProvider(static (sp, tracing) =>
             {
-                if (RequestCorrelationProcessor.Create(sp) is { } request)
-                {
-                    tracing.AddProcessor(request);
-                }
-
                 AddSpanProcessors(tracing, sp.GetRequiredService<FailureRecorder>(), sp.GetRequiredService<Redactor>());
             })
             .ConfigureOpenTelemetryLoggerProvider(static (sp, logging) =>
