@@ -79,6 +79,33 @@ public sealed class ExceptionFactsTests
         GC.KeepAlive(exceptions);
     }
 
+    [Fact]
+    public void Of_ManyCollectedExceptionsAfterALiveOne_LiveOneStillRemembered()
+    {
+        var live = new TimeoutException("The database did not answer.");
+        var facts = ExceptionFacts.Of(live);
+
+        // Sixteen times the table's capacity goes through it, a few at a time, each batch collected before the next:
+        // the ways of collected exceptions are reused, and the live exception, the oldest entry, is never forgotten.
+        for (var round = 0; round < Capacity; round++)
+        {
+            RememberDeadExceptions(16);
+            GC.Collect();
+        }
+
+        Assert.Same(facts, ExceptionFacts.Find(live));
+        GC.KeepAlive(live);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RememberDeadExceptions(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            ExceptionFacts.Of(new InvalidOperationException("gone"));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (WeakReference Exception, WeakReference Facts) RememberedException()
     {

@@ -106,28 +106,39 @@ internal sealed class ExceptionFacts
         {
             lock (_gate)
             {
+                // Most calls find the exception (every signal after its first): only a way with its hash is read.
+                for (var i = 0; i < Ways; i++)
+                {
+                    if (_hashes[i] == hash && _handles[i].IsAllocated)
+                    {
+                        var (target, facts) = _handles[i].TargetAndDependent;
+                        if (ReferenceEquals(target, exception))
+                        {
+                            return (ExceptionFacts)facts!;
+                        }
+                    }
+                }
+
+                // Not here: a free way (never used, or its exception collected), else the least recently added.
                 var victim = -1;
                 for (var i = 0; i < Ways; i++)
                 {
                     if (!_handles[i].IsAllocated)
                     {
-                        victim = victim < 0 || _handles[victim].IsAllocated ? i : victim;
-                        continue;
+                        victim = i;
+                        break;
                     }
 
-                    var (target, facts) = _handles[i].TargetAndDependent;
-                    if (target is null)
+                    if (_handles[i].Target is null)
                     {
                         // Collected, and its facts with it: the way is free.
                         _handles[i].Dispose();
                         _handles[i] = default;
-                        victim = victim < 0 || _handles[victim].IsAllocated ? i : victim;
+                        victim = i;
+                        break;
                     }
-                    else if (ReferenceEquals(target, exception) && _hashes[i] == hash)
-                    {
-                        return (ExceptionFacts)facts!;
-                    }
-                    else if (victim < 0 || (_handles[victim].IsAllocated && _added[i] < _added[victim]))
+
+                    if (victim < 0 || _added[i] < _added[victim])
                     {
                         victim = i;
                     }
