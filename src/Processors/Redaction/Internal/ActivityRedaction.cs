@@ -233,7 +233,7 @@ internal static class ActivityRedaction
         {
             var drop = false;
             var value = ExceptionText.IsTextOf(exceptionText, tag.Value)
-                ? KeyPolicyOnly(redactor, tag.Key, tag.Value, out drop)
+                ? redactor.ApplyKeyRule(tag.Key, tag.Value, out drop)
                 : redactor.RedactAttribute(tag.Key, tag.Value, out drop);
             if (result is null)
             {
@@ -263,20 +263,6 @@ internal static class ActivityRedaction
         }
 
         return result;
-    }
-
-    // Text already redacted when it was rendered is not scanned again, but the key policy still applies to it, as on
-    // log records: a key configured as sensitive is replaced, a key dropped by fail-closed mode is dropped.
-    private static object? KeyPolicyOnly(Redactor redactor, string key, object? value, out bool drop)
-    {
-        if (redactor.IsDropped(key))
-        {
-            drop = true;
-            return null;
-        }
-
-        drop = false;
-        return redactor.IsSensitiveKey(key) ? redactor.RedactAttribute(key, value, out drop) : value;
     }
 
     private static ActivityTagsCollection Copy(Activity.Enumerator<KeyValuePair<string, object?>> tags)

@@ -46,9 +46,8 @@ internal static class LogRecordRedaction
     private static readonly FieldInfo? BufferedScopesField =
         ILoggerDataType?.GetField("BufferedScopes", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
 
-    // Per redactor: one delegate, so the rendered-text cache recognises the redactor without allocating per call, and
-    // the key rules of the three exception attributes, which never change for a redactor.
-    private static readonly ConditionalWeakTable<Redactor, ExceptionKeys> ExceptionKeysByRedactor = [];
+    // One delegate per redactor, so the rendered-text cache recognises the redactor without allocating per call.
+    private static readonly ConditionalWeakTable<Redactor, Func<string, string>> RedactFunctions = [];
 
     [ThreadStatic]
     private static ScopeProbe? _probe;
@@ -142,25 +141,23 @@ internal static class LogRecordRedaction
 
     /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
     public static RenderedException RenderException(Exception exception, Redactor redactor) =>
-        ExceptionText.Redacted(exception, KeysOf(redactor).Redact);
-
-    private static ExceptionKeys KeysOf(Redactor redactor) => ExceptionKeysByRedactor.GetValue(redactor, static r => new ExceptionKeys(r));
+        ExceptionText.Redacted(exception, RedactFunctions.GetValue(redactor, static r => r.Redact));
 
     private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
     {
-        var keys = KeysOf(redactor);
-        Add(list, redactor, ExceptionType, keys.Type, exception.GetType().FullName ?? exception.GetType().Name);
-        var rendered = ExceptionText.Redacted(exception, keys.Redact);
+        Add(list, redactor, ExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
+        var rendered = RenderException(exception, redactor);
 
-        // Already redacted as text; only the key policy (a key configured to be dropped) still applies.
-        Add(list, redactor, ExceptionMessage, keys.Message, rendered.Message);
-        Add(list, redactor, ExceptionStacktrace, keys.Stacktrace, rendered.Text);
+        // Already redacted as text; only the key's rule (dropped, sensitive) still applies.
+        Add(list, redactor, ExceptionMessage, rendered.Message);
+        Add(list, redactor, ExceptionStacktrace, rendered.Text);
 
-        static void Add(List<KeyValuePair<string, object?>> list, Redactor redactor, string key, KeyUse use, string value)
+        static void Add(List<KeyValuePair<string, object?>> list, Redactor redactor, string key, string value)
         {
-            if (use != KeyUse.Drop)
+            var exported = redactor.ApplyKeyRule(key, value, out var drop);
+            if (!drop)
             {
-                list.Add(new KeyValuePair<string, object?>(key, use == KeyUse.Replace ? redactor.RedactAttribute(key, value, out _) : value));
+                list.Add(new KeyValuePair<string, object?>(key, exported));
             }
         }
     }
@@ -220,27 +217,6 @@ internal static class LogRecordRedaction
         {
             ErrorTelemetryEventSource.Log.RedactionFailed("log record (fail-closed)", ex);
         }
-    }
-
-    private enum KeyUse
-    {
-        Keep,
-        Drop,
-        Replace,
-    }
-
-    private sealed class ExceptionKeys(Redactor redactor)
-    {
-        public Func<string, string> Redact { get; } = redactor.Redact;
-
-        public KeyUse Type { get; } = UseOf(redactor, ExceptionType);
-
-        public KeyUse Message { get; } = UseOf(redactor, ExceptionMessage);
-
-        public KeyUse Stacktrace { get; } = UseOf(redactor, ExceptionStacktrace);
-
-        private static KeyUse UseOf(Redactor redactor, string key) =>
-            redactor.IsDropped(key) ? KeyUse.Drop : redactor.IsSensitiveKey(key) ? KeyUse.Replace : KeyUse.Keep;
     }
 
     private sealed class ScopeProbe

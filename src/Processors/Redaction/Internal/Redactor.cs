@@ -169,6 +169,19 @@ internal sealed class Redactor
     }
 
     /// <summary>
+    /// Returns the value to export for text already redacted as text (an exception's rendered message and stack trace,
+    /// redacted once per exception): it is not scanned again, but the key's own rule still applies, on spans and log
+    /// records alike: a key dropped by fail-closed mode is dropped, a sensitive key is replaced.
+    /// </summary>
+    /// <returns>The value to export: the same instance when unchanged, <see langword="null"/> when dropped.</returns>
+    public object? ApplyKeyRule(string key, object? value, out bool drop)
+    {
+        var action = _keys.GetRule(key).Action;
+        drop = action == KeyAction.Drop;
+        return drop ? null : action == KeyAction.Replace ? RedactAttribute(key, value, out drop) : value;
+    }
+
+    /// <summary>
     /// Returns the pseudonym of <paramref name="value"/>, as values of pseudonymized keys get it (or
     /// <see cref="UserReplacement"/> without a key). Never throws.
     /// </summary>
@@ -193,9 +206,6 @@ internal sealed class Redactor
 
     /// <summary>Returns whether values of <paramref name="key"/> leave the process unscanned.</summary>
     public bool IsPreserved(string key) => _keys.GetRule(key).Action == KeyAction.Preserve;
-
-    /// <summary>Returns whether <paramref name="key"/> names a secret, so its whole value is replaced.</summary>
-    public bool IsSensitiveKey(string key) => _keys.GetRule(key).Action == KeyAction.Replace;
 
     /// <summary>Returns whether an attribute with <paramref name="key"/> is dropped (fail-closed mode).</summary>
     public bool IsDropped(string key) => _keys.GetRule(key).Action == KeyAction.Drop;
