@@ -21,9 +21,6 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </remarks>
 internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 {
-    private static readonly object BoxedTrue = true;
-    private static readonly object BoxedFalse = false;
-
     private readonly FailureRecorder _recorder;
     private readonly bool _countUncoded;
 
@@ -114,7 +111,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         list.Add(new(ErrorTelemetryAttributes.Category, definition.CategoryName));
         list.Add(new(ErrorTelemetryAttributes.Severity, definition.SeverityName));
         list.Add(new(ErrorTelemetryAttributes.Fingerprint, state.Fingerprint));
-        list.Add(new(ErrorTelemetryAttributes.Retryable, definition.Retryable ? BoxedTrue : BoxedFalse));
+        list.Add(new(ErrorTelemetryAttributes.Retryable, state.RetryableValue));
         if (state.CauseCode is not null)
         {
             list.Add(new(ErrorTelemetryAttributes.CauseCode, state.CauseCode));

@@ -14,9 +14,6 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private const string ExceptionEventName = "exception";
     private const string RefusalPropertyName = "ErrorTelemetry.AnsweredRefusal";
 
-    private static readonly object BoxedTrue = true;
-    private static readonly object BoxedFalse = false;
-
     private readonly FailureRecorder _recorder;
     private readonly ExceptionCaptureListener _listener;
 
@@ -168,7 +165,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         Put(activity, ErrorTelemetryAttributes.Category, definition.CategoryName, replace);
         Put(activity, ErrorTelemetryAttributes.Severity, definition.SeverityName, replace);
         Put(activity, ErrorTelemetryAttributes.Fingerprint, state.Fingerprint, replace);
-        Put(activity, ErrorTelemetryAttributes.Retryable, definition.Retryable ? BoxedTrue : BoxedFalse, replace);
+        Put(activity, ErrorTelemetryAttributes.Retryable, state.RetryableValue, replace);
         if (state.CauseCode is not null)
         {
             Put(activity, ErrorTelemetryAttributes.CauseCode, state.CauseCode, replace);

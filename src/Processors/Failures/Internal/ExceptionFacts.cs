@@ -86,19 +86,7 @@ internal sealed class ExceptionFacts
         {
             lock (_gate)
             {
-                for (var i = 0; i < Ways; i++)
-                {
-                    if (_hashes[i] == hash && _handles[i].IsAllocated)
-                    {
-                        var (target, facts) = _handles[i].TargetAndDependent;
-                        if (ReferenceEquals(target, exception))
-                        {
-                            return (ExceptionFacts?)facts;
-                        }
-                    }
-                }
-
-                return null;
+                return Lookup(exception, hash);
             }
         }
 
@@ -106,17 +94,10 @@ internal sealed class ExceptionFacts
         {
             lock (_gate)
             {
-                // Most calls find the exception (every signal after its first): only a way with its hash is read.
-                for (var i = 0; i < Ways; i++)
+                // Most calls find the exception (every signal after its first).
+                if (Lookup(exception, hash) is { } found)
                 {
-                    if (_hashes[i] == hash && _handles[i].IsAllocated)
-                    {
-                        var (target, facts) = _handles[i].TargetAndDependent;
-                        if (ReferenceEquals(target, exception))
-                        {
-                            return (ExceptionFacts)facts!;
-                        }
-                    }
+                    return found;
                 }
 
                 // Not here: a free way (never used, or its exception collected), else the least recently added.
@@ -155,6 +136,24 @@ internal sealed class ExceptionFacts
                 _added[victim] = ++_clock;
                 return created;
             }
+        }
+
+        // Under the lock: only a way with the exception's hash is opened (reading a handle is a runtime call).
+        private ExceptionFacts? Lookup(Exception exception, int hash)
+        {
+            for (var i = 0; i < Ways; i++)
+            {
+                if (_hashes[i] == hash && _handles[i].IsAllocated)
+                {
+                    var (target, facts) = _handles[i].TargetAndDependent;
+                    if (ReferenceEquals(target, exception))
+                    {
+                        return (ExceptionFacts?)facts;
+                    }
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -13,6 +13,9 @@ internal sealed class FailureState
     private const string ExceptionPropertyName = "ErrorTelemetry.Exception";
     private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
 
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     public FailureState(ErrorDefinition definition, string fingerprint, string? causeCode)
     {
         Definition = definition;
@@ -21,6 +24,9 @@ internal sealed class FailureState
     }
 
     public ErrorDefinition Definition { get; }
+
+    /// <summary>Gets the definition's retryable flag as the attribute value, boxed once for the process.</summary>
+    public object RetryableValue => Definition.Retryable ? BoxedTrue : BoxedFalse;
 
     public string Fingerprint { get; }
 
@@ -33,38 +39,32 @@ internal sealed class FailureState
     public static FailureState? Of(Activity activity) => activity.GetCustomProperty(ActivityPropertyName) as FailureState;
 
     /// <summary>Records the failure on a span and on its in-process ancestors that do not already carry one.</summary>
-    public void AttachTo(Activity activity)
-    {
-        for (var current = activity; current is not null; current = current.Parent)
-        {
-            if (current.GetCustomProperty(ActivityPropertyName) is FailureState existing && !ReferenceEquals(existing, this))
-            {
-                break;
-            }
-
-            current.SetCustomProperty(ActivityPropertyName, this);
-        }
-    }
+    public void AttachTo(Activity activity) => AttachTo(activity, Of(activity));
 
     /// <summary>
-    /// <see cref="AttachTo(Activity)"/> for a span whose failure the caller has just read (<see cref="Of(Activity)"/>):
+    /// <see cref="AttachTo(Activity)"/> for a span whose failure (<paramref name="current"/>) the caller has just read:
     /// that span's property is not read again (each read locks the span's property dictionary).
     /// </summary>
     public void AttachTo(Activity activity, FailureState? current)
     {
-        if (current is not null && !ReferenceEquals(current, this))
+        for (var span = activity; ; current = Of(span))
         {
-            return;
-        }
+            if (current is not null && !ReferenceEquals(current, this))
+            {
+                return;
+            }
 
-        if (current is null)
-        {
-            activity.SetCustomProperty(ActivityPropertyName, this);
-        }
+            if (current is null)
+            {
+                span.SetCustomProperty(ActivityPropertyName, this);
+            }
 
-        if (activity.Parent is { } parent)
-        {
-            AttachTo(parent);
+            if (span.Parent is not { } parent)
+            {
+                return;
+            }
+
+            span = parent;
         }
     }
 
