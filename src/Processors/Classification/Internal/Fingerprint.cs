@@ -63,19 +63,7 @@ internal static class Fingerprint
         }
 
         // No stack anywhere in the chain (created, not thrown): the key is a function of the code and the type alone.
-        var key = (definition.Code, exception.GetType());
-        if (WithoutStack.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var fingerprint = Compute(definition.Code, TypeName(key.Item2), []);
-        if (WithoutStack.Count < MaxCached)
-        {
-            WithoutStack.TryAdd(key, fingerprint);
-        }
-
-        return fingerprint;
+        return Cached(WithoutStack, (Code: definition.Code, Type: exception.GetType()), static key => Compute(key.Code, TypeName(key.Type), []));
     }
 
     /// <summary>
@@ -217,21 +205,25 @@ internal static class Fingerprint
     }
 
     // A frame's normalized name, computed once per method: normalizing splits and rebuilds the names.
-    private static string FrameName(string typeName, string methodName)
+    private static string FrameName(string typeName, string methodName) =>
+        Cached(FrameNames, (Type: typeName, Method: methodName), static key => Normalize(key.Type, key.Method));
+
+    // The cached value of a pure function of the key; past MaxCached entries, computed each time.
+    private static string Cached<TKey>(ConcurrentDictionary<TKey, string> cache, TKey key, Func<TKey, string> compute)
+        where TKey : notnull
     {
-        var key = (typeName, methodName);
-        if (FrameNames.TryGetValue(key, out var cached))
+        if (cache.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var name = Normalize(typeName, methodName);
-        if (FrameNames.Count < MaxCached)
+        var value = compute(key);
+        if (cache.Count < MaxCached)
         {
-            FrameNames.TryAdd(key, name);
+            cache.TryAdd(key, value);
         }
 
-        return name;
+        return value;
     }
 
     private static bool IsFramework(string typeName)
