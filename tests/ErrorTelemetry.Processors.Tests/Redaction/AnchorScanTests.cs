@@ -102,6 +102,79 @@ public class AnchorScanTests
     public void Redact_ColonWithoutCookie_Unchanged(string text) =>
         Assert.Same(text, TestRedactors.Default.Redact(text));
 
+    [Theory]
+    [InlineData("at 14:05 today", false)]
+    [InlineData("1:2", false)]
+    [InlineData("ab1: x", false)]
+    [InlineData(":05", true)]
+    [InlineData("x 64: y", true)]
+    [InlineData("token_b64: y", true)]
+    [InlineData("time: 14:05", true)]
+    [InlineData("\u0664: y", true)]
+    public void Scan_ColonAfterDigit_ReportedOnlyAfter64OrForEveryColon(string text, bool reported)
+    {
+        foreach (var maskedTail in (bool[])[false, true])
+        {
+            Assert.Equal(reported, (AnchorScan.Scan(text, maskedTail, everyColon: false) & DetectorAnchors.Colon) != 0);
+            Assert.NotEqual(DetectorAnchors.None, AnchorScan.Scan(text, maskedTail, everyColon: true) & DetectorAnchors.Colon);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("pin2")]
+    [InlineData("code7")]
+    public void Scan_KeyEndingInDigitAtEveryOffset_ColonReportedWhereKeyValueMatches(string? configured)
+    {
+        // The colon of a time is left out only while no configured key ends in a digit; a key that does (and the
+        // built-in token_b64) must still wake key_value wherever its colon falls in the pre-scan's blocks.
+        var classifier = new SensitiveKeyClassifier(configured is null ? null : [configured]);
+        var keyValue = new KeyValueDetector(classifier);
+        string[] pieces = ["14:05", " ", "token_b64: abc", "password.base64:def", "pin2: 1234", "code7:9x", "64:", "4:", "6", ":", "a", "x2: y"];
+        var random = new Random(configured?.Length ?? 0);
+        for (var i = 0; i < 3000; i++)
+        {
+            var builder = new StringBuilder(new string(' ', random.Next(0, 70)));
+            for (var count = random.Next(1, 6); count > 0; count--)
+            {
+                builder.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var text = builder.ToString();
+            foreach (var maskedTail in (bool[])[false, true])
+            {
+                var anchors = AnchorScan.Scan(text, maskedTail, everyColon: !classifier.OnlyBase64KeysEndInDigit);
+                if (keyValue.TryFind(text, 0, out var index, out var length))
+                {
+                    Assert.True(
+                        (keyValue.Anchors & anchors) != 0,
+                        $"key_value matches '{text.Substring(index, length)}' in '{text}', but the pre-scan (masked tail: {maskedTail}) reported only {anchors}.");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(null, "token_b64: abc123 at 14:05")]
+    [InlineData(null, "at 14:05 password.base64:abc123")]
+    [InlineData("pin2", "at 14:05 pin2: abc123")]
+    [InlineData("code7", "code7:abc123")]
+    public void Redact_KeyEndingInDigitBeforeColon_ValueRedacted(string? configured, string text)
+    {
+        var redactor = TestRedactors.Create(o =>
+        {
+            if (configured is not null)
+            {
+                o.SensitiveKeys.Add(configured);
+            }
+        });
+
+        var redacted = redactor.Redact(text);
+
+        Assert.DoesNotContain("abc123", redacted, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED:", redacted, StringComparison.Ordinal);
+    }
+
     // Pieces joined up to about maxLength characters, cut at random points so that their ends fall anywhere.
     private static string RandomText(Random random, int maxLength)
     {

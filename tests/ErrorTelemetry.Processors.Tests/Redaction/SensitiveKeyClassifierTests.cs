@@ -96,4 +96,34 @@ public class SensitiveKeyClassifierTests
     [InlineData("")]
     public void Classify_OrdinaryKey_ReturnsNull(string key) =>
         Assert.Null(Classifier.Classify(key));
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("customer_ref", true)]
+    [InlineData("pin2fa", true)]
+    [InlineData("pin2", false)]
+    [InlineData("Code 7 ", false)]
+    [InlineData("otp_2-", false)]
+    [InlineData("legacy64", false)]
+    public void OnlyBase64KeysEndInDigit_ConfiguredKey_FalseWhenItEndsInDigit(string? configured, bool expected)
+    {
+        var classifier = new SensitiveKeyClassifier(configured is null ? null : [configured]);
+
+        Assert.Equal(expected, classifier.OnlyBase64KeysEndInDigit);
+    }
+
+    [Theory]
+    [InlineData("token_b64")]
+    [InlineData("password.base64")]
+    [InlineData("secretB64")]
+    public void Classify_BuiltInKeyEndingInDigit_EndsIn64(string key)
+    {
+        // What OnlyBase64KeysEndInDigit promises for the built-in terms: these are sensitive and end in 64, while a
+        // key ending in another digit is not.
+        var classifier = new SensitiveKeyClassifier(null);
+
+        Assert.NotNull(classifier.Classify(key));
+        Assert.Null(classifier.Classify(key[..^1] + "5"));
+        Assert.Null(classifier.Classify(key + "1"));
+    }
 }

@@ -29,6 +29,9 @@ internal sealed class DetectorPipeline
     private readonly int _maxValueLength;
     private readonly CleanValueCache? _clean;
 
+    // Whether the pre-scan must report a colon after a digit: only when a configured key ends in a digit.
+    private readonly bool _everyColon;
+
     public DetectorPipeline(RedactionOptions options, SensitiveKeyClassifier classifier, bool rememberCleanValues = true)
     {
         var disabled = new HashSet<string>(options.DisabledDetectors, StringComparer.OrdinalIgnoreCase);
@@ -73,6 +76,7 @@ internal sealed class DetectorPipeline
         _builtIn = [.. builtIn];
         _custom = [.. custom];
         _maxValueLength = options.MaxValueLength;
+        _everyColon = !classifier.OnlyBase64KeysEndInDigit;
         _clean = rememberCleanValues && options.Detectors.Count == 0 ? new CleanValueCache() : null;
     }
 
@@ -103,7 +107,7 @@ internal sealed class DetectorPipeline
             redacted = Truncate(text, _maxValueLength);
         }
 
-        var anchors = AnchorScan.Scan(redacted);
+        var anchors = AnchorScan.Scan(redacted, AnchorScan.MaskedTail, _everyColon);
         if (anchors != DetectorAnchors.None)
         {
             foreach (var detector in _builtIn)

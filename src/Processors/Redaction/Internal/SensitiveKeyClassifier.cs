@@ -94,6 +94,11 @@ internal sealed class SensitiveKeyClassifier
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ValueSuffixLookup =
         ValueSuffixes.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // Checked rather than assumed, so that a term or suffix added later cannot silently break the pre-scan's colon rule.
+    private static readonly bool BuiltInDigitEndingsAre64 =
+        BuiltInTerms.All(static t => !char.IsAsciiDigit(t.Term[^1]))
+        && ValueSuffixes.All(static s => !char.IsAsciiDigit(s[^1]) || s.EndsWith("64", StringComparison.Ordinal));
+
     private static readonly Term[] NoTerms = [];
     private static readonly SensitiveKeyKind NotSensitive = new("none");
 
@@ -123,6 +128,7 @@ internal sealed class SensitiveKeyClassifier
         var kinds = new Dictionary<string, SensitiveKeyKind>(StringComparer.Ordinal);
         var terms = new List<Term>();
         var exact = new Dictionary<string, SensitiveKeyKind>(StringComparer.OrdinalIgnoreCase);
+        var configuredKeyEndsInDigit = false;
 
         if (extraKeys is not null)
         {
@@ -137,6 +143,7 @@ internal sealed class SensitiveKeyClassifier
 
                 var kind = GetKind(kinds, KindName(extra));
                 exact.TryAdd(extra.Trim(), kind);
+                configuredKeyEndsInDigit |= EndsInDigit(extra);
                 var length = Compact(extra.Trim(), compact, wordStart, out _);
                 if (length > 0)
                 {
@@ -151,6 +158,7 @@ internal sealed class SensitiveKeyClassifier
         }
 
         IsEmpty = terms.Count == 0;
+        OnlyBase64KeysEndInDigit = !configuredKeyEndsInDigit && BuiltInDigitEndingsAre64;
         _customHeaderKey = builtInTerms ? GetKind(kinds, "api_key") : null;
 
         // Longer terms first: the most specific kind wins and every shorter suffix is still tried.
@@ -173,6 +181,15 @@ internal sealed class SensitiveKeyClassifier
 
     /// <summary>Gets a value indicating whether no key can match.</summary>
     public bool IsEmpty { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether a key whose last character is an ASCII digit can be sensitive only by ending in
+    /// <c>64</c> (the value suffixes <c>b64</c> and <c>base64</c>, as in <c>token_b64</c>): true unless a configured
+    /// key ends in a digit. The built-in terms and the custom-header rule end in letters, and a key ending in a digit
+    /// compacts to a text ending in that digit, which only a term, an exact key or a value suffix ending in a digit can
+    /// end. This lets the pre-scan ignore the colon of a time (<c>14:05</c>).
+    /// </summary>
+    public bool OnlyBase64KeysEndInDigit { get; }
 
     /// <summary>Returns the kind of secret <paramref name="key"/> names, or <see langword="null"/>.</summary>
     public SensitiveKeyKind? Classify(ReadOnlySpan<char> key)
@@ -314,6 +331,21 @@ internal sealed class SensitiveKeyClassifier
         }
 
         return length;
+    }
+
+    // Whether the last ASCII letter or digit of a configured key (what its compacted term and its exact text end in
+    // when a key in text ends in a digit) is a digit.
+    private static bool EndsInDigit(string key)
+    {
+        for (var i = key.Length - 1; i >= 0; i--)
+        {
+            if (char.IsAsciiLetterOrDigit(key[i]))
+            {
+                return char.IsAsciiDigit(key[i]);
+            }
+        }
+
+        return false;
     }
 
     private static SensitiveKeyKind GetKind(Dictionary<string, SensitiveKeyKind> kinds, string name)

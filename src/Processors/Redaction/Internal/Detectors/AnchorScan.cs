@@ -36,21 +36,31 @@ internal static class AnchorScan
     /// <summary>Gets whether the last block is read with masked loads (AVX-512) rather than copied.</summary>
     internal static bool MaskedTail => Avx512BW.VL.IsSupported;
 
-    /// <summary>Returns the anchors seen in <paramref name="text"/>.</summary>
-    public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, MaskedTail);
+    /// <summary>Returns the anchors seen in <paramref name="text"/>, for the built-in sensitive keys.</summary>
+    public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, MaskedTail, everyColon: false);
 
     /// <summary>
-    /// Returns the anchors seen in <paramref name="text"/>, its last block read with masked loads when
-    /// <paramref name="maskedTail"/> and the hardware has them, otherwise copied (both give the same answer).
+    /// Returns the anchors seen in <paramref name="text"/>, for the built-in sensitive keys, its last block read with
+    /// masked loads when <paramref name="maskedTail"/> and the hardware has them, otherwise copied (both give the same
+    /// answer).
     /// </summary>
-    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail)
+    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail) => Scan(text, maskedTail, everyColon: false);
+
+    /// <summary>
+    /// Returns the anchors seen in <paramref name="text"/>. A colon right after a digit (a time, <c>14:05</c>) is
+    /// reported only when <paramref name="everyColon"/> or the digits before it are <c>64</c>: a key ending in any
+    /// other digit is never sensitive unless a configured key ends in a digit
+    /// (<see cref="SensitiveKeyClassifier.OnlyBase64KeysEndInDigit"/>), and <c>key_value</c> reads its key back
+    /// from the colon.
+    /// </summary>
+    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail, bool everyColon)
     {
         ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        var state = new State();
+        var state = new State(everyColon);
         var position = 0;
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
-            state.Add(text[position..], Load(ref start, position), Load(ref start, position + 1), Load(ref start, position + 2));
+            state.Add(text, position, Load(ref start, position), Load(ref start, position + 1), Load(ref start, position + 2));
         }
 
         if (position < text.Length)
@@ -78,7 +88,8 @@ internal static class AnchorScan
             {
                 var left = text.Length - position;
                 state.Add(
-                    text[position..],
+                    text,
+                    position,
                     LoadMasked(start + position, left),
                     LoadMasked(start + position + 1, left - 1),
                     LoadMasked(start + position + 2, left - Lookahead));
@@ -95,7 +106,7 @@ internal static class AnchorScan
         ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(tail));
         for (var offset = 0; offset < rest.Length; offset += BlockChars)
         {
-            state.Add(tail[offset..], Load(ref start, offset), Load(ref start, offset + 1), Load(ref start, offset + 2));
+            state.Add(text, position + offset, Load(ref start, offset), Load(ref start, offset + 1), Load(ref start, offset + 2));
         }
     }
 
@@ -115,22 +126,23 @@ internal static class AnchorScan
             Vector256.LessThan(Vector256<ushort>.Indices, Vector256.Create((ushort)Math.Clamp(left, 0, 16))),
             Vector256<ushort>.Zero);
 
-    // Rare characters are few, so each is looked at once. A folded non-ASCII character maps to nothing. A '%' is an
-    // anchor only as "%40" (an encoded '@').
-    private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> block)
+    // Rare characters are few, so each is looked at once, in the text (block is where the mask's bit 0 is). A folded
+    // non-ASCII character maps to nothing. A '%' is an anchor only as "%40" (an encoded '@'); a ':' right after a digit
+    // only as everyColon and AnchorScan.Scan say.
+    private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> text, int block, bool everyColon)
     {
         var anchors = DetectorAnchors.None;
         while (rare != 0)
         {
-            var index = BitOperations.TrailingZeroCount(rare);
-            anchors |= block[index] switch
+            var index = block + BitOperations.TrailingZeroCount(rare);
+            anchors |= text[index] switch
             {
                 '@' => DetectorAnchors.At,
                 '=' => DetectorAnchors.EqualsSign,
-                ':' => DetectorAnchors.Colon,
+                ':' when everyColon || !IsAfterNumber(text, index) => DetectorAnchors.Colon,
                 '>' => DetectorAnchors.Greater,
                 '+' => DetectorAnchors.Plus,
-                '%' when block[(index + 1)..].StartsWith("40", StringComparison.Ordinal) => DetectorAnchors.EncodedAt,
+                '%' when text[(index + 1)..].StartsWith("40", StringComparison.Ordinal) => DetectorAnchors.EncodedAt,
                 _ => DetectorAnchors.None,
             };
             rare &= rare - 1;
@@ -138,6 +150,10 @@ internal static class AnchorScan
 
         return anchors;
     }
+
+    // Whether the key key_value would read back from the colon at index ends in a digit, and not in 64.
+    private static bool IsAfterNumber(ReadOnlySpan<char> text, int index) =>
+        index > 0 && char.IsAsciiDigit(text[index - 1]) && !(text[index - 1] == '4' && index > 1 && text[index - 2] == '6');
 
     private struct State
     {
@@ -149,10 +165,13 @@ internal static class AnchorScan
         private int _keyStreak;
         private bool _digitRun11;
         private bool _dash;
+        private readonly bool _everyColon;
 
-        // Adds the block at the start of chars, read as v0, and again one and two characters on (v1, v2).
+        public State(bool everyColon) => _everyColon = everyColon;
+
+        // Adds the block at position in text, read as v0, and again one and two characters on (v1, v2).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(ReadOnlySpan<char> chars, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2)
+        public void Add(ReadOnlySpan<char> text, int position, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2)
         {
             var digit0 = IsDigit(v0);
             var digit1 = IsDigit(v1);
@@ -180,7 +199,7 @@ internal static class AnchorScan
             var rare = Vector256.Equals(Vector256.ShuffleNative(RareTable, v0 & Vector256.Create((byte)0x0F)), v0).ExtractMostSignificantBits();
             if (rare != 0)
             {
-                _anchors |= RareAnchors(rare, chars);
+                _anchors |= RareAnchors(rare, text, position, _everyColon);
             }
 
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
