@@ -175,6 +175,83 @@ public class AnchorScanTests
         Assert.Contains("[REDACTED:", redacted, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, "0123456789 -()ABCXYZ")]
+    [InlineData(2, "0123456789 -")]
+    [InlineData(3, "AKZ09 ab")]
+    [InlineData(4, "abyJIzeE:_-bBaAsS%40@=>+ 19")]
+    [InlineData(5, "a1 -(\u0130\u0140\u0430\uFF10\u0660\u00e9\u3a2d\u2d2d\uA03A\u0131\u017F")]
+    public void Scan_RandomTextUpTo140Characters_ReportsEveryAnchorOfTheDefinition(int seed, string alphabet)
+    {
+        // The pre-scan against a character-by-character reading of each anchor's definition (DetectorAnchors), on
+        // texts of up to 140 characters where stretches of the alphabet (runs, pairs, rare characters) alternate with
+        // prose that has none, so that they start and end anywhere in the blocks; it may report more (approximated
+        // letters), never less, and its two ways agree.
+        const string Prose = "the quick fox, jumped.";
+        var random = new Random(seed);
+        var builder = new StringBuilder();
+        for (var i = 0; i < 4000; i++)
+        {
+            builder.Clear();
+            var length = random.Next(0, 141);
+            while (builder.Length < length)
+            {
+                var (chars, most) = random.Next(2) == 0 ? (alphabet, 25) : (Prose, 40);
+                for (var count = random.Next(0, most + 1); count > 0; count--)
+                {
+                    builder.Append(chars[random.Next(chars.Length)]);
+                }
+            }
+
+            var text = builder.ToString(0, length);
+            var expected = DefinedAnchors(text);
+            var native = AnchorScan.Scan(text, maskedTail: true, everyColon: false);
+
+            Assert.True((expected & ~native) == 0, $"'{text}': expected {expected}, the pre-scan reported {native}.");
+            Assert.Equal(native, AnchorScan.Scan(text, maskedTail: false, everyColon: false));
+        }
+    }
+
+    // Each anchor as DetectorAnchors defines it, read one character at a time.
+    private static DetectorAnchors DefinedAnchors(string text)
+    {
+        var anchors = DetectorAnchors.None;
+        int digitRun = 0, phoneRun = 0, keyRun = 0, longestDigitRun = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var next = i + 1 < text.Length ? text[i + 1] : '\0';
+            var after = i + 2 < text.Length ? text[i + 2] : '\0';
+            anchors |= c switch
+            {
+                '@' => DetectorAnchors.At,
+                '=' => DetectorAnchors.EqualsSign,
+                '>' => DetectorAnchors.Greater,
+                '+' => DetectorAnchors.Plus,
+                ':' when i == 0 || !char.IsAsciiDigit(text[i - 1]) || (text[i - 1] == '4' && i > 1 && text[i - 2] == '6') => DetectorAnchors.Colon,
+                '%' when next == '4' && after == '0' => DetectorAnchors.EncodedAt,
+                _ => DetectorAnchors.None,
+            };
+            anchors |= c == '-' && next == '-' ? DetectorAnchors.DoubleDash : 0;
+            anchors |= char.IsAsciiLetter(c) && char.IsAsciiLetter(next) && char.IsAsciiDigit(after) ? DetectorAnchors.IbanStart : 0;
+            anchors |= c == 'y' && next == 'J' ? DetectorAnchors.JwtStart : 0;
+            anchors |= c is 'b' or 'B' && next is 'e' or 'E' or 'a' or 'A' && after is 'a' or 'A' or 's' or 'S' ? DetectorAnchors.AuthScheme : 0;
+            anchors |= (char.IsAsciiLetterLower(c) && next is '_' or '-') || (c == 'I' && next == 'z') ? DetectorAnchors.ApiKeyPrefix : 0;
+            anchors |= c is 'e' or 'E' && next == ':' ? DetectorAnchors.CookieHeader : 0;
+
+            var inDigitRun = char.IsAsciiDigit(c) || (c is ' ' or '-' && char.IsAsciiDigit(next));
+            digitRun = inDigitRun ? digitRun + 1 : 0;
+            phoneRun = inDigitRun || c is '(' or ')' || (c is ' ' or '-' && next == '(') ? phoneRun + 1 : 0;
+            keyRun = char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) ? keyRun + 1 : 0;
+            longestDigitRun = Math.Max(longestDigitRun, digitRun);
+            anchors |= digitRun >= 13 ? DetectorAnchors.DigitRun13 : 0;
+            anchors |= phoneRun >= 11 ? DetectorAnchors.PhoneShape : 0;
+            anchors |= keyRun >= 20 ? DetectorAnchors.AwsPrefix : 0;
+        }
+
+        return anchors | (longestDigitRun >= 11 && text.Contains('-', StringComparison.Ordinal) ? DetectorAnchors.SsnShape : 0);
+    }
+
     // Pieces joined up to about maxLength characters, cut at random points so that their ends fall anywhere.
     private static string RandomText(Random random, int maxLength)
     {

@@ -12,12 +12,27 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// character pairs of token prefixes). A clean value costs this pass and nothing else.
 /// </summary>
 /// <remarks>
-/// The answer may over-report (a non-ASCII character folds onto an ASCII one, a digit run that is not a card), never
-/// under-report: a detector skipped because its anchors were not seen could not have matched. Each 32-character
-/// block is compared with itself shifted by one and two characters (read from memory), so patterns never straddle
-/// blocks; only digit runs carry from one block to the next. The last block is read with masked loads where the
-/// hardware has them (AVX-512), which read nothing past the text and give zeros there; elsewhere it is copied after
-/// zeros first.
+/// <para>
+/// The answer may over-report (a digit run that is not a card, a pair whose letters are approximated), never
+/// under-report: a detector skipped because its anchors were not seen could not have matched. Characters are read as
+/// bytes saturated at 255 (non-ASCII characters become 0 or 128–255, which no anchor uses). Each 32-character block
+/// is classified with itself shifted by one and two characters, so patterns never straddle blocks; only digit runs
+/// carry from one block to the next.
+/// </para>
+/// <para>
+/// Classification is by table (as in Hyperscan's Teddy): two shuffles per position look up a character's low and
+/// high four bits, each giving the classes or patterns that allow it, and their AND is the set of those whose
+/// characters' low and high halves both fit. Such a set is a product of halves: digits, ' ' and '-', brackets and the
+/// letters of token prefixes are exact; "a letter" (an IBAN's country code) also takes <c>@[\]^_`{|}~</c>, and "a
+/// lower-case letter" (before an API key's <c>_</c> or <c>-</c>) also <c>`{|}~</c>, which only over-reports. The
+/// patterns of the three positions are AND-ed into one byte per character: eight patterns in three operations.
+/// </para>
+/// <para>
+/// The last block (all of a value under 34 characters) is read once, with the character after it, and shifted in
+/// registers: with AVX-512 masked loads, which read nothing past the text and give zeros there; elsewhere it is
+/// copied after zeros first. With <c>maskedTail</c> false the portable code runs throughout (what hardware without
+/// AVX2 runs), so that tests on this hardware speak for both.
+/// </para>
 /// </remarks>
 internal static class AnchorScan
 {
@@ -27,22 +42,84 @@ internal static class AnchorScan
     private const int CardRunChars = 13;
     private const int PhoneRunChars = 11;
     private const int AwsKeyChars = 20;
+    private const string Digits = "0123456789";
+    private const string Upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private const string Lower = "abcdefghijklmnopqrstuvwxyz";
 
     // Each rare character (@ = : > + %) sits at the slot of its low four bits (all differ), so one shuffle and one
     // comparison tell whether a character is one of them; the other slots hold a byte whose low four bits differ.
     private static readonly Vector256<byte> RareTable = Vector256.Create(Vector128.Create(
         (byte)'@', 0xFF, 0xFF, 0xFF, 0xFF, (byte)'%', 0xFF, 0xFF, 0xFF, 0xFF, (byte)':', (byte)'+', 0xFF, (byte)'=', (byte)'>', 0x00));
 
+    // What a character is, for the runs. The second position's table puts "a digit" and "an opening bracket" at the
+    // bits of the first's separator copies, so that one AND gives "a separator before a digit" and "before a bracket".
+    private static readonly NibbleTable Classes0 = NibbleTable.Create(
+        (Digits, Class.Digit),
+        (" -", Class.Separator),
+        (" -", Class.SeparatorBeforeOpen),
+        ("()", Class.Bracket),
+        ("ABCDEFGHIJKLMNO", Class.UpperA),
+        ("PQRSTUVWXYZ", Class.UpperB),
+        ("-", Class.Dash));
+
+    private static readonly NibbleTable Classes1 = NibbleTable.Create(
+        (Digits, Class.Separator),
+        ("(", Class.SeparatorBeforeOpen));
+
+    // The characters each pattern allows at its first, second and third position (null: any).
+    private static readonly NibbleTable Pairs0 = NibbleTable.Create(
+        ("-", PairBits.DoubleDash),
+        (Upper + Lower, PairBits.Iban),
+        ("yI", PairBits.JwtOrIz),
+        ("eE", PairBits.Cookie),
+        ("bB", PairBits.AuthA | PairBits.AuthS),
+        (Lower, PairBits.LowerUnderscore | PairBits.LowerDash));
+
+    private static readonly NibbleTable Pairs1 = NibbleTable.Create(
+        ("-", PairBits.DoubleDash | PairBits.LowerDash),
+        (Upper + Lower, PairBits.Iban),
+        ("Jz", PairBits.JwtOrIz),
+        (":", PairBits.Cookie),
+        ("eEaA", PairBits.AuthA | PairBits.AuthS),
+        ("_", PairBits.LowerUnderscore));
+
+    private static readonly NibbleTable Pairs2 = NibbleTable.Create(
+        (null, PairBits.DoubleDash | PairBits.JwtOrIz | PairBits.Cookie | PairBits.LowerUnderscore | PairBits.LowerDash),
+        (Digits, PairBits.Iban),
+        ("aA", PairBits.AuthA),
+        ("sS", PairBits.AuthS));
+
+    private interface INarrowing
+    {
+        // Whether NarrowPacked leaves the characters in the pack's order: 0-7, 16-23, 8-15, 24-31.
+        static abstract bool Packed { get; }
+
+        // The 32 characters of lower and upper as bytes saturated at 255, in order.
+        static abstract Vector256<byte> Narrow(Vector256<ushort> lower, Vector256<ushort> upper);
+
+        // The same bytes, in the pack's order where Packed (a block is classified alike in any order of its
+        // characters, as long as its shifted copies share it; only bit masks are put back in order).
+        static abstract Vector256<byte> NarrowPacked(Vector256<ushort> lower, Vector256<ushort> upper);
+
+        // A lookup of a 16-byte table held in both 128-bit lanes, by indices 0 to 15.
+        static abstract Vector256<byte> Shuffle(Vector256<byte> table, Vector256<byte> indices);
+
+        // The block shifted down by one (two) characters, the first one (two) of next coming in at the end.
+        static abstract Vector256<byte> ShiftIn1(Vector256<byte> block, Vector256<byte> next);
+
+        static abstract Vector256<byte> ShiftIn2(Vector256<byte> block, Vector256<byte> next);
+    }
+
     /// <summary>Gets whether the last block is read with masked loads (AVX-512) rather than copied.</summary>
     internal static bool MaskedTail => Avx512BW.VL.IsSupported;
 
     /// <summary>Returns the anchors seen in <paramref name="text"/>, for the built-in sensitive keys.</summary>
-    public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, MaskedTail, everyColon: false);
+    public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, maskedTail: true, everyColon: false);
 
     /// <summary>
-    /// Returns the anchors seen in <paramref name="text"/>, for the built-in sensitive keys, its last block read with
-    /// masked loads when <paramref name="maskedTail"/> and the hardware has them, otherwise copied (both give the same
-    /// answer).
+    /// Returns the anchors seen in <paramref name="text"/>, for the built-in sensitive keys; with the hardware's own
+    /// instructions (AVX2 packs, AVX-512 masked loads for the last block) when <paramref name="maskedTail"/> and the
+    /// hardware has them, otherwise with portable code and the last block copied (both give the same answer).
     /// </summary>
     internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail) => Scan(text, maskedTail, everyColon: false);
 
@@ -53,72 +130,88 @@ internal static class AnchorScan
     /// (<see cref="SensitiveKeyClassifier.OnlyBase64KeysEndInDigit"/>), and <c>key_value</c> reads its key back
     /// from the colon.
     /// </summary>
-    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail, bool everyColon)
+    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail, bool everyColon) =>
+        maskedTail && Avx2.IsSupported ? Scan<NativeNarrowing>(text, everyColon) : Scan<PortableNarrowing>(text, everyColon);
+
+    private static DetectorAnchors Scan<TNarrowing>(ReadOnlySpan<char> text, bool everyColon)
+        where TNarrowing : struct, INarrowing
     {
         ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         var state = new State(everyColon);
         var position = 0;
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
-            state.Add(text, position, Load(ref start, position), Load(ref start, position + 1), Load(ref start, position + 2));
+            state.Add<TNarrowing>(
+                text,
+                position,
+                LoadPacked<TNarrowing>(ref start, position),
+                LoadPacked<TNarrowing>(ref start, position + 1),
+                LoadPacked<TNarrowing>(ref start, position + 2),
+                TNarrowing.Packed);
         }
 
         if (position < text.Length)
         {
-            if (maskedTail && MaskedTail)
-            {
-                AddMasked(text, position, ref state);
-            }
-            else
-            {
-                AddCopied(text, position, ref state);
-            }
+            AddRest<TNarrowing>(text, position, ref state);
         }
 
         return state.Finish();
     }
 
-    // The rest (fewer than 34 characters) read with masked loads: lanes past the text are zero and never touched.
-    private static unsafe void AddMasked(ReadOnlySpan<char> text, int position, ref State state)
+    // The rest (1 to 33 characters): the block and the character after it, zeros past the text, read once.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRest<TNarrowing>(ReadOnlySpan<char> text, int position, ref State state)
+        where TNarrowing : struct, INarrowing
+    {
+        var rest = text.Length - position;
+        Vector256<byte> block;
+        Vector256<byte> next;
+        if (typeof(TNarrowing) == typeof(NativeNarrowing) && MaskedTail)
+        {
+            block = LoadMasked(text, position, rest);
+            next = rest > BlockChars ? LoadMasked(text, position + BlockChars, rest - BlockChars) : Vector256<byte>.Zero;
+        }
+        else
+        {
+            Span<char> copy = stackalloc char[2 * BlockChars];
+            text[position..].CopyTo(copy);
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(copy));
+            block = Load<TNarrowing>(ref start, 0);
+            next = Load<TNarrowing>(ref start, BlockChars);
+        }
+
+        state.Add<TNarrowing>(text, position, block, TNarrowing.ShiftIn1(block, next), TNarrowing.ShiftIn2(block, next), packed: false);
+        if (rest > BlockChars)
+        {
+            state.Add<TNarrowing>(
+                text,
+                position + BlockChars,
+                next,
+                TNarrowing.ShiftIn1(next, Vector256<byte>.Zero),
+                TNarrowing.ShiftIn2(next, Vector256<byte>.Zero),
+                packed: false);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Load<TNarrowing>(ref ushort start, int offset)
+        where TNarrowing : struct, INarrowing =>
+        TNarrowing.Narrow(Vector256.LoadUnsafe(ref start, (nuint)offset), Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> LoadPacked<TNarrowing>(ref ushort start, int offset)
+        where TNarrowing : struct, INarrowing =>
+        TNarrowing.NarrowPacked(Vector256.LoadUnsafe(ref start, (nuint)offset), Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
+
+    // The 32 characters at position, of which left (1 or more) are in the text; the others read as zero.
+    private static unsafe Vector256<byte> LoadMasked(ReadOnlySpan<char> text, int position, int left)
     {
         fixed (char* chars = text)
         {
-            var start = (ushort*)chars;
-            for (; position < text.Length; position += BlockChars)
-            {
-                var left = text.Length - position;
-                state.Add(
-                    text,
-                    position,
-                    LoadMasked(start + position, left),
-                    LoadMasked(start + position + 1, left - 1),
-                    LoadMasked(start + position + 2, left - Lookahead));
-            }
+            var start = (ushort*)chars + position;
+            return NativeNarrowing.Narrow(LoadMaskedHalf(start, left), LoadMaskedHalf(start + 16, left - 16));
         }
     }
-
-    // The rest (fewer than 34 characters) copied after zeros, so that the look-ahead reads stay inside.
-    private static void AddCopied(ReadOnlySpan<char> text, int position, ref State state)
-    {
-        Span<char> tail = stackalloc char[(2 * BlockChars) + Lookahead];
-        var rest = text[position..];
-        rest.CopyTo(tail);
-        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(tail));
-        for (var offset = 0; offset < rest.Length; offset += BlockChars)
-        {
-            state.Add(text, position + offset, Load(ref start, offset), Load(ref start, offset + 1), Load(ref start, offset + 2));
-        }
-    }
-
-    // Narrowing truncates: ASCII stays itself, other characters may fold onto ASCII (over-reporting only).
-    private static Vector256<byte> Load(ref ushort start, int offset) =>
-        Vector256.Narrow(
-            Vector256.LoadUnsafe(ref start, (nuint)offset),
-            Vector256.LoadUnsafe(ref start, (nuint)(offset + 16)));
-
-    // The 32 characters at chars, of which left (possibly none) are in the text; the others read as zero.
-    private static unsafe Vector256<byte> LoadMasked(ushort* chars, int left) =>
-        Vector256.Narrow(LoadMaskedHalf(chars, left), LoadMaskedHalf(chars + 16, left - 16));
 
     private static unsafe Vector256<ushort> LoadMaskedHalf(ushort* chars, int left) =>
         Avx512BW.VL.MaskLoad(
@@ -157,55 +250,60 @@ internal static class AnchorScan
 
     private struct State
     {
-        // The character pairs and triples seen, one bit each (PairBits), or-ed over every character of every block.
+        private static readonly Vector256<byte> LowNibble = Vector256.Create((byte)0x0F);
+
+        private readonly bool _everyColon;
+
+        // The patterns seen (PairBits) and the classes seen (Class), or-ed over every character of every block.
         private Vector256<byte> _pairs;
+        private Vector256<byte> _classes;
         private DetectorAnchors _anchors;
         private int _digitStreak;
         private int _phoneStreak;
         private int _keyStreak;
         private bool _digitRun11;
-        private bool _dash;
-        private readonly bool _everyColon;
 
         public State(bool everyColon) => _everyColon = everyColon;
 
-        // Adds the block at position in text, read as v0, and again one and two characters on (v1, v2).
+        // Adds the block at position in text, read as v0, and again one and two characters on (v1, v2), in the pack's
+        // order when packed.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(ReadOnlySpan<char> text, int position, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2)
+        public void Add<TNarrowing>(ReadOnlySpan<char> text, int position, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2, bool packed)
+            where TNarrowing : struct, INarrowing
         {
-            var digit0 = IsDigit(v0);
-            var digit1 = IsDigit(v1);
-            var upper0 = IsUpper(v0);
-            var dash0 = Vector256.Equals(v0, Vector256.Create((byte)'-'));
-            var dash1 = Vector256.Equals(v1, Vector256.Create((byte)'-'));
-            var folded0 = v0 | Vector256.Create((byte)0x20);
-            var folded1 = v1 | Vector256.Create((byte)0x20);
-            var folded2 = v2 | Vector256.Create((byte)0x20);
-
-            var doubleDash = dash0 & dash1;
-            var iban = IsLower(folded0) & IsLower(folded1) & IsDigit(v2);
-            var jwt = Vector256.Equals(v0, Vector256.Create((byte)'y')) & Vector256.Equals(v1, Vector256.Create((byte)'J'));
-            var auth = Vector256.Equals(folded0, Vector256.Create((byte)'b'))
-                & (Vector256.Equals(folded1, Vector256.Create((byte)'e')) | Vector256.Equals(folded1, Vector256.Create((byte)'a')))
-                & (Vector256.Equals(folded2, Vector256.Create((byte)'a')) | Vector256.Equals(folded2, Vector256.Create((byte)'s')));
-            var apiKey = (IsLower(v0) & (Vector256.Equals(v1, Vector256.Create((byte)'_')) | dash1))
-                | (Vector256.Equals(v0, Vector256.Create((byte)'I')) & Vector256.Equals(v1, Vector256.Create((byte)'z')));
-            var cookie = Vector256.Equals(folded0, Vector256.Create((byte)'e')) & Vector256.Equals(v1, Vector256.Create((byte)':'));
-            _pairs |= (doubleDash & Vector256.Create(PairBits.DoubleDash)) | (iban & Vector256.Create(PairBits.Iban))
-                | (jwt & Vector256.Create(PairBits.Jwt)) | (auth & Vector256.Create(PairBits.Auth))
-                | (apiKey & Vector256.Create(PairBits.ApiKey)) | (cookie & Vector256.Create(PairBits.Cookie));
+            var low0 = v0 & LowNibble;
+            var high0 = HighNibble(v0);
+            var low1 = v1 & LowNibble;
+            var high1 = HighNibble(v1);
+            _pairs |= Pairs0.Lookup<TNarrowing>(low0, high0) & Pairs1.Lookup<TNarrowing>(low1, high1)
+                & Pairs2.Lookup<TNarrowing>(v2 & LowNibble, HighNibble(v2));
 
             // One shuffle and one comparison: each rare character sits at the table slot of its low four bits.
-            var rare = Vector256.Equals(Vector256.ShuffleNative(RareTable, v0 & Vector256.Create((byte)0x0F)), v0).ExtractMostSignificantBits();
+            var rare = Vector256.Equals(TNarrowing.Shuffle(RareTable, low0), v0).ExtractMostSignificantBits();
             if (rare != 0)
             {
-                _anchors |= RareAnchors(rare, text, position, _everyColon);
+                _anchors |= RareAnchors(InOrder(rare, packed), text, position, _everyColon);
             }
 
+            // The second position's bits, where the first has its separator copies, say what follows the separator;
+            // the first position's other bits pass.
+            var classes0 = Classes0.Lookup<TNarrowing>(low0, high0);
+            _classes |= classes0;
+            var classes = classes0 & (Classes1.Lookup<TNarrowing>(low1, high1) | Vector256.Create(unchecked((byte)~(Class.Separator | Class.SeparatorBeforeOpen))));
+
+            // Runs: most blocks of text have fewer than 11 characters of any run in all, none reaching the block's end
+            // and none carried into it, so no run is long enough and none carries on (one mask of them all decides).
+            var inRuns = Any(classes, Class.Digit | Class.Separator | Class.SeparatorBeforeOpen | Class.Bracket | Class.UpperA | Class.UpperB);
+            if ((_digitStreak | _phoneStreak | _keyStreak) != 0 || BitOperations.PopCount(inRuns) >= SsnRunChars || (int)inRuns < 0)
+            {
+                AddRuns(classes, packed);
+            }
+        }
+
+        private void AddRuns(Vector256<byte> classes, bool packed)
+        {
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
-            var separator0 = dash0 | Vector256.Equals(v0, Vector256.Create((byte)' '));
-            var digitRun = digit0 | (separator0 & digit1);
-            var digitRuns8 = Runs8(digitRun.ExtractMostSignificantBits(), ref _digitStreak, SsnRunChars, out var carried);
+            var digitRuns8 = Runs8(InOrder(Any(classes, Class.Digit | Class.Separator), packed), ref _digitStreak, SsnRunChars, out var carried);
             _digitRun11 |= carried >= SsnRunChars || (digitRuns8 & (digitRuns8 >> (SsnRunChars - 8))) != 0;
             if (carried >= CardRunChars || (digitRuns8 & (digitRuns8 >> (CardRunChars - 8))) != 0)
             {
@@ -213,24 +311,20 @@ internal static class AnchorScan
             }
 
             // A national phone number also has brackets around its area code: (415) 555-2671.
-            var open0 = Vector256.Equals(v0, Vector256.Create((byte)'('));
-            var open1 = Vector256.Equals(v1, Vector256.Create((byte)'('));
-            var close0 = Vector256.Equals(v0, Vector256.Create((byte)')'));
-            var phoneRuns8 = Runs8((digitRun | open0 | close0 | (separator0 & open1)).ExtractMostSignificantBits(), ref _phoneStreak, PhoneRunChars, out carried);
+            var phoneRuns8 = Runs8(
+                InOrder(Any(classes, Class.Digit | Class.Separator | Class.SeparatorBeforeOpen | Class.Bracket), packed), ref _phoneStreak, PhoneRunChars, out carried);
             if (carried >= PhoneRunChars || (phoneRuns8 & (phoneRuns8 >> (PhoneRunChars - 8))) != 0)
             {
                 _anchors |= DetectorAnchors.PhoneShape;
             }
 
             // An AWS key id is 20 upper-case letters and digits in a row.
-            var keyRuns8 = Runs8((upper0 | digit0).ExtractMostSignificantBits(), ref _keyStreak, AwsKeyChars, out carried);
+            var keyRuns8 = Runs8(InOrder(Any(classes, Class.Digit | Class.UpperA | Class.UpperB), packed), ref _keyStreak, AwsKeyChars, out carried);
             var keyRuns16 = keyRuns8 & (keyRuns8 >> 8);
             if (carried >= AwsKeyChars || (keyRuns16 & (keyRuns16 >> (AwsKeyChars - 16))) != 0)
             {
                 _anchors |= DetectorAnchors.AwsPrefix;
             }
-
-            _dash |= dash0 != Vector256<byte>.Zero;
         }
 
         public readonly DetectorAnchors Finish()
@@ -238,31 +332,46 @@ internal static class AnchorScan
             var anchors = _anchors;
             if (_pairs != Vector256<byte>.Zero)
             {
-                anchors |= Has(PairBits.DoubleDash) ? DetectorAnchors.DoubleDash : 0;
-                anchors |= Has(PairBits.Iban) ? DetectorAnchors.IbanStart : 0;
-                anchors |= Has(PairBits.Jwt) ? DetectorAnchors.JwtStart : 0;
-                anchors |= Has(PairBits.Auth) ? DetectorAnchors.AuthScheme : 0;
-                anchors |= Has(PairBits.ApiKey) ? DetectorAnchors.ApiKeyPrefix : 0;
-                anchors |= Has(PairBits.Cookie) ? DetectorAnchors.CookieHeader : 0;
+                var pairs = OrBytes(_pairs);
+                anchors |= (pairs & PairBits.DoubleDash) != 0 ? DetectorAnchors.DoubleDash : 0;
+                anchors |= (pairs & PairBits.Iban) != 0 ? DetectorAnchors.IbanStart : 0;
+                anchors |= (pairs & PairBits.JwtOrIz) != 0 ? DetectorAnchors.JwtStart | DetectorAnchors.ApiKeyPrefix : 0;
+                anchors |= (pairs & PairBits.Cookie) != 0 ? DetectorAnchors.CookieHeader : 0;
+                anchors |= (pairs & (PairBits.AuthA | PairBits.AuthS)) != 0 ? DetectorAnchors.AuthScheme : 0;
+                anchors |= (pairs & (PairBits.LowerUnderscore | PairBits.LowerDash)) != 0 ? DetectorAnchors.ApiKeyPrefix : 0;
             }
 
-            anchors |= _digitRun11 && _dash ? DetectorAnchors.SsnShape : 0;
+            anchors |= _digitRun11 && (OrBytes(_classes) & Class.Dash) != 0 ? DetectorAnchors.SsnShape : 0;
             return anchors;
         }
 
-        private readonly bool Has(byte bit) => (_pairs & Vector256.Create(bit)) != Vector256<byte>.Zero;
+        // The high four bits of each byte (a 16-bit shift brings the next byte's low bits in; the mask clears them).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<byte> HighNibble(Vector256<byte> v) =>
+            Vector256.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & LowNibble;
 
-        private static Vector256<byte> IsDigit(Vector256<byte> v) =>
-            Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+        // Bit i: character i has any of bits (none of which is the sign bit).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static uint Any(Vector256<byte> classes, byte bits) =>
+            Vector256.GreaterThan((classes & Vector256.Create(bits)).AsSByte(), Vector256<sbyte>.Zero).ExtractMostSignificantBits();
 
-        private static Vector256<byte> IsUpper(Vector256<byte> v) =>
-            Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26));
+        // A mask of a block in the pack's order (characters 0-7, 16-23, 8-15, 24-31) put in the characters' order.
+        private static uint InOrder(uint mask, bool packed) =>
+            packed ? (mask & 0xFF0000FF) | ((mask << 8) & 0x00FF0000) | ((mask >> 8) & 0x0000FF00) : mask;
 
-        private static Vector256<byte> IsLower(Vector256<byte> v) =>
-            Vector256.LessThan(v - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
+        private static int OrBytes(Vector256<byte> v)
+        {
+            var halves = (v.GetLower() | v.GetUpper()).AsUInt64();
+            var bytes = halves.GetElement(0) | halves.GetElement(1);
+            bytes |= bytes >> 32;
+            bytes |= bytes >> 16;
+            bytes |= bytes >> 8;
+            return (byte)bytes;
+        }
 
         // Bits where eight set bits of run start (bit i is character i of the block); carried is the length of the run
         // that began in earlier blocks and goes on at bit 0, and streak becomes that of the run reaching the block's end.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static uint Runs8(uint run, ref int streak, int shortest, out int carried)
         {
             carried = streak + BitOperations.TrailingZeroCount(~run);
@@ -281,14 +390,133 @@ internal static class AnchorScan
         }
     }
 
-    // The bits of State's pair mask.
+    // A character class (or pattern position) per bit, looked up by a character's low and high four bits: bit b of
+    // Low[l] is set when some character of class b has low half l, and likewise for High, so the AND of the two
+    // lookups holds the classes whose low and high halves both fit the character.
+    private readonly struct NibbleTable
+    {
+        private NibbleTable(Vector256<byte> low, Vector256<byte> high)
+        {
+            Low = low;
+            High = high;
+        }
+
+        public Vector256<byte> Low { get; }
+
+        public Vector256<byte> High { get; }
+
+        // Each class as its characters (null: every byte), one entry per bit.
+        public static NibbleTable Create(params ReadOnlySpan<(string? Chars, int Bits)> classes)
+        {
+            Span<byte> low = stackalloc byte[16];
+            Span<byte> high = stackalloc byte[16];
+            low.Clear();
+            high.Clear();
+            foreach (var (chars, bits) in classes)
+            {
+                for (var half = 0; half < 16 && chars is null; half++)
+                {
+                    low[half] |= (byte)bits;
+                    high[half] |= (byte)bits;
+                }
+
+                foreach (var c in chars ?? string.Empty)
+                {
+                    low[c & 0x0F] |= (byte)bits;
+                    high[c >> 4] |= (byte)bits;
+                }
+            }
+
+            // Both 128-bit lanes hold the table: a shuffle looks up within its lane.
+            return new NibbleTable(
+                Vector256.Create(Vector128.Create((ReadOnlySpan<byte>)low)),
+                Vector256.Create(Vector128.Create((ReadOnlySpan<byte>)high)));
+        }
+
+        // Indices 0 to 15 only: the same answer from the hardware shuffle and the portable one.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<byte> Lookup<TNarrowing>(Vector256<byte> low, Vector256<byte> high)
+            where TNarrowing : struct, INarrowing =>
+            TNarrowing.Shuffle(Low, low) & TNarrowing.Shuffle(High, high);
+    }
+
+    // AVX2: a saturating pack, left in its order in the loop and put in order (the pack works per 128-bit lane) for
+    // the last block; the in-lane shuffle (ShuffleNative would take AVX-512's full-width permute); shifts across the
+    // lanes by one permute and an alignment per shift.
+    private readonly struct NativeNarrowing : INarrowing
+    {
+        public static bool Packed => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> NarrowPacked(Vector256<ushort> lower, Vector256<ushort> upper) =>
+            Avx2.PackUnsignedSaturate(lower.AsInt16(), upper.AsInt16());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Shuffle(Vector256<byte> table, Vector256<byte> indices) => Avx2.Shuffle(table, indices);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Narrow(Vector256<ushort> lower, Vector256<ushort> upper) =>
+            Avx2.Permute4x64(Avx2.PackUnsignedSaturate(lower.AsInt16(), upper.AsInt16()).AsUInt64(), 0b11_01_10_00).AsByte();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> ShiftIn1(Vector256<byte> block, Vector256<byte> next) =>
+            Avx2.AlignRight(Avx2.Permute2x128(block, next, 0x21), block, 1);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> ShiftIn2(Vector256<byte> block, Vector256<byte> next) =>
+            Avx2.AlignRight(Avx2.Permute2x128(block, next, 0x21), block, 2);
+    }
+
+    // Any hardware: the same bytes by clamping before narrowing, in order; shifts through memory.
+    private readonly struct PortableNarrowing : INarrowing
+    {
+        public static bool Packed => false;
+
+        public static Vector256<byte> NarrowPacked(Vector256<ushort> lower, Vector256<ushort> upper) => Narrow(lower, upper);
+
+        public static Vector256<byte> Shuffle(Vector256<byte> table, Vector256<byte> indices) => Vector256.Shuffle(table, indices);
+
+        public static Vector256<byte> Narrow(Vector256<ushort> lower, Vector256<ushort> upper) =>
+            Vector256.Narrow(Clamp(lower), Clamp(upper));
+
+        public static Vector256<byte> ShiftIn1(Vector256<byte> block, Vector256<byte> next) => ShiftIn(block, next, 1);
+
+        public static Vector256<byte> ShiftIn2(Vector256<byte> block, Vector256<byte> next) => ShiftIn(block, next, 2);
+
+        private static Vector256<ushort> Clamp(Vector256<ushort> chars) =>
+            Vector256.Min(Vector256.Max(chars.AsInt16(), Vector256<short>.Zero), Vector256.Create((short)byte.MaxValue)).AsUInt16();
+
+        private static Vector256<byte> ShiftIn(Vector256<byte> block, Vector256<byte> next, int count)
+        {
+            Span<byte> both = stackalloc byte[2 * BlockChars];
+            block.CopyTo(both);
+            next.CopyTo(both[BlockChars..]);
+            return Vector256.Create((ReadOnlySpan<byte>)both.Slice(count, BlockChars));
+        }
+    }
+
+    // The bits of Classes0 and Classes1.
+    private static class Class
+    {
+        public const byte Digit = 1;
+        public const byte Separator = 2;
+        public const byte SeparatorBeforeOpen = 4;
+        public const byte Bracket = 8;
+        public const byte UpperA = 16;
+        public const byte UpperB = 32;
+        public const byte Dash = 64;
+    }
+
+    // The bits of the pattern tables.
     private static class PairBits
     {
         public const byte DoubleDash = 1;
         public const byte Iban = 2;
-        public const byte Jwt = 4;
-        public const byte Auth = 8;
-        public const byte ApiKey = 16;
-        public const byte Cookie = 32;
+        public const byte JwtOrIz = 4;
+        public const byte Cookie = 8;
+        public const byte AuthA = 16;
+        public const byte AuthS = 32;
+        public const byte LowerUnderscore = 64;
+        public const byte LowerDash = 128;
     }
 }
