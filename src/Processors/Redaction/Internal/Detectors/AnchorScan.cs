@@ -130,8 +130,30 @@ internal static class AnchorScan
     /// (<see cref="SensitiveKeyClassifier.OnlyBase64KeysEndInDigit"/>), and <c>key_value</c> reads its key back
     /// from the colon.
     /// </summary>
-    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail, bool everyColon) =>
-        maskedTail && Avx2.IsSupported ? Scan<NativeNarrowing>(text, everyColon) : Scan<PortableNarrowing>(text, everyColon);
+    internal static DetectorAnchors Scan(ReadOnlySpan<char> text, bool maskedTail, bool everyColon)
+    {
+        if (!maskedTail || !Avx2.IsSupported)
+        {
+            return Scan<PortableNarrowing>(text, everyColon);
+        }
+
+        return text.Length is > 0 and <= BlockChars && MaskedTail ? ScanShort(text, everyColon) : Scan<NativeNarrowing>(text, everyColon);
+    }
+
+    // A value of up to 32 characters (what most attributes hold): one block, read with masked loads, nothing to carry.
+    private static DetectorAnchors ScanShort(ReadOnlySpan<char> text, bool everyColon)
+    {
+        var state = new State(everyColon);
+        var block = LoadMasked(text, 0, text.Length);
+        state.Add<NativeNarrowing>(
+            text,
+            0,
+            block,
+            NativeNarrowing.ShiftIn1(block, Vector256<byte>.Zero),
+            NativeNarrowing.ShiftIn2(block, Vector256<byte>.Zero),
+            packed: false);
+        return state.Finish();
+    }
 
     private static DetectorAnchors Scan<TNarrowing>(ReadOnlySpan<char> text, bool everyColon)
         where TNarrowing : struct, INarrowing
@@ -173,11 +195,7 @@ internal static class AnchorScan
         }
         else
         {
-            Span<char> copy = stackalloc char[2 * BlockChars];
-            text[position..].CopyTo(copy);
-            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(copy));
-            block = Load<TNarrowing>(ref start, 0);
-            next = Load<TNarrowing>(ref start, BlockChars);
+            block = LoadCopied<TNarrowing>(text[position..], out next);
         }
 
         state.Add<TNarrowing>(text, position, block, TNarrowing.ShiftIn1(block, next), TNarrowing.ShiftIn2(block, next), packed: false);
@@ -191,6 +209,18 @@ internal static class AnchorScan
                 TNarrowing.ShiftIn2(next, Vector256<byte>.Zero),
                 packed: false);
         }
+    }
+
+    // The rest copied after zeros, so that reads stay inside (kept out of AddRest: a copy on the stack would keep
+    // the scan's state there too).
+    private static Vector256<byte> LoadCopied<TNarrowing>(ReadOnlySpan<char> rest, out Vector256<byte> next)
+        where TNarrowing : struct, INarrowing
+    {
+        Span<char> copy = stackalloc char[2 * BlockChars];
+        rest.CopyTo(copy);
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(copy));
+        next = Load<TNarrowing>(ref start, BlockChars);
+        return Load<TNarrowing>(ref start, 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -278,13 +308,6 @@ internal static class AnchorScan
             _pairs |= Pairs0.Lookup<TNarrowing>(low0, high0) & Pairs1.Lookup<TNarrowing>(low1, high1)
                 & Pairs2.Lookup<TNarrowing>(v2 & LowNibble, HighNibble(v2));
 
-            // One shuffle and one comparison: each rare character sits at the table slot of its low four bits.
-            var rare = Vector256.Equals(TNarrowing.Shuffle(RareTable, low0), v0).ExtractMostSignificantBits();
-            if (rare != 0)
-            {
-                _anchors |= RareAnchors(InOrder(rare, packed), text, position, _everyColon);
-            }
-
             // The second position's bits, where the first has its separator copies, say what follows the separator;
             // the first position's other bits pass.
             var classes0 = Classes0.Lookup<TNarrowing>(low0, high0);
@@ -298,8 +321,17 @@ internal static class AnchorScan
             {
                 AddRuns(classes, packed);
             }
+
+            // One shuffle and one comparison: each rare character sits at the table slot of its low four bits. Last,
+            // so that no vector is live across the call.
+            var rare = Vector256.Equals(TNarrowing.Shuffle(RareTable, low0), v0).ExtractMostSignificantBits();
+            if (rare != 0)
+            {
+                _anchors |= RareAnchors(InOrder(rare, packed), text, position, _everyColon);
+            }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void AddRuns(Vector256<byte> classes, bool packed)
         {
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
