@@ -104,6 +104,10 @@ internal static class AnchorScan
         // A lookup of a 16-byte table held in both 128-bit lanes, by indices 0 to 15.
         static abstract Vector256<byte> Shuffle(Vector256<byte> table, Vector256<byte> indices);
 
+        // The index that looks up a character's low four bits with Shuffle in a table whose high-half partner has no
+        // entry for the high halves 8 to 15 (every table but the third position's, which allows any character).
+        static abstract Vector256<byte> LowIndex(Vector256<byte> v);
+
         // The block shifted down by one (two) characters, the first one (two) of next coming in at the end.
         static abstract Vector256<byte> ShiftIn1(Vector256<byte> block, Vector256<byte> next);
 
@@ -163,12 +167,13 @@ internal static class AnchorScan
         var position = 0;
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
+            ref var block = ref Unsafe.Add(ref start, position);
             state.Add<TNarrowing>(
                 text,
                 position,
-                LoadPacked<TNarrowing>(ref start, position),
-                LoadPacked<TNarrowing>(ref start, position + 1),
-                LoadPacked<TNarrowing>(ref start, position + 2),
+                LoadPacked<TNarrowing>(ref block, 0),
+                LoadPacked<TNarrowing>(ref block, 1),
+                LoadPacked<TNarrowing>(ref block, 2),
                 TNarrowing.Packed);
         }
 
@@ -301,9 +306,9 @@ internal static class AnchorScan
         public void Add<TNarrowing>(ReadOnlySpan<char> text, int position, Vector256<byte> v0, Vector256<byte> v1, Vector256<byte> v2, bool packed)
             where TNarrowing : struct, INarrowing
         {
-            var low0 = v0 & LowNibble;
+            var low0 = TNarrowing.LowIndex(v0);
             var high0 = HighNibble(v0);
-            var low1 = v1 & LowNibble;
+            var low1 = TNarrowing.LowIndex(v1);
             var high1 = HighNibble(v1);
             _pairs |= Pairs0.Lookup<TNarrowing>(low0, high0) & Pairs1.Lookup<TNarrowing>(low1, high1)
                 & Pairs2.Lookup<TNarrowing>(v2 & LowNibble, HighNibble(v2));
@@ -486,6 +491,11 @@ internal static class AnchorScan
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Shuffle(Vector256<byte> table, Vector256<byte> indices) => Avx2.Shuffle(table, indices);
 
+        // The byte itself: the shuffle reads its low four bits, and gives 0 for a byte of 128 or more (where the
+        // high-half lookup gives 0 too).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> LowIndex(Vector256<byte> v) => v;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Narrow(Vector256<ushort> lower, Vector256<ushort> upper) =>
             Avx2.Permute4x64(Avx2.PackUnsignedSaturate(lower.AsInt16(), upper.AsInt16()).AsUInt64(), 0b11_01_10_00).AsByte();
@@ -507,6 +517,8 @@ internal static class AnchorScan
         public static Vector256<byte> NarrowPacked(Vector256<ushort> lower, Vector256<ushort> upper) => Narrow(lower, upper);
 
         public static Vector256<byte> Shuffle(Vector256<byte> table, Vector256<byte> indices) => Vector256.Shuffle(table, indices);
+
+        public static Vector256<byte> LowIndex(Vector256<byte> v) => v & Vector256.Create((byte)0x0F);
 
         public static Vector256<byte> Narrow(Vector256<ushort> lower, Vector256<ushort> upper) =>
             Vector256.Narrow(Clamp(lower), Clamp(upper));
