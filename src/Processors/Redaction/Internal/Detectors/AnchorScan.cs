@@ -23,13 +23,13 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// Classification is by table (as in Hyperscan's Teddy): two shuffles per position look up a character's low and
 /// high four bits, each giving the classes or patterns that allow it, and their AND is the set of those whose
 /// characters' low and high halves both fit. Such a set is a product of halves: digits, ' ' and '-', brackets and the
-/// letters of token prefixes are exact; "a letter" (an IBAN's country code) also takes <c>@[\]^_`{|}~</c>, and "a
-/// lower-case letter" (before an API key's <c>_</c> or <c>-</c>) also <c>`{|}~</c>, which only over-reports. The
+/// letters of token prefixes are exact; "a letter" (an IBAN's country code) also takes <c>@[\]^_`{|}~</c> and DEL, and
+/// "a lower-case letter" (before an API key's <c>_</c> or <c>-</c>) also <c>`{|}~</c> and DEL, which only over-reports. The
 /// patterns of the three positions are AND-ed into one byte per character: eight patterns in three operations.
 /// </para>
 /// <para>
-/// The last block (all of a value under 34 characters) is read once, with the character after it, and shifted in
-/// registers: with AVX-512 masked loads, which read nothing past the text and give zeros there; elsewhere it is
+/// The last block (all of a value under 34 characters; a value of up to 32 is that block alone, without the loop) is
+/// read once, with the character after it, and shifted in registers: with AVX-512 masked loads, which read nothing past the text and give zeros there; elsewhere it is
 /// copied after zeros first. With <c>maskedTail</c> false the portable code runs throughout (what hardware without
 /// AVX2 runs), so that tests on this hardware speak for both.
 /// </para>
@@ -254,9 +254,8 @@ internal static class AnchorScan
             Vector256.LessThan(Vector256<ushort>.Indices, Vector256.Create((ushort)Math.Clamp(left, 0, 16))),
             Vector256<ushort>.Zero);
 
-    // Rare characters are few, so each is looked at once, in the text (block is where the mask's bit 0 is). A folded
-    // non-ASCII character maps to nothing. A '%' is an anchor only as "%40" (an encoded '@'); a ':' right after a digit
-    // only as everyColon and AnchorScan.Scan say.
+    // Rare characters are few, so each is looked at once, in the text (block is where the mask's bit 0 is). A '%' is
+    // an anchor only as "%40" (an encoded '@'); a ':' right after a digit only as everyColon and AnchorScan.Scan say.
     private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> text, int block, bool everyColon)
     {
         var anchors = DetectorAnchors.None;
