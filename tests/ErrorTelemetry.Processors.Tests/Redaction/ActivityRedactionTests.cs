@@ -137,6 +137,49 @@ public class ActivityRedactionTests
     }
 
     [Fact]
+    public void Redact_ObjectValueUnderKeyWhoseLastValueWasClean_Redacted()
+    {
+        // The remembered clean value is compared by reference: a value of another type under that key is scanned.
+        var spans = 0;
+        var (span, _) = Export(TestRedactors.Default, source =>
+        {
+            var activity = source.StartActivity("op")!;
+            activity.SetTag("note", ++spans < 50 ? "all good" : new Uri("mailto:dave@example.com"));
+            return activity;
+        }, repeat: 50);
+
+        Assert.DoesNotContain("dave@example.com", span.Text, StringComparison.Ordinal);
+        Assert.Contains("tag note=mailto:[REDACTED:email]", span.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_LinkOnSpanWithoutEvents_SecretRedacted()
+    {
+        var link = new ActivityLink(
+            new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
+            new ActivityTagsCollection { ["note"] = "mail alice@example.com" });
+
+        var (span, _) = Export(TestRedactors.Default, source => source.StartActivity("op", ActivityKind.Internal, default(ActivityContext), links: [link]));
+
+        Assert.DoesNotContain("alice@example.com", span.Text, StringComparison.Ordinal);
+        Assert.Contains("note=mail [REDACTED:email]", span.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_EventOnSpanWithoutLinks_SecretRedacted()
+    {
+        var (span, _) = Export(TestRedactors.Default, source =>
+        {
+            var activity = source.StartActivity("op")!;
+            activity.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection { ["note"] = "mail alice@example.com" }));
+            return activity;
+        });
+
+        Assert.DoesNotContain("alice@example.com", span.Text, StringComparison.Ordinal);
+        Assert.Contains("note=mail [REDACTED:email]", span.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Redact_FailClosed_UnlistedTagsDropped()
     {
         var redactor = TestRedactors.Create(o =>

@@ -125,11 +125,11 @@ internal sealed class TelemetryPipeline : IDisposable
         Recorder = new FailureRecorder(new ExceptionClassifier(Catalog, options), _counter);
 
         var tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name).SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
-        var spanProcessor = new ErrorSpanProcessor(Recorder);
+        SpanProcessor = new ErrorSpanProcessor(Recorder);
         var spanExport = new SimpleActivityExportProcessor(Spans);
         TracerProvider = exporterFirst
-            ? tracing.AddProcessor(spanExport).AddProcessor(spanProcessor).Build()
-            : tracing.AddProcessor(spanProcessor).AddProcessor(spanExport).Build();
+            ? tracing.AddProcessor(spanExport).AddProcessor(SpanProcessor).Build()
+            : tracing.AddProcessor(SpanProcessor).AddProcessor(spanExport).Build();
 
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Trace)
@@ -155,6 +155,8 @@ internal sealed class TelemetryPipeline : IDisposable
     public ErrorCatalog Catalog { get; }
 
     public FailureRecorder Recorder { get; }
+
+    public ErrorSpanProcessor SpanProcessor { get; }
 
     public InMemoryExporter<Activity, SpanSnapshot> Spans { get; } = new(SpanSnapshot.From);
 

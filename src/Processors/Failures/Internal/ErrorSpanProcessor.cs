@@ -27,6 +27,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         UnwindingException.Install();
     }
 
+    /// <summary>Gets whether exceptions and unrecorded spans are seen through the tracer provider's own listener (<see cref="ExceptionCaptureListener.TryAttach"/>).</summary>
+    internal bool ListensThroughProvider => _listener.IsAttached;
+
     public override void OnStart(Activity data) => UnwindingException.OnStart(data);
 
     public override void OnEnd(Activity data)

@@ -10,9 +10,12 @@ namespace ErrorTelemetry.Failures.Internal;
 /// classification needs the type hierarchy and inner exceptions.
 /// </summary>
 /// <remarks>
-/// The listener never samples (its sampling callback is absent), so it changes nothing about which spans exist.
-/// It acts only on spans of the sources its tracer provider listens to (<see cref="OwnsSource"/>), so one pipeline
-/// in a process never counts or rewrites another pipeline's spans.
+/// It never samples, so it changes nothing about which spans exist. It acts only on spans of the sources its tracer
+/// provider listens to (<see cref="OwnsSource"/>), so one pipeline in a process never counts or rewrites another
+/// pipeline's spans. It starts as a listener of its own; once the tracer provider is known and its own listener can be
+/// read, it moves onto that listener (<see cref="TryAttach"/>): a second listener costs every span of the process
+/// another pass of the runtime's listener list at start and stop (about 5 ns a span here). Until then, or when the
+/// provider's listener cannot be read, it keeps its own.
 /// </remarks>
 internal sealed class ExceptionCaptureListener : IDisposable
 {
@@ -22,49 +25,156 @@ internal sealed class ExceptionCaptureListener : IDisposable
         Type.GetType("OpenTelemetry.Trace.TracerProviderSdk, OpenTelemetry", throwOnError: false)
             ?.GetField("listener", BindingFlags.Instance | BindingFlags.NonPublic);
 
+    // Two pipelines may change the same listener's callbacks (two processors in one provider): one at a time.
+    private static readonly Lock AttachLock = new();
+
     private static readonly object Yes = new();
     private static readonly object No = new();
 
-    private readonly ActivityListener _listener;
+    private const int OwnListener = 0;
+    private const int Attaching = 1;
+    private const int Attached = 2;
+    private const int Disposed = 3;
+
+    private readonly ActivityListener _own;
     private readonly Func<object?> _provider;
+    private readonly Action<Activity>? _unrecordedStopped;
+    private readonly ExceptionRecorder _record;
     private readonly ConditionalWeakTable<ActivitySource, object> _owned = [];
+
+    private int _state;
+    private bool _attachFailed;
+    private ActivityListener? _target;
+    private Action<Activity>? _targetStopped;
+    private ExceptionRecorder? _targetRecorder;
+    private Action<Activity>? _stoppedHook;
+    private ExceptionRecorder? _recorderHook;
 
     public ExceptionCaptureListener(Func<string, string>? redact = null, Action<Activity>? unrecordedStopped = null, Func<object?>? provider = null)
     {
         _provider = provider ?? (static () => null);
-        _listener = new ActivityListener
+        _unrecordedStopped = unrecordedStopped;
+        _record = (Activity activity, Exception exception, ref TagList tags) =>
+        {
+            if (!OwnsSource(activity.Source))
+            {
+                return;
+            }
+
+            FailureState.SetException(activity, exception);
+            if (!Contains(in tags, "exception.message"))
+            {
+                // Activity.AddException fills in only the tags that are missing, so the raw text never lands, and
+                // the text is rendered (with guarded reads) once for the span and every log record of this exception.
+                var rendered = redact is null ? ExceptionText.Raw(exception) : ExceptionText.Redacted(exception, redact);
+                tags.Add("exception.message", rendered.Message);
+                tags.Add("exception.stacktrace", rendered.Text);
+            }
+        };
+
+        // While both this listener and the provider's hooks are in place (a moment during TryAttach), a span may be
+        // seen twice; recording and counting are idempotent per span (the first exception and the attached failure
+        // win), so that costs nothing but the repeat. Once attached, this listener acts on nothing and is removed.
+        _own = new ActivityListener
         {
             ShouldListenTo = static _ => true,
             ActivityStopped = unrecordedStopped is null ? null : activity =>
             {
                 // The SDK runs processors only on spans the sampler recorded; failures count whatever the sampler says.
-                if (!activity.IsAllDataRequested && OwnsSource(activity.Source))
+                if (!activity.IsAllDataRequested && Volatile.Read(ref _state) < Attached && OwnsSource(activity.Source))
                 {
                     unrecordedStopped(activity);
                 }
+
+                TryAttach();
             },
             ExceptionRecorder = (Activity activity, Exception exception, ref TagList tags) =>
             {
-                if (!OwnsSource(activity.Source))
+                if (Volatile.Read(ref _state) < Attached)
+                {
+                    _record(activity, exception, ref tags);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_own);
+    }
+
+    /// <summary>Gets whether this listener works through the tracer provider's own listener.</summary>
+    internal bool IsAttached => Volatile.Read(ref _state) == Attached;
+
+    /// <summary>
+    /// Moves onto the tracer provider's own listener, once the provider is known and has one: its exception recorder
+    /// (ours before any it had) and its stop callback (which the SDK ignores for spans it did not record) do what this
+    /// listener's did, and this listener goes. Cheap when done or impossible; never throws.
+    /// </summary>
+    public void TryAttach()
+    {
+        if (Volatile.Read(ref _state) != OwnListener || Volatile.Read(ref _attachFailed))
+        {
+            return;
+        }
+
+        try
+        {
+            if (_provider() is not { } provider)
+            {
+                return;
+            }
+
+            if (ProviderListenerField?.DeclaringType?.IsInstanceOfType(provider) != true)
+            {
+                Volatile.Write(ref _attachFailed, true);
+                return;
+            }
+
+            // Null while the provider is still being built: tried again on a later span.
+            if (ProviderListenerField.GetValue(provider) is not ActivityListener target)
+            {
+                return;
+            }
+
+            lock (AttachLock)
+            {
+                if (Interlocked.CompareExchange(ref _state, Attaching, OwnListener) != OwnListener)
                 {
                     return;
                 }
 
-                FailureState.SetException(activity, exception);
-                if (!Contains(in tags, "exception.message"))
-                {
-                    // Activity.AddException fills in only the tags that are missing, so the raw text never lands, and
-                    // the text is rendered (with guarded reads) once for the span and every log record of this exception.
-                    var rendered = redact is null ? ExceptionText.Raw(exception) : ExceptionText.Redacted(exception, redact);
-                    tags.Add("exception.message", rendered.Message);
-                    tags.Add("exception.stacktrace", rendered.Text);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
+                Hook(target);
+                Volatile.Write(ref _state, Attached);
+            }
+
+            _own.Dispose();
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _attachFailed, true);
+            Diagnostics.ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ExceptionCaptureListener), ex);
+        }
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        lock (AttachLock)
+        {
+            var attached = Interlocked.Exchange(ref _state, Disposed) == Attached;
+            if (attached && _target is { } target)
+            {
+                // Put back what was there, unless someone hooked in after us: then our hooks only pass calls on.
+                if (ReferenceEquals(target.ActivityStopped, _stoppedHook))
+                {
+                    target.ActivityStopped = _targetStopped;
+                }
+
+                if (ReferenceEquals(target.ExceptionRecorder, _recorderHook))
+                {
+                    target.ExceptionRecorder = _targetRecorder;
+                }
+            }
+        }
+
+        _own.Dispose();
+    }
 
     /// <summary>
     /// Whether the tracer provider this listener serves listens to <paramref name="source"/>. Decided once per source.
@@ -111,5 +221,40 @@ internal sealed class ExceptionCaptureListener : IDisposable
         }
 
         return false;
+    }
+
+    private void Hook(ActivityListener target)
+    {
+        var stopped = target.ActivityStopped;
+        var recorder = target.ExceptionRecorder;
+        var record = _record;
+        var unrecordedStopped = _unrecordedStopped;
+        _target = target;
+        _targetStopped = stopped;
+        _targetRecorder = recorder;
+        _recorderHook = (Activity activity, Exception exception, ref TagList tags) =>
+        {
+            if (Volatile.Read(ref _state) != Disposed)
+            {
+                record(activity, exception, ref tags);
+            }
+
+            recorder?.Invoke(activity, exception, ref tags);
+        };
+
+        if (unrecordedStopped is not null)
+        {
+            _stoppedHook = activity =>
+            {
+                stopped?.Invoke(activity);
+                if (!activity.IsAllDataRequested && Volatile.Read(ref _state) != Disposed && OwnsSource(activity.Source))
+                {
+                    unrecordedStopped(activity);
+                }
+            };
+            target.ActivityStopped = _stoppedHook;
+        }
+
+        target.ExceptionRecorder = _recorderHook;
     }
 }

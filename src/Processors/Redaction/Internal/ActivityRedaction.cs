@@ -35,8 +35,17 @@ internal static class ActivityRedaction
         try
         {
             RedactTags(activity, redactor);
-            RedactEvents(activity, redactor);
-            RedactLinks(activity, redactor);
+
+            // Most spans have neither events nor links: asked here, the two walks (and their large frames) are skipped.
+            if (activity.EnumerateEvents().MoveNext())
+            {
+                RedactEvents(activity, redactor);
+            }
+
+            if (activity.EnumerateLinks().MoveNext())
+            {
+                RedactLinks(activity, redactor);
+            }
 
             var description = activity.StatusDescription;
             if (description is not null)

@@ -164,6 +164,12 @@ internal sealed class KnownKey(string key, KeyRule rule)
     public KeyRule Rule { get; } = rule;
 
     /// <summary>
+    /// Gets the rule's action, kept here too: the check on every attribute reads it from the entry it already holds
+    /// instead of loading the rule as well (a dependent load that misses the cache on a busy thread).
+    /// </summary>
+    public KeyAction Action { get; } = rule.Action;
+
+    /// <summary>
     /// Gets or sets the last text value of this key found clean by a redactor that remembers clean values; the same
     /// instance again (a literal, a cached header value) is clean again, known with one comparison. One string per
     /// remembered key, written whole, so readers on other threads see either value.

@@ -116,8 +116,9 @@ internal sealed class Redactor
         // last time. Only reads what is remembered, so it cannot throw; anything else takes the full path.
         if (key is not null && _keys.GetRecent(key) is { } recent)
         {
-            var action = recent.Rule.Action;
-            if (action == KeyAction.Preserve || (action == KeyAction.Scan && value is string text && ReferenceEquals(recent.LastClean, text)))
+            // The very instance last found clean is that string: comparing references needs no type check of the value.
+            var action = recent.Action;
+            if (action == KeyAction.Preserve || (action == KeyAction.Scan && recent.LastClean is { } clean && ReferenceEquals(clean, value)))
             {
                 return value;
             }
