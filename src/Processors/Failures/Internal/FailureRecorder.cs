@@ -35,11 +35,12 @@ internal sealed class FailureRecorder
 
         // Rendered now rather than later by the span event or the log record's redaction (it is rendered once per
         // exception), so that the fingerprint can read from it that a framework exception has no stack.
-        ExceptionText.Raw(exception);
+        var text = ExceptionText.Raw(exception, facts).Text;
         var classification = _classifier.Classify(exception);
+        var matched = classification.Matched ?? exception;
         var state = new FailureState(
             classification.Definition,
-            Fingerprint.Compute(classification.Definition, classification.Matched ?? exception),
+            Fingerprint.Compute(classification.Definition, matched, ReferenceEquals(matched, exception) ? text : ExceptionText.RenderedText(matched)),
             classification.CauseCode);
         return facts.SetFailure(state);
     }
