@@ -1,5 +1,7 @@
 using System.Diagnostics.Tracing;
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Tests.TestSupport;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace ErrorTelemetry.Tests.Failures;
 
@@ -45,6 +47,43 @@ public class FailureCounterTests
         Assert.Equal(2, overflow.Value);
         Assert.Equal(4, points.Sum(pt => pt.Value));
         Assert.Contains(listener.Events, e => e.EventId == 3 && Equals(e.Payload?[1], 2));
+    }
+
+    [Fact]
+    public void Add_SeriesInterleaved_EachCountedUnderItsOwnLabels()
+    {
+        using var p = new TelemetryPipeline();
+        foreach (var op in new[] { "a", "b", "a", "a", "b" })
+        {
+            using var a = p.Source.StartActivity(op);
+            a!.AddException(new TimeoutException());
+        }
+
+        var points = p.FailurePoints();
+        Assert.Equal(2, points.Count);
+        Assert.Equal(3, Assert.Single(points, pt => Equals(pt.Tags["operation"], "a")).Value);
+        Assert.Equal(2, Assert.Single(points, pt => Equals(pt.Tags["operation"], "b")).Value);
+    }
+
+    [Fact]
+    public void Add_TwoDefinitionsOfOneCode_EachMeasuredWithItsOwnCategoryAndSeverity()
+    {
+        var meterName = "FailureCounterTests." + Guid.NewGuid().ToString("N");
+        using var counter = new FailureCounter(10, meterName: meterName);
+        using var collector = new MetricCollector<long>(null, meterName, FailureCounter.InstrumentName);
+        var first = new ErrorDefinition("ORDER_FAILED", ErrorCategory.Dependency, "Order failed");
+        var second = new ErrorDefinition("ORDER_FAILED", ErrorCategory.Validation, "Order failed") { Severity = ErrorSeverity.Warning };
+
+        counter.Add(first, "op");
+        counter.Add(second, "op");
+        counter.Add(first, "op");
+
+        var measured = collector.GetMeasurementSnapshot();
+        Assert.Equal(3, measured.Count);
+        Assert.Equal([first.CategoryName, second.CategoryName, first.CategoryName], measured.Select(m => m.Tags["error.category"]));
+        Assert.Equal([first.SeverityName, second.SeverityName, first.SeverityName], measured.Select(m => m.Tags["error.severity"]));
+        Assert.All(measured, m => Assert.Equal("ORDER_FAILED", m.Tags["error.code"]));
+        Assert.All(measured, m => Assert.Equal("op", m.Tags["operation"]));
     }
 
     private sealed class DiagnosticsListener : EventListener

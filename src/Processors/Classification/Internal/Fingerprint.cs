@@ -49,7 +49,14 @@ internal static class Fingerprint
     /// <summary>The fingerprint of a classified failure.</summary>
     /// <param name="definition">The decided definition.</param>
     /// <param name="exception">The exception as thrown; its own stack is used, or, when that has no application frames (a cause wrapped inside a library), the first cause's that has.</param>
-    public static string Compute(ErrorDefinition definition, Exception? exception)
+    public static string Compute(ErrorDefinition definition, Exception? exception) =>
+        Compute(definition, exception, exception is null ? null : ExceptionText.RenderedText(exception));
+
+    /// <summary>
+    /// <see cref="Compute(ErrorDefinition, Exception?)"/> for a caller that holds the text rendered for
+    /// <paramref name="exception"/> (<see langword="null"/> when it was not rendered): it is not looked up again.
+    /// </summary>
+    public static string Compute(ErrorDefinition definition, Exception? exception, string? renderedText)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (exception is null)
@@ -57,7 +64,7 @@ internal static class Fingerprint
             return Compute(definition.Code, null, []);
         }
 
-        if (!RenderedWithoutStack(exception) && FindFrames(exception) is { Count: > 0 } frames)
+        if (!RenderedWithoutStack(exception, renderedText) && FindFrames(exception) is { Count: > 0 } frames)
         {
             return Compute(definition.Code, TypeName(exception.GetType()), frames);
         }
@@ -72,10 +79,10 @@ internal static class Fingerprint
     /// own; only the runtime's own exception types are trusted to keep that shape (an application type may override
     /// ToString and leave the stack out). A message with a line break, or a cut text, proves nothing.
     /// </summary>
-    private static bool RenderedWithoutStack(Exception exception) =>
+    private static bool RenderedWithoutStack(Exception exception, string? text) =>
         exception.InnerException is null
         && exception.GetType().Assembly == typeof(Exception).Assembly
-        && ExceptionText.RenderedText(exception) is { } text
+        && text is not null
         && text.Length < ExceptionText.MaxLength
         && !text.Contains('\n', StringComparison.Ordinal);
 

@@ -86,13 +86,16 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             return;
         }
 
-        var explicitDefinition = FailureState.GetExplicit(activity);
-        var exception = FailureState.GetException(activity);
+        // What was recorded on the span, read once (each read locks the span's property dictionary).
+        var recorded = SpanFailure.Of(activity);
+        var explicitDefinition = recorded?.Explicit;
+        var exception = recorded?.Exception;
         if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
             && UnwindingException.Of(activity) is { } unwinding)
         {
             // The application's own span ends because a failure passes through it (a using block): it failed with it.
-            FailureState.SetException(activity, unwinding);
+            recorded = SpanFailure.For(activity);
+            recorded.RecordException(unwinding);
             exception = unwinding;
         }
 
@@ -108,7 +111,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             || exceptionEvents > 0
             || (activity.Status == ActivityStatusCode.Error && !answeredRefusal)
             || (statusCode >= 500 && kind is ActivityKind.Server or ActivityKind.Client)
-            || (statusCode >= 400 && kind == ActivityKind.Server && FailureState.Of(activity) is not null);
+            || (statusCode >= 400 && kind == ActivityKind.Server && recorded?.Failure is not null);
         if (!failed)
         {
             if (answeredRefusal)
@@ -124,12 +127,12 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             return;
         }
 
-        if (FailureState.IsIgnored(activity))
+        if (recorded?.Ignored == true)
         {
             return;
         }
 
-        var inherited = FailureState.Of(activity);
+        var inherited = recorded?.Failure;
         var state = _recorder.Resolve(explicitDefinition, explicitCode, exception, inherited, activity);
         state.AttachTo(activity, inherited);
         Annotate(activity, state, kind);

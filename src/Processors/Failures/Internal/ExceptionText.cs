@@ -51,6 +51,9 @@ internal static class ExceptionText
     /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
     public static RenderedException Raw(Exception exception) => EntryFor(exception).Raw;
 
+    /// <summary><see cref="Raw(Exception)"/> for a caller that holds the exception's facts already (no second lookup).</summary>
+    public static RenderedException Raw(Exception exception, ExceptionFacts facts) => EntryFor(exception, facts).Raw;
+
     /// <summary>The raw text of <paramref name="exception"/> if it was rendered already, else <see langword="null"/>.</summary>
     public static string? RenderedText(Exception exception) =>
         ExceptionFacts.Find(exception)?.Text is Entry entry ? entry.Raw.Text : null;
@@ -110,11 +113,10 @@ internal static class ExceptionText
     }
 
     // Kept with the exception's other facts (one weak table entry per exception).
-    private static Entry EntryFor(Exception exception)
-    {
-        var facts = ExceptionFacts.Of(exception);
-        return facts.Text as Entry ?? facts.SetText(new Entry(Render(exception)));
-    }
+    private static Entry EntryFor(Exception exception) => EntryFor(exception, ExceptionFacts.Of(exception));
+
+    private static Entry EntryFor(Exception exception, ExceptionFacts facts) =>
+        facts.Text as Entry ?? facts.SetText(new Entry(Render(exception)));
 
     private static RenderedException Render(Exception exception)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ErrorTelemetry.Diagnostics;
 
@@ -15,11 +14,14 @@ internal sealed class FailureCounter : IDisposable
     public const string Unit = "{error}";
     public const string OverflowCode = "_OVERFLOW";
 
+    private static readonly KeyValuePair<string, object?>[] OverflowTags = Series.TagsOf(OverflowCode, string.Empty, string.Empty, string.Empty);
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _counter;
     private readonly int _maxSeries;
-    private readonly ConcurrentDictionary<(string Code, string Operation), byte> _series = new();
+    private readonly ConcurrentDictionary<(string Code, string Operation), Series> _series = new();
+    private Series? _last;
     private int _overflowReported;
 
     public FailureCounter(int maxSeries, IMeterFactory? meterFactory = null, string meterName = ErrorTelemetryVersion.ScopeName)
@@ -41,27 +43,35 @@ internal sealed class FailureCounter : IDisposable
     public void Add(ErrorDefinition definition, string? operation)
     {
         operation ??= string.Empty;
-        var key = (definition.Code, operation);
-        if (!_series.ContainsKey(key))
+
+        // Failures come in runs of the same code and operation (an outage, an error storm): the last series answers
+        // without hashing the pair, and its tags are built once.
+        var series = Volatile.Read(ref _last);
+        if (series is null || !series.Matches(definition, operation))
         {
-            // The count check and the add race benignly: the cap may be exceeded by the number of concurrent callers.
-            if (_series.Count >= _maxSeries)
+            if (!_series.TryGetValue((definition.Code, operation), out series))
             {
-                AddOverflow();
+                // The count check and the add race benignly: the cap may be exceeded by the number of concurrent callers.
+                if (_series.Count >= _maxSeries)
+                {
+                    AddOverflow();
+                    return;
+                }
+
+                series = _series.GetOrAdd((definition.Code, operation), new Series(definition, operation));
+            }
+
+            if (!series.Matches(definition, operation))
+            {
+                // Another definition object under the same code (a catalog built twice): its own names, as before.
+                _counter.Add(1, Series.TagsOf(definition, operation));
                 return;
             }
 
-            _series.TryAdd(key, 0);
+            Volatile.Write(ref _last, series);
         }
 
-        var tags = new TagList
-        {
-            { ErrorTelemetryAttributes.Code, definition.Code },
-            { ErrorTelemetryAttributes.Category, definition.CategoryName },
-            { ErrorTelemetryAttributes.Severity, definition.SeverityName },
-            { ErrorTelemetryAttributes.Operation, operation },
-        };
-        _counter.Add(1, tags);
+        _counter.Add(1, series.Tags);
     }
 
     private void AddOverflow()
@@ -71,14 +81,7 @@ internal sealed class FailureCounter : IDisposable
             ErrorTelemetryEventSource.Log.MetricOverflow(InstrumentName, _maxSeries);
         }
 
-        var tags = new TagList
-        {
-            { ErrorTelemetryAttributes.Code, OverflowCode },
-            { ErrorTelemetryAttributes.Category, string.Empty },
-            { ErrorTelemetryAttributes.Severity, string.Empty },
-            { ErrorTelemetryAttributes.Operation, string.Empty },
-        };
-        _counter.Add(1, tags);
+        _counter.Add(1, OverflowTags);
     }
 
     public void Dispose()
@@ -87,5 +90,25 @@ internal sealed class FailureCounter : IDisposable
         {
             _meter.Dispose();
         }
+    }
+
+    /// <summary>One series of the counter: its definition, its operation and its tags, built once.</summary>
+    private sealed class Series(ErrorDefinition definition, string operation)
+    {
+        public KeyValuePair<string, object?>[] Tags { get; } = TagsOf(definition, operation);
+
+        public bool Matches(ErrorDefinition other, string otherOperation) =>
+            ReferenceEquals(definition, other) && string.Equals(operation, otherOperation, StringComparison.Ordinal);
+
+        public static KeyValuePair<string, object?>[] TagsOf(ErrorDefinition definition, string operation) =>
+            TagsOf(definition.Code, definition.CategoryName, definition.SeverityName, operation);
+
+        public static KeyValuePair<string, object?>[] TagsOf(string code, string category, string severity, string operation) =>
+        [
+            new(ErrorTelemetryAttributes.Code, code),
+            new(ErrorTelemetryAttributes.Category, category),
+            new(ErrorTelemetryAttributes.Severity, severity),
+            new(ErrorTelemetryAttributes.Operation, operation),
+        ];
     }
 }

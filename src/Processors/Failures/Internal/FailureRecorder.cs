@@ -35,11 +35,12 @@ internal sealed class FailureRecorder
 
         // Rendered now rather than later by the span event or the log record's redaction (it is rendered once per
         // exception), so that the fingerprint can read from it that a framework exception has no stack.
-        ExceptionText.Raw(exception);
+        var text = ExceptionText.Raw(exception, facts).Text;
         var classification = _classifier.Classify(exception);
+        var matched = classification.Matched ?? exception;
         var state = new FailureState(
             classification.Definition,
-            Fingerprint.Compute(classification.Definition, classification.Matched ?? exception),
+            Fingerprint.Compute(classification.Definition, matched, ReferenceEquals(matched, exception) ? text : ExceptionText.RenderedText(matched)),
             classification.CauseCode);
         return facts.SetFailure(state);
     }
@@ -201,7 +202,8 @@ internal sealed class FailureRecorder
     /// Counts a failed span once per service. A failed dependency call (a client span inside an operation) is not
     /// counted by itself: the operation it belongs to counts it, under the operation's code (with the dependency's as
     /// cause) if the failure propagates, or under its own code when the operation ends anyway
-    /// (<see cref="CountDeferred"/>).
+    /// (<see cref="CountDeferred"/>). The caller has found the span itself not excluded
+    /// (<see cref="FailureState.Ignore"/>), so a local root span is not asked again.
     /// </summary>
     public void CountSpan(FailureState state, Activity span, FailureState? inherited)
     {
@@ -210,7 +212,7 @@ internal sealed class FailureRecorder
             return;
         }
 
-        Count(state, span, span.DisplayName, inherited);
+        Count(state, span, span.DisplayName, inherited, rootChecked: span.Parent is null);
     }
 
     /// <summary>
@@ -226,10 +228,13 @@ internal sealed class FailureRecorder
     }
 
     /// <summary>Counts a failure once per service, unless it (or the failure it was converted from) was counted already.</summary>
-    public void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited = null)
+    public void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited = null) =>
+        Count(state, activity, fallbackOperation, inherited, rootChecked: false);
+
+    private void Count(FailureState state, Activity? activity, string? fallbackOperation, FailureState? inherited, bool rootChecked)
     {
         var root = LocalRootOf(activity);
-        if (root is not null && FailureState.IsIgnored(root))
+        if (!rootChecked && root is not null && FailureState.IsIgnored(root))
         {
             // An operation the application excluded (a suppressed endpoint, a health probe) counts nothing.
             return;

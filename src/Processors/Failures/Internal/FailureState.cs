@@ -8,11 +8,6 @@ namespace ErrorTelemetry.Failures.Internal;
 /// </summary>
 internal sealed class FailureState
 {
-    private const string ActivityPropertyName = "ErrorTelemetry.Failure";
-    private const string ExplicitPropertyName = "ErrorTelemetry.ExplicitDefinition";
-    private const string ExceptionPropertyName = "ErrorTelemetry.Exception";
-    private const string IgnoredPropertyName = "ErrorTelemetry.Ignored";
-
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
 
@@ -36,7 +31,7 @@ internal sealed class FailureState
 
     public static FailureState? Of(Exception exception) => ExceptionFacts.Find(exception)?.Failure;
 
-    public static FailureState? Of(Activity activity) => activity.GetCustomProperty(ActivityPropertyName) as FailureState;
+    public static FailureState? Of(Activity activity) => SpanFailure.Of(activity)?.Failure;
 
     /// <summary>Records the failure on a span and on its in-process ancestors that do not already carry one.</summary>
     public void AttachTo(Activity activity) => AttachTo(activity, Of(activity));
@@ -54,9 +49,10 @@ internal sealed class FailureState
                 return;
             }
 
-            if (current is null)
+            if (current is null && SpanFailure.For(span).AttachFailure(this) is { } other && !ReferenceEquals(other, this))
             {
-                span.SetCustomProperty(ActivityPropertyName, this);
+                // Another thread attached a failure first: as if it had been there when read.
+                return;
             }
 
             if (span.Parent is not { } parent)
@@ -72,28 +68,20 @@ internal sealed class FailureState
     public bool TryMarkCounted() => Interlocked.Exchange(ref Counted, 1) == 0;
 
     public static void SetExplicit(Activity activity, ErrorDefinition definition) =>
-        activity.SetCustomProperty(ExplicitPropertyName, definition);
+        SpanFailure.For(activity).Explicit = definition;
 
-    public static ErrorDefinition? GetExplicit(Activity activity) =>
-        activity.GetCustomProperty(ExplicitPropertyName) as ErrorDefinition;
+    public static ErrorDefinition? GetExplicit(Activity activity) => SpanFailure.Of(activity)?.Explicit;
 
-    public static void SetException(Activity activity, Exception exception)
-    {
-        // The first exception recorded on a span is the one it failed with; later ones are usually the same, rethrown.
-        if (activity.GetCustomProperty(ExceptionPropertyName) is null)
-        {
-            activity.SetCustomProperty(ExceptionPropertyName, exception);
-        }
-    }
+    // The first exception recorded on a span is the one it failed with; later ones are usually the same, rethrown.
+    public static void SetException(Activity activity, Exception exception) => SpanFailure.For(activity).RecordException(exception);
 
-    public static Exception? GetException(Activity activity) =>
-        activity.GetCustomProperty(ExceptionPropertyName) as Exception;
+    public static Exception? GetException(Activity activity) => SpanFailure.Of(activity)?.Exception;
 
     /// <summary>
     /// Excludes a span and everything inside it from failure telemetry (a suppressed endpoint, a health probe): it
     /// gets no error attributes, and no failure inside it is counted.
     /// </summary>
-    public static void Ignore(Activity activity) => activity.SetCustomProperty(IgnoredPropertyName, IgnoredPropertyName);
+    public static void Ignore(Activity activity) => SpanFailure.For(activity).Ignored = true;
 
-    public static bool IsIgnored(Activity activity) => activity.GetCustomProperty(IgnoredPropertyName) is not null;
+    public static bool IsIgnored(Activity activity) => SpanFailure.Of(activity)?.Ignored == true;
 }

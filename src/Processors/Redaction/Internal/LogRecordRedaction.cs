@@ -49,6 +49,10 @@ internal static class LogRecordRedaction
     // One delegate per redactor, so the rendered-text cache recognises the redactor without allocating per call.
     private static readonly ConditionalWeakTable<Redactor, Func<string, string>> RedactFunctions = [];
 
+    // The last redactor's delegate: a process has one redactor, which then costs a reference comparison, not a
+    // weak-table lookup, per exception. Keeps at most that one redactor alive.
+    private static Func<string, string>? _lastRedactFunction;
+
     [ThreadStatic]
     private static ScopeProbe? _probe;
 
@@ -140,8 +144,17 @@ internal static class LogRecordRedaction
     }
 
     /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
-    public static RenderedException RenderException(Exception exception, Redactor redactor) =>
-        ExceptionText.Redacted(exception, RedactFunctions.GetValue(redactor, static r => r.Redact));
+    public static RenderedException RenderException(Exception exception, Redactor redactor)
+    {
+        var redact = Volatile.Read(ref _lastRedactFunction);
+        if (redact is null || !ReferenceEquals(redact.Target, redactor))
+        {
+            redact = RedactFunctions.GetValue(redactor, static r => r.Redact);
+            Volatile.Write(ref _lastRedactFunction, redact);
+        }
+
+        return ExceptionText.Redacted(exception, redact);
+    }
 
     private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
     {
