@@ -11,6 +11,9 @@ namespace ErrorTelemetry.Tests.Redaction;
 #pragma warning disable CA2254, CA1727, CA1873
 public class LogRecordRedactionTests
 {
+    private static readonly Action<ILogger, int, Exception?> Shipped =
+        LoggerMessage.Define<int>(LogLevel.Information, new EventId(1, "Shipped"), "Order {OrderId} shipped");
+
     private static (IReadOnlyList<LogSnapshot> Records, RedactingLogProcessor Processor) Export(
         Redactor redactor, Action<ILogger> log, bool includeScopes = false, bool batch = false)
     {
@@ -119,6 +122,27 @@ public class LogRecordRedactionTests
         Assert.Equal(0, processor.AllocatedBytes.Skip(100).Min());
     }
 
+    [Fact]
+    public void Redact_CodeDetectorThatChangesItsAnswer_TemplateScannedEveryTime()
+    {
+        // A code detector need not be a pure function of the text, so nothing it said about a template is remembered.
+        var detector = new SwitchedDetector();
+        var redactor = TestRedactors.Create(o => o.Detectors.Add(detector));
+        var (records, _) = Export(redactor, logger =>
+        {
+            Shipped(logger, 1, null);
+            Shipped(logger, 2, null);
+            detector.On = true;
+            Shipped(logger, 3, null);
+        });
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal("Order {OrderId} shipped", records[1].Body);
+        Assert.Equal("Order {OrderId} [REDACTED:switched]", records[2].Body);
+        Assert.Equal("Order {OrderId} [REDACTED:switched]", records[2].Attribute("{OriginalFormat}"));
+        Assert.DoesNotContain("shipped", records[2].Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -203,6 +227,26 @@ public class LogRecordRedactionTests
     }
 
     private sealed record Payload(string Email);
+
+    private sealed class SwitchedDetector() : RedactionDetector("switched")
+    {
+        public volatile bool On;
+
+        public override bool CanMatch(ReadOnlySpan<char> text) => On;
+
+        public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+        {
+            index = On ? text[startAt..].IndexOf("shipped", StringComparison.Ordinal) : -1;
+            length = 7;
+            if (index < 0)
+            {
+                return false;
+            }
+
+            index += startAt;
+            return true;
+        }
+    }
 
     private sealed class HostileException : Exception
     {

@@ -14,7 +14,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// The key of each value is the template's placeholder at the same position, which is how that state names its
 /// values; the names read from a template are checked once against the keys the state reports before they are
 /// trusted. The answer is remembered per template instance, state type and redactor, so a repeated call site costs
-/// reading its template and three comparisons. Thread-safe; the tables are fixed in size.
+/// reading its template and three comparisons; what a redactor does to a template is remembered only when its
+/// detectors are pure (no code detectors). Thread-safe; the tables are fixed in size.
 /// </remarks>
 internal static class LogValuesShape
 {
@@ -82,7 +83,10 @@ internal static class LogValuesShape
             }
         }
 
-        if (ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
+        // A template's answer is remembered only from a redactor whose detectors are pure (no code detectors), as
+        // its clean values are: the same text then always gets the same answer.
+        if (redactor.RemembersCleanValues
+            && ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
         {
             mask |= 1UL << (count - 1);
         }

@@ -87,6 +87,12 @@ internal sealed class Redactor
     }
 
     /// <summary>
+    /// Gets a value indicating whether this redactor remembers clean values: it runs no code detectors, so the same
+    /// text always gets the same answer, and an answer about a constant text (a message template) may be kept.
+    /// </summary>
+    public bool RemembersCleanValues => _detectors.RemembersCleanValues;
+
+    /// <summary>
     /// Returns <paramref name="text"/> with every detected secret replaced; the same instance when nothing was found.
     /// </summary>
     public string Redact(string text)
