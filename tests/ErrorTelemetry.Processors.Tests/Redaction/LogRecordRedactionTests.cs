@@ -15,7 +15,7 @@ public class LogRecordRedactionTests
         LoggerMessage.Define<int>(LogLevel.Information, new EventId(1, "Shipped"), "Order {OrderId} shipped");
 
     private static (IReadOnlyList<LogSnapshot> Records, RedactingLogProcessor Processor) Export(
-        Redactor redactor, Action<ILogger> log, bool includeScopes = false, bool batch = false)
+        Redactor redactor, Action<ILogger> log, bool includeScopes = false, bool batch = false, BaseProcessor<LogRecord>? first = null)
     {
         var exporter = new InMemoryExporter<LogRecord, LogSnapshot>(LogSnapshot.From);
         var processor = new RedactingLogProcessor(redactor);
@@ -23,6 +23,11 @@ public class LogRecordRedactionTests
         {
             options.IncludeFormattedMessage = true;
             options.IncludeScopes = includeScopes;
+            if (first is not null)
+            {
+                options.AddProcessor(first);
+            }
+
             options.AddProcessor(processor);
             options.AddProcessor(batch
                 ? new BatchLogRecordExportProcessor(exporter)
@@ -120,6 +125,43 @@ public class LogRecordRedactionTests
         Assert.Equal("Order {OrderId} shipped to {City} in {ElapsedMs} ms (trace {TraceId})", last.Body);
         Assert.Equal("Berlin", last.Attribute("City"));
         Assert.Equal(0, processor.AllocatedBytes.Skip(100).Min());
+    }
+
+    [Fact]
+    public void Redact_TemplateWithSecretRepeated_BodyRedactedEveryTime()
+    {
+        var (records, _) = Export(TestRedactors.Default, logger =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                logger.LogInformation("Escalated {OrderId} to ops@example.com", i);
+            }
+        });
+
+        Assert.Equal(3, records.Count);
+        Assert.All(records, static r => Assert.Equal("Escalated {OrderId} to [REDACTED:email]", r.Body));
+        Assert.All(records, static r => Assert.Equal("Escalated {OrderId} to [REDACTED:email]", r.Attribute("{OriginalFormat}")));
+    }
+
+    [Fact]
+    public void Redact_BodyOtherThanTheCleanTemplate_BodyScanned()
+    {
+        // The clean template is remembered; a body that is another string is scanned all the same.
+        var (records, _) = Export(
+            TestRedactors.Default,
+            logger =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    Shipped(logger, i, null);
+                }
+            },
+            first: new BodySetter(static (record, i) => i == 2 ? "Order shipped to carol@example.com" : record.Body));
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal("Order {OrderId} shipped", records[1].Body);
+        Assert.Equal("Order shipped to [REDACTED:email]", records[2].Body);
+        Assert.Equal("Order {OrderId} shipped", records[2].Attribute("{OriginalFormat}"));
     }
 
     [Fact]
@@ -227,6 +269,13 @@ public class LogRecordRedactionTests
     }
 
     private sealed record Payload(string Email);
+
+    private sealed class BodySetter(Func<LogRecord, int, string?> body) : BaseProcessor<LogRecord>
+    {
+        private int _count;
+
+        public override void OnEnd(LogRecord data) => data.Body = body(data, _count++);
+    }
 
     private sealed class SwitchedDetector() : RedactionDetector("switched")
     {

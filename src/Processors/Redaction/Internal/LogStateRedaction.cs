@@ -29,7 +29,20 @@ internal static class LogStateRedaction
         Redactor redactor,
         IReadOnlyList<KeyValuePair<string, object?>> values,
         string? message,
-        object? messageSource = null)
+        object? messageSource = null) =>
+        Redact(redactor, values, message, messageSource, out _);
+
+    /// <summary>
+    /// Redacts <paramref name="values"/> as <see cref="Redact(Redactor, IReadOnlyList{KeyValuePair{string, object}}, string?, object?)"/>
+    /// does, and also returns the state's template when this redactor finds nothing in it as text
+    /// (<paramref name="cleanTemplate"/>), so that a log record's body that is this same string is not scanned again.
+    /// </summary>
+    public static RedactedLogValues? Redact(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        string? message,
+        object? messageSource,
+        out string? cleanTemplate)
     {
         var count = values.Count;
         var first = -1;
@@ -38,7 +51,7 @@ internal static class LogStateRedaction
 
         // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read, nor
         // is a template this redactor left unchanged before.
-        var skippable = LogValuesShape.Known(redactor, values);
+        var skippable = LogValuesShape.Known(redactor, values, count, out cleanTemplate);
         for (var i = 0; i < count; i++)
         {
             if (i < 64 && (skippable & (1UL << i)) != 0)

@@ -30,9 +30,14 @@ internal static class LogValuesShape
     /// Returns a bit mask of the positions in <paramref name="values"/> whose value cannot change under redaction
     /// and need not be read, the template included; 0 when every value must be read.
     /// </summary>
-    public static ulong Known(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
+    /// <param name="redactor">The redaction engine.</param>
+    /// <param name="values">The state pairs.</param>
+    /// <param name="count">The number of pairs (<paramref name="values"/>' count, already read by the caller).</param>
+    /// <param name="cleanTemplate">The template, when this redactor finds nothing in it as text, so a record body
+    /// that is this same string needs no scan; otherwise <see langword="null"/>.</param>
+    public static ulong Known(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, int count, out string? cleanTemplate)
     {
-        var count = values.Count;
+        cleanTemplate = null;
         if (count is < 1 or > MaxValues + 1)
         {
             return 0;
@@ -47,13 +52,13 @@ internal static class LogValuesShape
         var type = values.GetType();
         ref var slot = ref Shapes[RecentStrings.QuickSlot(template, ShapeMask)];
         var known = Volatile.Read(ref slot);
-        if (known is not null && ReferenceEquals(known.Template, template) && ReferenceEquals(known.Type, type) && ReferenceEquals(known.Redactor, redactor))
+        if (known is null || !ReferenceEquals(known.Template, template) || !ReferenceEquals(known.Type, type) || !ReferenceEquals(known.Redactor, redactor))
         {
-            return known.Mask;
+            known = Compute(redactor, values, type, template);
+            Volatile.Write(ref slot, known);
         }
 
-        known = new StateShape(template, type, redactor, ComputeMask(redactor, values, type, template));
-        Volatile.Write(ref slot, known);
+        cleanTemplate = known.TextClean ? template : null;
         return known.Mask;
     }
 
@@ -64,10 +69,10 @@ internal static class LogValuesShape
     public static ulong Skippable(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
         var count = values.Count;
-        return count < 2 ? 0 : Known(redactor, values) & ((1UL << (count - 1)) - 1);
+        return count < 2 ? 0 : Known(redactor, values, count, out _) & ((1UL << (count - 1)) - 1);
     }
 
-    private static ulong ComputeMask(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, Type type, string template)
+    private static StateShape Compute(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, Type type, string template)
     {
         var count = values.Count;
         var mask = 0UL;
@@ -85,13 +90,18 @@ internal static class LogValuesShape
 
         // A template's answer is remembered only from a redactor whose detectors are pure (no code detectors), as
         // its clean values are: the same text then always gets the same answer.
-        if (redactor.RemembersCleanValues
-            && ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
+        var textClean = false;
+        if (redactor.RemembersCleanValues)
         {
-            mask |= 1UL << (count - 1);
+            if (ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
+            {
+                mask |= 1UL << (count - 1);
+            }
+
+            textClean = ReferenceEquals(redactor.Redact(template), template);
         }
 
-        return mask;
+        return new StateShape(template, type, redactor, mask, textClean);
     }
 
     // Positions of values that are passed through by type (see Redactor.RedactAttribute), for LogValues states.
@@ -153,5 +163,5 @@ internal static class LogValuesShape
 
     private sealed record TypeShape(Type Type, ulong Typed);
 
-    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask);
+    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask, bool TextClean);
 }
