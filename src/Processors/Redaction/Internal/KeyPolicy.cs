@@ -173,6 +173,16 @@ internal sealed class KnownKey(string key, KeyRule rule)
         get => Volatile.Read(ref _lastClean);
         set => Volatile.Write(ref _lastClean, value);
     }
+
+    /// <summary>
+    /// Returns whether <paramref name="value"/> under this key is exported as it is, known from what is remembered
+    /// alone: the key is preserved, or the value is the very text last found clean under it. Never throws.
+    /// </summary>
+    public bool KeepsRemembered(object? value)
+    {
+        var action = Rule.Action;
+        return action == KeyAction.Preserve || (action == KeyAction.Scan && value is string text && ReferenceEquals(LastClean, text));
+    }
 }
 
 /// <summary>A key's action, and the replacement when the action is <see cref="KeyAction.Replace"/>.</summary>

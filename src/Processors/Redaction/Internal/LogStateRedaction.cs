@@ -50,8 +50,9 @@ internal static class LogStateRedaction
         var firstDropped = false;
 
         // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read, nor
-        // is a template this redactor left unchanged before.
-        var skippable = LogValuesShape.Known(redactor, values, count, out cleanTemplate);
+        // is a template this redactor left unchanged before. A value under the key its call site had before is
+        // checked against what that key remembers, without looking the key up.
+        var skippable = LogValuesShape.Known(redactor, values, count, out cleanTemplate, out var keys);
         for (var i = 0; i < count; i++)
         {
             if (i < 64 && (skippable & (1UL << i)) != 0)
@@ -60,6 +61,12 @@ internal static class LogStateRedaction
             }
 
             var pair = values[i];
+            if (keys is not null && keys[i] is { } remembered && string.Equals(pair.Key, remembered.Key, StringComparison.Ordinal)
+                && remembered.KeepsRemembered(pair.Value))
+            {
+                continue;
+            }
+
             var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
             if (drop || !ReferenceEquals(redacted, pair.Value))
             {

@@ -15,7 +15,8 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// values; the names read from a template are checked once against the keys the state reports before they are
 /// trusted. The answer is remembered per template instance, state type and redactor, so a repeated call site costs
 /// reading its template and three comparisons; what a redactor does to a template is remembered only when its
-/// detectors are pure (no code detectors). Thread-safe; the tables are fixed in size.
+/// detectors are pure (no code detectors). Each position's key is kept as the redactor remembers it, so that a
+/// clean value repeated under it is known without a lookup. Thread-safe; the tables are fixed in size.
 /// </remarks>
 internal static class LogValuesShape
 {
@@ -35,9 +36,18 @@ internal static class LogValuesShape
     /// <param name="count">The number of pairs (<paramref name="values"/>' count, already read by the caller).</param>
     /// <param name="cleanTemplate">The template, when this redactor finds nothing in it as text, so a record body
     /// that is this same string needs no scan; otherwise <see langword="null"/>.</param>
-    public static ulong Known(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, int count, out string? cleanTemplate)
+    /// <param name="keys">Per position, the key the state reported there when the shape was first seen, as the
+    /// redactor remembers it (<see cref="KnownKey.KeepsRemembered"/> answers without a lookup once the caller has
+    /// checked that the pair still has that key); <see langword="null"/> when there is no shape.</param>
+    public static ulong Known(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        int count,
+        out string? cleanTemplate,
+        out KnownKey?[]? keys)
     {
         cleanTemplate = null;
+        keys = null;
         if (count is < 1 or > MaxValues + 1)
         {
             return 0;
@@ -59,6 +69,7 @@ internal static class LogValuesShape
         }
 
         cleanTemplate = known.TextClean ? template : null;
+        keys = known.Keys;
         return known.Mask;
     }
 
@@ -69,7 +80,7 @@ internal static class LogValuesShape
     public static ulong Skippable(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
         var count = values.Count;
-        return count < 2 ? 0 : Known(redactor, values, count, out _) & ((1UL << (count - 1)) - 1);
+        return count < 2 ? 0 : Known(redactor, values, count, out _, out _) & ((1UL << (count - 1)) - 1);
     }
 
     private static StateShape Compute(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, Type type, string template)
@@ -101,7 +112,16 @@ internal static class LogValuesShape
             textClean = ReferenceEquals(redactor.Redact(template), template);
         }
 
-        return new StateShape(template, type, redactor, mask, textClean);
+        var keys = new KnownKey?[count];
+        for (var i = 0; i < count - 1; i++)
+        {
+            if ((mask & (1UL << i)) == 0 && values[i].Key is { } key)
+            {
+                keys[i] = redactor.RememberedKey(key);
+            }
+        }
+
+        return new StateShape(template, type, redactor, mask, textClean, keys);
     }
 
     // Positions of values that are passed through by type (see Redactor.RedactAttribute), for LogValues states.
@@ -163,5 +183,5 @@ internal static class LogValuesShape
 
     private sealed record TypeShape(Type Type, ulong Typed);
 
-    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask, bool TextClean);
+    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask, bool TextClean, KnownKey?[] Keys);
 }

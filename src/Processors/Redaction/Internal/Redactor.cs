@@ -120,13 +120,9 @@ internal sealed class Redactor
 
         // The common cases on every span and record: a preserved key, or the same clean text under the same key as
         // last time. Only reads what is remembered, so it cannot throw; anything else takes the full path.
-        if (key is not null && _keys.GetRecent(key) is { } recent)
+        if (key is not null && _keys.GetRecent(key) is { } recent && recent.KeepsRemembered(value))
         {
-            var action = recent.Rule.Action;
-            if (action == KeyAction.Preserve || (action == KeyAction.Scan && value is string text && ReferenceEquals(recent.LastClean, text)))
-            {
-                return value;
-            }
+            return value;
         }
 
         return RedactAttributeCore(key!, value, out drop);
@@ -209,6 +205,12 @@ internal sealed class Redactor
     /// (<see cref="PassesThroughByType"/>) is exported unchanged: its key is neither replaced, dropped nor pseudonymized.
     /// </summary>
     public bool KeepsTypedValue(string key) => _keys.GetRule(key).Action is KeyAction.Scan or KeyAction.Preserve;
+
+    /// <summary>
+    /// Returns <paramref name="key"/> as this redactor remembers it, so that a caller that sees the same key on every
+    /// call (a log call site's placeholder) can ask <see cref="KnownKey.KeepsRemembered"/> without looking it up.
+    /// </summary>
+    internal KnownKey RememberedKey(string key) => _keys.GetKnown(key);
 
     /// <summary>Returns whether values of <paramref name="key"/> leave the process unscanned.</summary>
     public bool IsPreserved(string key) => _keys.GetRule(key).Action == KeyAction.Preserve;
