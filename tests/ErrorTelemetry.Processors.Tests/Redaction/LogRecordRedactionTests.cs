@@ -11,8 +11,11 @@ namespace ErrorTelemetry.Tests.Redaction;
 #pragma warning disable CA2254, CA1727, CA1873
 public class LogRecordRedactionTests
 {
+    private static readonly Action<ILogger, int, Exception?> Shipped =
+        LoggerMessage.Define<int>(LogLevel.Information, new EventId(1, "Shipped"), "Order {OrderId} shipped");
+
     private static (IReadOnlyList<LogSnapshot> Records, RedactingLogProcessor Processor) Export(
-        Redactor redactor, Action<ILogger> log, bool includeScopes = false, bool batch = false)
+        Redactor redactor, Action<ILogger> log, bool includeScopes = false, bool batch = false, BaseProcessor<LogRecord>? first = null)
     {
         var exporter = new InMemoryExporter<LogRecord, LogSnapshot>(LogSnapshot.From);
         var processor = new RedactingLogProcessor(redactor);
@@ -20,6 +23,11 @@ public class LogRecordRedactionTests
         {
             options.IncludeFormattedMessage = true;
             options.IncludeScopes = includeScopes;
+            if (first is not null)
+            {
+                options.AddProcessor(first);
+            }
+
             options.AddProcessor(processor);
             options.AddProcessor(batch
                 ? new BatchLogRecordExportProcessor(exporter)
@@ -119,6 +127,64 @@ public class LogRecordRedactionTests
         Assert.Equal(0, processor.AllocatedBytes.Skip(100).Min());
     }
 
+    [Fact]
+    public void Redact_TemplateWithSecretRepeated_BodyRedactedEveryTime()
+    {
+        var (records, _) = Export(TestRedactors.Default, logger =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                logger.LogInformation("Escalated {OrderId} to ops@example.com", i);
+            }
+        });
+
+        Assert.Equal(3, records.Count);
+        Assert.All(records, static r => Assert.Equal("Escalated {OrderId} to [REDACTED:email]", r.Body));
+        Assert.All(records, static r => Assert.Equal("Escalated {OrderId} to [REDACTED:email]", r.Attribute("{OriginalFormat}")));
+    }
+
+    [Fact]
+    public void Redact_BodyOtherThanTheCleanTemplate_BodyScanned()
+    {
+        // The clean template is remembered; a body that is another string is scanned all the same.
+        var (records, _) = Export(
+            TestRedactors.Default,
+            logger =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    Shipped(logger, i, null);
+                }
+            },
+            first: new BodySetter(static (record, i) => i == 2 ? "Order shipped to carol@example.com" : record.Body));
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal("Order {OrderId} shipped", records[1].Body);
+        Assert.Equal("Order shipped to [REDACTED:email]", records[2].Body);
+        Assert.Equal("Order {OrderId} shipped", records[2].Attribute("{OriginalFormat}"));
+    }
+
+    [Fact]
+    public void Redact_CodeDetectorThatChangesItsAnswer_TemplateScannedEveryTime()
+    {
+        // A code detector need not be a pure function of the text, so nothing it said about a template is remembered.
+        var detector = new SwitchedDetector();
+        var redactor = TestRedactors.Create(o => o.Detectors.Add(detector));
+        var (records, _) = Export(redactor, logger =>
+        {
+            Shipped(logger, 1, null);
+            Shipped(logger, 2, null);
+            detector.On = true;
+            Shipped(logger, 3, null);
+        });
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal("Order {OrderId} shipped", records[1].Body);
+        Assert.Equal("Order {OrderId} [REDACTED:switched]", records[2].Body);
+        Assert.Equal("Order {OrderId} [REDACTED:switched]", records[2].Attribute("{OriginalFormat}"));
+        Assert.DoesNotContain("shipped", records[2].Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -203,6 +269,33 @@ public class LogRecordRedactionTests
     }
 
     private sealed record Payload(string Email);
+
+    private sealed class BodySetter(Func<LogRecord, int, string?> body) : BaseProcessor<LogRecord>
+    {
+        private int _count;
+
+        public override void OnEnd(LogRecord data) => data.Body = body(data, _count++);
+    }
+
+    private sealed class SwitchedDetector() : RedactionDetector("switched")
+    {
+        public volatile bool On;
+
+        public override bool CanMatch(ReadOnlySpan<char> text) => On;
+
+        public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+        {
+            index = On ? text[startAt..].IndexOf("shipped", StringComparison.Ordinal) : -1;
+            length = 7;
+            if (index < 0)
+            {
+                return false;
+            }
+
+            index += startAt;
+            return true;
+        }
+    }
 
     private sealed class HostileException : Exception
     {

@@ -106,11 +106,49 @@ public class LogValuesShapeTests
         Assert.Equal(0UL, LogValuesShape.Skippable(redactor, state));
     }
 
+    [Fact]
+    public void Redact_SameShapeWithAnotherKeyAtAPosition_ValueRedactedUnderItsOwnKey()
+    {
+        // A state of one type and template whose key at a position changes: what the first key remembers is not used
+        // for the second.
+        var redactor = TestRedactors.Create(static _ => { });
+        const string template = "Signed in from {Value}";
+        const string value = "Hunter2-NL";
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(LogStateRedaction.Redact(redactor, new SwitchingState("Country", value, template), null));
+        }
+
+        var redacted = LogStateRedaction.Redact(redactor, new SwitchingState("password", value, template), null);
+
+        Assert.NotNull(redacted);
+        Assert.Equal("[REDACTED:password]", redacted.Single(static p => p.Key == "password").Value);
+        Assert.DoesNotContain(value, redacted.Message, StringComparison.Ordinal);
+    }
+
     private static IReadOnlyList<KeyValuePair<string, object?>> Capture(Action<ILogger> log)
     {
         var logger = new CapturingLogger();
         log(logger);
         return Assert.IsAssignableFrom<IReadOnlyList<KeyValuePair<string, object?>>>(logger.State);
+    }
+
+    private sealed class SwitchingState(string key, string value, string template) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            index == 0 ? new(key, value) : new("{OriginalFormat}", template);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "Signed in from " + value;
     }
 
     private sealed class CapturingLogger : ILogger

@@ -86,6 +86,9 @@ internal sealed class DetectorPipeline
     /// <summary>Gets the card detector, or <see langword="null"/> when it is disabled (numbers are checked with it).</summary>
     public PaymentCardDetector? CardDetector { get; }
 
+    /// <summary>Gets a value indicating whether clean values are remembered: every detector is pure, so the same text always gets the same answer.</summary>
+    public bool RemembersCleanValues => _clean is not null;
+
     /// <summary>Returns whether <paramref name="text"/> was found clean before and is still remembered (one comparison).</summary>
     public bool IsKnownClean(string text) => _clean is not null && text.Length > 0 && _clean.Contains(text);
 

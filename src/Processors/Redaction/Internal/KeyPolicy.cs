@@ -179,6 +179,17 @@ internal sealed class KnownKey(string key, KeyRule rule)
         get => Volatile.Read(ref _lastClean);
         set => Volatile.Write(ref _lastClean, value);
     }
+
+    /// <summary>
+    /// Returns whether <paramref name="value"/> under this key is exported as it is, known from what is remembered
+    /// alone: the key is preserved, or the value is the very text last found clean under it. Never throws.
+    /// </summary>
+    public bool KeepsRemembered(object? value)
+    {
+        // The very instance last found clean is that string: comparing references needs no type check of the value.
+        var action = Action;
+        return action == KeyAction.Preserve || (action == KeyAction.Scan && LastClean is { } clean && ReferenceEquals(clean, value));
+    }
 }
 
 /// <summary>A key's action, and the replacement when the action is <see cref="KeyAction.Replace"/>.</summary>

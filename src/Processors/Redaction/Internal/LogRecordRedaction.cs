@@ -17,7 +17,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// <item><see cref="LogRecord.Attributes"/> is replaced by a redacted copy when any value changed (the original
 /// state object, which <c>State</c> also pointed to, is no longer referenced).</item>
 /// <item><see cref="LogRecord.Body"/> (the template) and <see cref="LogRecord.FormattedMessage"/> are scanned; the
-/// formatted message is re-rendered from the redacted values when a value was replaced by its key.</item>
+/// formatted message is re-rendered from the redacted values when a value was replaced by its key. A body that is the
+/// very string the state holds as its template, which the redactor has found clean (<see cref="LogValuesShape"/>),
+/// is that answer already.</item>
 /// <item><see cref="LogRecord.Exception"/> is set to <see langword="null"/> and replaced by the attributes
 /// <c>exception.type</c>, <c>exception.message</c> and <c>exception.stacktrace</c> (redacted
 /// <see cref="Exception.ToString"/>), the names the OTLP exporter would have used. Call this after anything that
@@ -78,7 +80,8 @@ internal static class LogRecordRedaction
     {
         var attributes = record.Attributes;
         var formattedMessage = record.FormattedMessage;
-        var redacted = attributes is null ? null : LogStateRedaction.Redact(redactor, attributes, formattedMessage);
+        string? cleanTemplate = null;
+        var redacted = attributes is null ? null : LogStateRedaction.Redact(redactor, attributes, formattedMessage, null, out cleanTemplate);
         IReadOnlyList<KeyValuePair<string, object?>>? newAttributes = redacted ?? attributes;
 
         var scopes = RedactedScopesIfLeaking(record, redactor);
@@ -125,8 +128,9 @@ internal static class LogRecordRedaction
             }
         }
 
+        // The SDK sets the body to the state's template, the same string: when that was found clean, so is the body.
         var body = record.Body;
-        if (body is not null)
+        if (body is not null && !ReferenceEquals(body, cleanTemplate))
         {
             var newBody = ReferenceEquals(body, formattedMessage) ? record.FormattedMessage! : redactor.Redact(body);
             if (!ReferenceEquals(newBody, body))

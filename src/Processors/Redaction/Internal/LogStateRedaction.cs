@@ -29,7 +29,20 @@ internal static class LogStateRedaction
         Redactor redactor,
         IReadOnlyList<KeyValuePair<string, object?>> values,
         string? message,
-        object? messageSource = null)
+        object? messageSource = null) =>
+        Redact(redactor, values, message, messageSource, out _);
+
+    /// <summary>
+    /// Redacts <paramref name="values"/> as <see cref="Redact(Redactor, IReadOnlyList{KeyValuePair{string, object}}, string?, object?)"/>
+    /// does, and also returns the state's template when this redactor finds nothing in it as text
+    /// (<paramref name="cleanTemplate"/>), so that a log record's body that is this same string is not scanned again.
+    /// </summary>
+    public static RedactedLogValues? Redact(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        string? message,
+        object? messageSource,
+        out string? cleanTemplate)
     {
         var count = values.Count;
         var first = -1;
@@ -37,8 +50,9 @@ internal static class LogStateRedaction
         var firstDropped = false;
 
         // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read, nor
-        // is a template this redactor left unchanged before.
-        var skippable = LogValuesShape.Known(redactor, values);
+        // is a template this redactor left unchanged before. A value under the key its call site had before is
+        // checked against what that key remembers, without looking the key up.
+        var skippable = LogValuesShape.Known(redactor, values, count, out cleanTemplate, out var keys);
         for (var i = 0; i < count; i++)
         {
             if (i < 64 && (skippable & (1UL << i)) != 0)
@@ -47,6 +61,12 @@ internal static class LogStateRedaction
             }
 
             var pair = values[i];
+            if (keys is not null && keys[i] is { } remembered && string.Equals(pair.Key, remembered.Key, StringComparison.Ordinal)
+                && remembered.KeepsRemembered(pair.Value))
+            {
+                continue;
+            }
+
             var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
             if (drop || !ReferenceEquals(redacted, pair.Value))
             {

@@ -14,7 +14,9 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// The key of each value is the template's placeholder at the same position, which is how that state names its
 /// values; the names read from a template are checked once against the keys the state reports before they are
 /// trusted. The answer is remembered per template instance, state type and redactor, so a repeated call site costs
-/// reading its template and three comparisons. Thread-safe; the tables are fixed in size.
+/// reading its template and three comparisons; what a redactor does to a template is remembered only when its
+/// detectors are pure (no code detectors). Each position's key is kept as the redactor remembers it, so that a
+/// clean value repeated under it is known without a lookup. Thread-safe; the tables are fixed in size.
 /// </remarks>
 internal static class LogValuesShape
 {
@@ -29,9 +31,23 @@ internal static class LogValuesShape
     /// Returns a bit mask of the positions in <paramref name="values"/> whose value cannot change under redaction
     /// and need not be read, the template included; 0 when every value must be read.
     /// </summary>
-    public static ulong Known(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
+    /// <param name="redactor">The redaction engine.</param>
+    /// <param name="values">The state pairs.</param>
+    /// <param name="count">The number of pairs (<paramref name="values"/>' count, already read by the caller).</param>
+    /// <param name="cleanTemplate">The template, when this redactor finds nothing in it as text, so a record body
+    /// that is this same string needs no scan; otherwise <see langword="null"/>.</param>
+    /// <param name="keys">Per position, the key the state reported there when the shape was first seen, as the
+    /// redactor remembers it (<see cref="KnownKey.KeepsRemembered"/> answers without a lookup once the caller has
+    /// checked that the pair still has that key); <see langword="null"/> when there is no shape.</param>
+    public static ulong Known(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        int count,
+        out string? cleanTemplate,
+        out KnownKey?[]? keys)
     {
-        var count = values.Count;
+        cleanTemplate = null;
+        keys = null;
         if (count is < 1 or > MaxValues + 1)
         {
             return 0;
@@ -46,13 +62,14 @@ internal static class LogValuesShape
         var type = values.GetType();
         ref var slot = ref Shapes[RecentStrings.QuickSlot(template, ShapeMask)];
         var known = Volatile.Read(ref slot);
-        if (known is not null && ReferenceEquals(known.Template, template) && ReferenceEquals(known.Type, type) && ReferenceEquals(known.Redactor, redactor))
+        if (known is null || !ReferenceEquals(known.Template, template) || !ReferenceEquals(known.Type, type) || !ReferenceEquals(known.Redactor, redactor))
         {
-            return known.Mask;
+            known = Compute(redactor, values, type, template);
+            Volatile.Write(ref slot, known);
         }
 
-        known = new StateShape(template, type, redactor, ComputeMask(redactor, values, type, template));
-        Volatile.Write(ref slot, known);
+        cleanTemplate = known.TextClean ? template : null;
+        keys = known.Keys;
         return known.Mask;
     }
 
@@ -63,10 +80,10 @@ internal static class LogValuesShape
     public static ulong Skippable(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
         var count = values.Count;
-        return count < 2 ? 0 : Known(redactor, values) & ((1UL << (count - 1)) - 1);
+        return count < 2 ? 0 : Known(redactor, values, count, out _, out _) & ((1UL << (count - 1)) - 1);
     }
 
-    private static ulong ComputeMask(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, Type type, string template)
+    private static StateShape Compute(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, Type type, string template)
     {
         var count = values.Count;
         var mask = 0UL;
@@ -82,12 +99,29 @@ internal static class LogValuesShape
             }
         }
 
-        if (ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
+        // A template's answer is remembered only from a redactor whose detectors are pure (no code detectors), as
+        // its clean values are: the same text then always gets the same answer.
+        var textClean = false;
+        if (redactor.RemembersCleanValues)
         {
-            mask |= 1UL << (count - 1);
+            if (ReferenceEquals(redactor.RedactAttribute(Redactor.OriginalFormatKey, template, out var drop), template) && !drop)
+            {
+                mask |= 1UL << (count - 1);
+            }
+
+            textClean = ReferenceEquals(redactor.Redact(template), template);
         }
 
-        return mask;
+        var keys = new KnownKey?[count];
+        for (var i = 0; i < count - 1; i++)
+        {
+            if ((mask & (1UL << i)) == 0 && values[i].Key is { } key)
+            {
+                keys[i] = redactor.RememberedKey(key);
+            }
+        }
+
+        return new StateShape(template, type, redactor, mask, textClean, keys);
     }
 
     // Positions of values that are passed through by type (see Redactor.RedactAttribute), for LogValues states.
@@ -149,5 +183,5 @@ internal static class LogValuesShape
 
     private sealed record TypeShape(Type Type, ulong Typed);
 
-    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask);
+    private sealed record StateShape(string Template, Type Type, Redactor Redactor, ulong Mask, bool TextClean, KnownKey?[] Keys);
 }

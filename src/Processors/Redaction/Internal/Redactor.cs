@@ -87,6 +87,12 @@ internal sealed class Redactor
     }
 
     /// <summary>
+    /// Gets a value indicating whether this redactor remembers clean values: it runs no code detectors, so the same
+    /// text always gets the same answer, and an answer about a constant text (a message template) may be kept.
+    /// </summary>
+    public bool RemembersCleanValues => _detectors.RemembersCleanValues;
+
+    /// <summary>
     /// Returns <paramref name="text"/> with every detected secret replaced; the same instance when nothing was found.
     /// </summary>
     public string Redact(string text)
@@ -114,14 +120,9 @@ internal sealed class Redactor
 
         // The common cases on every span and record: a preserved key, or the same clean text under the same key as
         // last time. Only reads what is remembered, so it cannot throw; anything else takes the full path.
-        if (key is not null && _keys.GetRecent(key) is { } recent)
+        if (key is not null && _keys.GetRecent(key) is { } recent && recent.KeepsRemembered(value))
         {
-            // The very instance last found clean is that string: comparing references needs no type check of the value.
-            var action = recent.Action;
-            if (action == KeyAction.Preserve || (action == KeyAction.Scan && recent.LastClean is { } clean && ReferenceEquals(clean, value)))
-            {
-                return value;
-            }
+            return value;
         }
 
         return RedactAttributeCore(key!, value, out drop);
@@ -204,6 +205,12 @@ internal sealed class Redactor
     /// (<see cref="PassesThroughByType"/>) is exported unchanged: its key is neither replaced, dropped nor pseudonymized.
     /// </summary>
     public bool KeepsTypedValue(string key) => _keys.GetRule(key).Action is KeyAction.Scan or KeyAction.Preserve;
+
+    /// <summary>
+    /// Returns <paramref name="key"/> as this redactor remembers it, so that a caller that sees the same key on every
+    /// call (a log call site's placeholder) can ask <see cref="KnownKey.KeepsRemembered"/> without looking it up.
+    /// </summary>
+    internal KnownKey RememberedKey(string key) => _keys.GetKnown(key);
 
     /// <summary>Returns whether values of <paramref name="key"/> leave the process unscanned.</summary>
     public bool IsPreserved(string key) => _keys.GetRule(key).Action == KeyAction.Preserve;
