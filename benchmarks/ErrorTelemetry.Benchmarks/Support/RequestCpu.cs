@@ -37,10 +37,7 @@ internal static class RequestCpu
         var warmup = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : failure ? 50_000 : 300_000;
         AppDomain.CurrentDomain.FirstChanceException += static (_, _) => Interlocked.Increment(ref _exceptions);
         await using var app = await BenchmarkWebApp.StartAsync(kind);
-        for (var i = 0; i < warmup; i++)
-        {
-            await app.GetAsync(path);
-        }
+        await app.WarmUpAsync(path, warmup);
 
         using var self = Process.GetCurrentProcess();
         var cpu = new List<double>();
