@@ -166,6 +166,18 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
         return started;
     }
 
+    /// <summary>
+    /// Sends <paramref name="requests"/> requests to <paramref name="path"/> and waits for each: until tiered compilation
+    /// has settled, a request costs several times what it costs later, and more so in the host with more code.
+    /// </summary>
+    public async Task WarmUpAsync(string path, int requests)
+    {
+        for (var i = 0; i < requests; i++)
+        {
+            await GetAsync(path);
+        }
+    }
+
     public async Task<int> GetAsync(string path)
     {
         using var response = await Client.GetAsync(path);

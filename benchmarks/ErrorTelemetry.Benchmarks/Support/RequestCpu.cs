@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 
 namespace ErrorTelemetry.Benchmarks.Support;
 
@@ -9,11 +10,16 @@ namespace ErrorTelemetry.Benchmarks.Support;
 /// </summary>
 /// <remarks>
 /// Run: <c>dotnet run -c Release --project benchmarks/ErrorTelemetry.Benchmarks -- cpu [kind] [success|failure]
-/// [requests per round] [rounds] [block]</c> (defaults 20,000 and 8, after a warm-up; <c>block</c> waits for each
-/// request by blocking on its task, as BenchmarkDotNet does); kind is <c>BareOpenTelemetry</c>, <c>ErrorTelemetry</c> or <c>NoTelemetry</c>.
+/// [requests per round] [rounds] [block] [warm-up requests]</c> (defaults 20,000 and 8, after a warm-up of 300,000
+/// successful or 50,000 failing requests; <c>block</c> waits for each request as BenchmarkDotNet does); kind is
+/// <c>BareOpenTelemetry</c>, <c>ErrorTelemetry</c> or <c>NoTelemetry</c>. Each round also prints what explains a
+/// difference in wall time that CPU time does not show: thread-pool work items, first-chance exceptions and bytes
+/// allocated per request, garbage collections by generation and their pause, and methods compiled (tiering still
+/// going on).
 /// </remarks>
 internal static class RequestCpu
 {
+    private static long _exceptions;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -28,12 +34,10 @@ internal static class RequestCpu
 
         // Tiered compilation settles only after a few seconds of requests: the first rounds after 20,000 successful
         // requests still ran up to 8 times slower than later ones.
-        var warmup = failure ? 50_000 : 300_000;
+        var warmup = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : failure ? 50_000 : 300_000;
+        AppDomain.CurrentDomain.FirstChanceException += static (_, _) => Interlocked.Increment(ref _exceptions);
         await using var app = await BenchmarkWebApp.StartAsync(kind);
-        for (var i = 0; i < warmup; i++)
-        {
-            await app.GetAsync(path);
-        }
+        await app.WarmUpAsync(path, warmup);
 
         using var self = Process.GetCurrentProcess();
         var cpu = new List<double>();
@@ -42,6 +46,7 @@ internal static class RequestCpu
         {
             self.Refresh();
             var cpuBefore = self.TotalProcessorTime;
+            var before = Counters.Read();
             var clock = Stopwatch.StartNew();
             if (block)
             {
@@ -56,9 +61,12 @@ internal static class RequestCpu
             }
 
             clock.Stop();
+            var after = Counters.Read();
             self.Refresh();
             cpu.Add((self.TotalProcessorTime - cpuBefore).TotalMicroseconds / requests);
             wall.Add(clock.Elapsed.TotalMicroseconds / requests);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"// round {round}: CPU {cpu[^1]:F1} µs, wall {wall[^1]:F1} µs, per request {after.Minus(before, requests)}"));
         }
 
         Console.WriteLine("// rounds, CPU µs/request: " + string.Join(' ', cpu.Select(static c => c.ToString("F1", CultureInfo.InvariantCulture))));
@@ -71,9 +79,68 @@ internal static class RequestCpu
 
     private static void Blocking(BenchmarkWebApp app, string path, int requests)
     {
+        // BenchmarkDotNet's own way of waiting for a task that has not completed: a monitor the continuation pulses,
+        // so the measuring thread sleeps (and is woken) on every request instead of spinning.
+        var gate = new Gate();
         for (var i = 0; i < requests; i++)
         {
-            app.GetAsync(path).GetAwaiter().GetResult();
+            gate.Wait(app.GetAsync(path));
         }
+    }
+
+    private sealed class Gate
+    {
+        private readonly object _lock = new();
+        private readonly Action _pulse;
+        private bool _completed;
+
+        public Gate()
+        {
+            _pulse = () =>
+            {
+                lock (_lock)
+                {
+                    _completed = true;
+                    Monitor.Pulse(_lock);
+                }
+            };
+        }
+
+        public void Wait(Task<int> task)
+        {
+            if (!task.IsCompleted)
+            {
+                lock (_lock)
+                {
+                    _completed = false;
+                    task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_pulse);
+                    while (!_completed)
+                    {
+                        Monitor.Wait(_lock);
+                    }
+                }
+            }
+
+            task.GetAwaiter().GetResult();
+        }
+    }
+
+    private readonly record struct Counters(long WorkItems, long Exceptions, long Bytes, int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Compiled, long Contentions)
+    {
+        public static Counters Read() => new(
+            ThreadPool.CompletedWorkItemCount,
+            Interlocked.Read(ref _exceptions),
+            GC.GetTotalAllocatedBytes(precise: false),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            GC.GetTotalPauseDuration(),
+            JitInfo.GetCompiledMethodCount(currentThread: false),
+            Monitor.LockContentionCount);
+
+        public string Minus(Counters before, int requests) => string.Create(CultureInfo.InvariantCulture,
+            $"{(WorkItems - before.WorkItems) / (double)requests:F2} work items, {(Exceptions - before.Exceptions) / (double)requests:F2} exceptions, "
+            + $"{(Bytes - before.Bytes) / requests:N0} B; GCs {Gen0 - before.Gen0}/{Gen1 - before.Gen1}/{Gen2 - before.Gen2} (gen 0/1/2), "
+            + $"pause {(Pause - before.Pause).TotalMilliseconds:F1} ms, {Contentions - before.Contentions} lock contentions, {Compiled - before.Compiled} methods compiled");
     }
 }
