@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -13,8 +14,9 @@ internal sealed class SpanFailure
     private const string PropertyName = "ErrorTelemetry.SpanFailure";
 
     // Creation is rare (spans that fail, are excluded or carry a stated code) and must not lose a fact written at the
-    // same time by another thread, which a read and a later write of the property could.
-    private static readonly Lock CreateGate = new();
+    // same time by another thread, which a read and a later write of the property could. One of several gates, chosen
+    // by the span, so that failing spans on many threads at once (an error storm) do not all queue on one lock.
+    private static readonly Lock[] CreateGates = [.. Enumerable.Range(0, 16).Select(static _ => new Lock())];
 
     private ErrorDefinition? _explicit;
     private Exception? _exception;
@@ -52,7 +54,7 @@ internal sealed class SpanFailure
             return existing;
         }
 
-        lock (CreateGate)
+        lock (CreateGates[RuntimeHelpers.GetHashCode(activity) & (CreateGates.Length - 1)])
         {
             if (Of(activity) is { } raced)
             {
