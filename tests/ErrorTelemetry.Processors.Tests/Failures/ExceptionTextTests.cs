@@ -69,7 +69,7 @@ public sealed class ExceptionTextTests : IDisposable
     [Fact]
     public void Failure_SameExceptionOnSpanAndLog_RenderedOnce()
     {
-        var exception = Thrown(new CountingException("order 42 for bob@example.com"));
+        var exception = TestExceptions.Thrown(new CountingException("order 42 for bob@example.com"));
 
         using (var activity = _source.StartActivity("checkout"))
         {
@@ -88,7 +88,7 @@ public sealed class ExceptionTextTests : IDisposable
     [Fact]
     public void Failure_SameExceptionLoggedThenOnSpan_RenderedOnceRedactedInBoth()
     {
-        var exception = Thrown(new CountingException("order 42 for bob@example.com"));
+        var exception = TestExceptions.Thrown(new CountingException("order 42 for bob@example.com"));
 
         _logging.CreateLogger("Orders").LogError(exception, "Checkout failed");
         using (var activity = _source.StartActivity("checkout"))
@@ -110,7 +110,7 @@ public sealed class ExceptionTextTests : IDisposable
     [Fact]
     public void Failure_MessageChangedAfterFirstRender_TheNewSecretReachesNoExporter()
     {
-        var exception = Thrown(new MutableException("order 42 failed"));
+        var exception = TestExceptions.Thrown(new MutableException("order 42 failed"));
         using (var activity = _source.StartActivity("checkout"))
         {
             activity!.AddException(exception);
@@ -134,8 +134,8 @@ public sealed class ExceptionTextTests : IDisposable
     [Fact]
     public void Failure_DifferentExceptionsWithSameText_EachRenderedAndRedacted()
     {
-        var first = Thrown(new CountingException("order 42 for bob@example.com"));
-        var second = Thrown(new CountingException("order 42 for bob@example.com"));
+        var first = TestExceptions.Thrown(new CountingException("order 42 for bob@example.com"));
+        var second = TestExceptions.Thrown(new CountingException("order 42 for bob@example.com"));
 
         using (var activity = _source.StartActivity("checkout"))
         {
@@ -176,7 +176,7 @@ public sealed class ExceptionTextTests : IDisposable
     [Fact]
     public void Raw_ShallowChain_PrintsAsToString()
     {
-        var exception = Thrown(new InvalidOperationException("outer", new TimeoutException("inner")));
+        var exception = TestExceptions.Thrown(new InvalidOperationException("outer", new TimeoutException("inner")));
 
         Assert.Equal(exception.ToString(), ExceptionText.Raw(exception).Text);
     }
@@ -196,19 +196,6 @@ public sealed class ExceptionTextTests : IDisposable
         _logging.Dispose();
         _counter.Dispose();
         _source.Dispose();
-    }
-
-    private static T Thrown<T>(T exception)
-        where T : Exception
-    {
-        try
-        {
-            throw exception;
-        }
-        catch (T caught)
-        {
-            return caught;
-        }
     }
 
     private sealed class CountingException(string message) : Exception(message)

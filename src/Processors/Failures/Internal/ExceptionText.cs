@@ -121,8 +121,8 @@ internal static class ExceptionText
     private static RenderedException Render(Exception exception)
     {
         var message = Read(exception, static e => e.Message, nameof(Exception.Message)) ?? string.Empty;
-        string? text = null;
-        if (Depth(exception) <= MaxDepth)
+        var text = PlainRendering.TryRender(exception, message);
+        if (text is null && Depth(exception) <= MaxDepth)
         {
             text = Read(exception, static e => e.ToString(), nameof(Exception.ToString));
         }

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace ErrorTelemetry.Failures.Internal;
+
+/// <summary>
+/// What <see cref="Exception.ToString"/> prints for an exception without an inner exception whose type does not change
+/// how it is printed, put together here: the type's name, <c>": "</c> and the message when there is one, and the stack
+/// trace on a line of its own. <see cref="Exception.ToString"/> looks up a resource string (the end-of-inner-exception
+/// line) on every call, even when there is no inner exception to end, which costs more than the rest of it.
+/// </summary>
+/// <remarks>
+/// <para>Used only where it prints exactly what <see cref="Exception.ToString"/> would: the type keeps
+/// <see cref="Exception"/>'s own <see cref="Exception.ToString"/> and <see cref="Exception.StackTrace"/>, and its
+/// <see cref="Exception.Message"/> is <see cref="Exception"/>'s or the runtime library's (the text is read once here,
+/// where <see cref="Exception.ToString"/> would read it again). Once per process, probe exceptions are printed both ways;
+/// if the runtime prints them differently, this is never used. Nor is it in a native AOT build, whose reflection may
+/// not see a type's own <see cref="Exception.ToString"/>.</para>
+/// <para>Thread-safe. What a type is decided once per type, for at most <see cref="MaxCachedTypes"/> types; any other
+/// type is printed by <see cref="Exception.ToString"/>.</para>
+/// </remarks>
+internal static class PlainRendering
+{
+    /// <summary>The most types whose printing is remembered.</summary>
+    internal const int MaxCachedTypes = 1024;
+
+    private static readonly ConcurrentDictionary<Type, bool> Types = new();
+
+    private static readonly bool Matches = RuntimeFeature.IsDynamicCodeSupported && MatchesToString();
+
+    private static TypeAnswer? _last;
+
+    /// <summary>Gets the number of types whose printing is remembered.</summary>
+    internal static int CachedTypes => Types.Count;
+
+    /// <summary>What <see cref="Exception.ToString"/> prints for <paramref name="exception"/>, or <see langword="null"/> when it must be asked.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <param name="message">Its <see cref="Exception.Message"/>, already read (never a stand-in for a failed read).</param>
+    public static string? TryRender(Exception exception, string message)
+    {
+        if (!Matches || exception.InnerException is not null || !Applies(exception.GetType()))
+        {
+            return null;
+        }
+
+        return Print(exception, message);
+    }
+
+    /// <summary>Whether exceptions of <paramref name="type"/> are printed here rather than by their <see cref="Exception.ToString"/>.</summary>
+    internal static bool Applies(Type type)
+    {
+        var last = Volatile.Read(ref _last);
+        if (last is not null && last.Type == type)
+        {
+            return last.Plain;
+        }
+
+        if (!Types.TryGetValue(type, out var plain))
+        {
+            if (Types.Count >= MaxCachedTypes)
+            {
+                return false;
+            }
+
+            plain = Types.GetOrAdd(type, Decide(type));
+        }
+
+        Volatile.Write(ref _last, new TypeAnswer(type, plain));
+        return plain;
+    }
+
+    private static string Print(Exception exception, string message)
+    {
+        var className = exception.GetType().ToString();
+        var trace = exception.StackTrace;
+        if (message.Length == 0)
+        {
+            return trace is null ? className : string.Concat(className, Environment.NewLine, trace);
+        }
+
+        return trace is null
+            ? string.Concat(className, ": ", message)
+            : string.Concat([className, ": ", message, Environment.NewLine, trace]);
+    }
+
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2070",
+        Justification = "Not used in native AOT (see Matches). With IL trimming, a method that is kept is seen; one that was removed is never called.")]
+    private static bool Decide(Type type)
+    {
+        try
+        {
+            const BindingFlags Public = BindingFlags.Public | BindingFlags.Instance;
+            var toString = type.GetMethod(nameof(ToString), Public, Type.EmptyTypes);
+            var stackTrace = type.GetMethod("get_" + nameof(Exception.StackTrace), Public, Type.EmptyTypes);
+            var message = type.GetMethod("get_" + nameof(Exception.Message), Public, Type.EmptyTypes);
+            return toString?.DeclaringType == typeof(Exception)
+                && stackTrace?.DeclaringType == typeof(Exception)
+                && message?.DeclaringType?.Assembly == typeof(Exception).Assembly;
+        }
+        catch (AmbiguousMatchException)
+        {
+            return false;
+        }
+    }
+
+    // Printed both ways once: thrown and not, with a message, a default message, a message the runtime's type
+    // extends, and an empty one.
+    private static bool MatchesToString()
+    {
+        try
+        {
+            Exception[] probes =
+            [
+                Thrown(new TimeoutException("probe")),
+                new InvalidOperationException(),
+                Thrown(new ArgumentException("probe", "name")),
+                new InvalidOperationException(string.Empty),
+            ];
+            foreach (var probe in probes)
+            {
+                if (!string.Equals(Print(probe, probe.Message), probe.ToString(), StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    private static Exception Thrown(Exception exception)
+    {
+        try
+        {
+            throw exception;
+        }
+        catch (Exception caught)
+        {
+            return caught;
+        }
+    }
+
+    private sealed record TypeAnswer(Type Type, bool Plain);
+}

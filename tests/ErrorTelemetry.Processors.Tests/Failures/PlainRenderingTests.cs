@@ -1,0 +1,131 @@
+using System.Net;
+using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Tests.TestSupport;
+
+namespace ErrorTelemetry.Tests.Failures;
+
+public sealed class PlainRenderingTests
+{
+    public static TheoryData<string> PlainCases => [.. PlainExceptions().Keys];
+
+    [Theory]
+    [MemberData(nameof(PlainCases))]
+    public void TryRender_TypeThatPrintsAsException_SameTextAsToString(string name)
+    {
+        var exception = PlainExceptions()[name];
+
+        var text = PlainRendering.TryRender(exception, exception.Message);
+
+        Assert.Equal(exception.ToString(), text);
+    }
+
+    [Theory]
+    [MemberData(nameof(PlainCases))]
+    public void Failure_TypeThatPrintsAsException_ExporterGetsToStringAsStackTrace(string name)
+    {
+        using var pipeline = new TelemetryPipeline();
+        var exception = PlainExceptions()[name];
+
+        using (var activity = pipeline.Source.StartActivity("checkout"))
+        {
+            activity!.AddException(exception);
+        }
+
+        var (_, tags) = Assert.Single(pipeline.Span("checkout").Events, e => e.Name == "exception");
+        Assert.Equal(exception.ToString(), tags["exception.stacktrace"]);
+        Assert.Equal(exception.Message, tags["exception.message"]);
+    }
+
+    [Fact]
+    public void TryRender_TypeThatPrintsItself_AsksTheException()
+    {
+        var ownToString = new OwnToStringException("order 42");
+        var ownMessage = new OwnMessageException();
+        var ownStackTrace = new OwnStackTraceException();
+
+        Assert.Null(PlainRendering.TryRender(ownToString, ownToString.Message));
+        Assert.Null(PlainRendering.TryRender(ownMessage, ownMessage.Message));
+        Assert.Null(PlainRendering.TryRender(ownStackTrace, ownStackTrace.Message));
+        Assert.Equal("custom text", ExceptionText.Raw(ownToString).Text);
+        Assert.Equal(ownMessage.ToString(), ExceptionText.Raw(ownMessage).Text);
+        Assert.Equal(ownStackTrace.ToString(), ExceptionText.Raw(ownStackTrace).Text);
+    }
+
+    [Fact]
+    public void TryRender_InnerException_AsksTheException()
+    {
+        var exception = new InvalidOperationException("outer", new TimeoutException("inner"));
+
+        Assert.Null(PlainRendering.TryRender(exception, exception.Message));
+        Assert.Equal(exception.ToString(), ExceptionText.Raw(exception).Text);
+    }
+
+    [Fact]
+    public void Applies_MoreTypesThanTheBound_RemembersAtMostTheBoundAndStillPrintsAsToString()
+    {
+        Type[] arguments = [.. Enumerable.Range(1, 40).Select(Nest)];
+        var seen = 0;
+        foreach (var first in arguments)
+        {
+            foreach (var second in arguments)
+            {
+                var type = typeof(GenericException<,>).MakeGenericType(first, second);
+                var exception = (Exception)Activator.CreateInstance(type, "order 42")!;
+
+                Assert.Equal(exception.ToString(), ExceptionText.Raw(exception).Text);
+                PlainRendering.Applies(type);
+                seen++;
+            }
+        }
+
+        Assert.True(seen > PlainRendering.MaxCachedTypes);
+        Assert.True(PlainRendering.CachedTypes <= PlainRendering.MaxCachedTypes);
+    }
+
+    private static Type Nest(int depth)
+    {
+        var type = typeof(int);
+        for (var i = 0; i < depth; i++)
+        {
+            type = typeof(Counted<>).MakeGenericType(type);
+        }
+
+        return type;
+    }
+
+    private static Dictionary<string, Exception> PlainExceptions() => new()
+    {
+        ["timeout, not thrown"] = new TimeoutException("The database did not answer within 30 seconds."),
+        ["timeout, thrown"] = TestExceptions.Thrown(new TimeoutException("The database did not answer within 30 seconds.")),
+        ["default message"] = new InvalidOperationException(),
+        ["empty message, thrown"] = TestExceptions.Thrown(new InvalidOperationException(string.Empty)),
+        ["message with line breaks"] = TestExceptions.Thrown(new InvalidOperationException("first line\nsecond line\r\nthird")),
+        ["runtime type extending the message"] = TestExceptions.Thrown(new ArgumentException("Amount must be positive.", "amount")),
+        ["argument null"] = new ArgumentNullException("order"),
+        ["key not found, thrown"] = TestExceptions.Thrown(new KeyNotFoundException("order 42")),
+        ["http request"] = new HttpRequestException("Service unavailable", null, HttpStatusCode.ServiceUnavailable),
+        ["application type"] = TestExceptions.Thrown(new PlainApplicationException("order 42 failed")),
+        ["generic application type"] = new GenericException<int, string>("order 42 failed"),
+    };
+
+    private sealed class Counted<T>;
+
+    private sealed class PlainApplicationException(string message) : Exception(message);
+
+    private sealed class GenericException<T1, T2>(string message) : Exception(message);
+
+    private sealed class OwnToStringException(string message) : Exception(message)
+    {
+        public override string ToString() => "custom text";
+    }
+
+    private sealed class OwnMessageException : Exception
+    {
+        public override string Message => "computed message";
+    }
+
+    private sealed class OwnStackTraceException : Exception
+    {
+        public override string? StackTrace => "   at somewhere";
+    }
+}
