@@ -133,8 +133,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         }
 
         var inherited = recorded?.Failure;
-        var state = _recorder.Resolve(explicitDefinition, explicitCode, exception, inherited, activity);
-        state.AttachTo(activity, inherited);
+        var facts = recorded is not null && ReferenceEquals(recorded.Exception, exception) ? recorded.ExceptionFacts : null;
+        var state = _recorder.Resolve(explicitDefinition, explicitCode, exception, facts, inherited, activity);
+        state.AttachTo(activity, recorded, inherited);
         Annotate(activity, state, kind);
         if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
         {

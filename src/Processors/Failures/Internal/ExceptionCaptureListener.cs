@@ -61,12 +61,14 @@ internal sealed class ExceptionCaptureListener : IDisposable
                 return;
             }
 
-            FailureState.SetException(activity, exception);
+            // The exception's facts go with it onto the span: its processing and redaction need not look them up.
+            var facts = ExceptionFacts.Of(exception);
+            SpanFailure.For(activity).RecordException(exception, facts);
             if (!Contains(in tags, "exception.message"))
             {
                 // Activity.AddException fills in only the tags that are missing, so the raw text never lands, and
                 // the text is rendered (with guarded reads) once for the span and every log record of this exception.
-                var rendered = redact is null ? ExceptionText.Raw(exception) : ExceptionText.Redacted(exception, redact);
+                var rendered = redact is null ? ExceptionText.Raw(exception, facts) : ExceptionText.Redacted(exception, facts, redact);
                 tags.Add("exception.message", rendered.Message);
                 tags.Add("exception.stacktrace", rendered.Text);
             }

@@ -62,9 +62,13 @@ internal static class ExceptionText
     /// The text of <paramref name="exception"/> redacted by <paramref name="redact"/>, computed once per exception
     /// and redactor (the delegate's target identifies the redactor, so <c>redactor.Redact</c> method groups share).
     /// </summary>
-    public static RenderedException Redacted(Exception exception, Func<string, string> redact)
+    public static RenderedException Redacted(Exception exception, Func<string, string> redact) =>
+        Redacted(exception, ExceptionFacts.Of(exception), redact);
+
+    /// <summary><see cref="Redacted(Exception, Func{string, string})"/> for a caller that holds the exception's facts already.</summary>
+    public static RenderedException Redacted(Exception exception, ExceptionFacts facts, Func<string, string> redact)
     {
-        var entry = EntryFor(exception);
+        var entry = EntryFor(exception, facts);
         var key = redact.Target ?? redact.Method;
         var cached = entry.Redacted;
         if (cached is not null && ReferenceEquals(cached.Key, key))
@@ -85,7 +89,11 @@ internal static class ExceptionText
     /// span need not scan a value that is (by reference) its message or text again.
     /// </summary>
     public static RenderedException? RedactedOrNull(Exception exception) =>
-        ExceptionFacts.Find(exception)?.Text is Entry { Redacted: { } redacted } ? redacted.Value : null;
+        ExceptionFacts.Find(exception) is { } facts ? RedactedOrNull(facts) : null;
+
+    /// <summary><see cref="RedactedOrNull(Exception)"/> for a caller that holds the exception's facts.</summary>
+    public static RenderedException? RedactedOrNull(ExceptionFacts facts) =>
+        facts.Text is Entry { Redacted: { } redacted } ? redacted.Value : null;
 
     /// <summary>Whether <paramref name="text"/> is (by reference) the message or text of <paramref name="rendered"/>.</summary>
     public static bool IsTextOf(RenderedException? rendered, object? text) =>

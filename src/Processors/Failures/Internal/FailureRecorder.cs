@@ -25,9 +25,11 @@ internal sealed class FailureRecorder
 
     public ErrorCatalog Catalog => _classifier.Catalog;
 
-    public FailureState ForException(Exception exception)
+    public FailureState ForException(Exception exception) => ForException(exception, ExceptionFacts.Of(exception));
+
+    /// <summary><see cref="ForException(Exception)"/> for a caller that holds the exception's facts already.</summary>
+    private FailureState ForException(Exception exception, ExceptionFacts facts)
     {
-        var facts = ExceptionFacts.Of(exception);
         if (facts.Failure is { } existing)
         {
             return existing;
@@ -61,7 +63,14 @@ internal sealed class FailureRecorder
     /// <param name="inherited">The failure already attached to the span (or the current span, for a log record).</param>
     /// <param name="span">The failed span; <see langword="null"/> for a log record.</param>
     /// <returns>The failure, not yet attached or counted.</returns>
-    public FailureState Resolve(ErrorDefinition? explicitDefinition, string? explicitCode, Exception? exception, FailureState? inherited, Activity? span)
+    public FailureState Resolve(ErrorDefinition? explicitDefinition, string? explicitCode, Exception? exception, FailureState? inherited, Activity? span) =>
+        Resolve(explicitDefinition, explicitCode, exception, exceptionFacts: null, inherited, span);
+
+    /// <summary>
+    /// <see cref="Resolve(ErrorDefinition?, string?, Exception?, FailureState?, Activity?)"/> for a caller that may hold
+    /// the exception's facts already (<paramref name="exceptionFacts"/>; <see langword="null"/>: looked up).
+    /// </summary>
+    public FailureState Resolve(ErrorDefinition? explicitDefinition, string? explicitCode, Exception? exception, ExceptionFacts? exceptionFacts, FailureState? inherited, Activity? span)
     {
         FailureState state;
         if (explicitDefinition is not null || explicitCode is not null)
@@ -71,7 +80,7 @@ internal sealed class FailureRecorder
         }
         else if (exception is not null)
         {
-            state = ForException(exception);
+            state = ForException(exception, exceptionFacts ?? ExceptionFacts.Of(exception));
         }
         else if (inherited is not null)
         {

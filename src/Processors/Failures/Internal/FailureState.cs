@@ -40,16 +40,22 @@ internal sealed class FailureState
     /// <see cref="AttachTo(Activity)"/> for a span whose failure (<paramref name="current"/>) the caller has just read:
     /// that span's property is not read again (each read locks the span's property dictionary).
     /// </summary>
-    public void AttachTo(Activity activity, FailureState? current)
+    public void AttachTo(Activity activity, FailureState? current) => AttachTo(activity, record: null, current);
+
+    /// <summary>
+    /// <see cref="AttachTo(Activity, FailureState?)"/> for a span whose record (<paramref name="record"/>, when it has
+    /// one) the caller has just read too: it is not read again.
+    /// </summary>
+    public void AttachTo(Activity activity, SpanFailure? record, FailureState? current)
     {
-        for (var span = activity; ; current = Of(span))
+        for (var span = activity; ; record = null, current = Of(span))
         {
             if (current is not null && !ReferenceEquals(current, this))
             {
                 return;
             }
 
-            if (current is null && SpanFailure.For(span).AttachFailure(this) is { } other && !ReferenceEquals(other, this))
+            if (current is null && (record ?? SpanFailure.For(span)).AttachFailure(this) is { } other && !ReferenceEquals(other, this))
             {
                 // Another thread attached a failure first: as if it had been there when read.
                 return;

@@ -20,6 +20,7 @@ internal sealed class SpanFailure
 
     private ErrorDefinition? _explicit;
     private Exception? _exception;
+    private ExceptionFacts? _exceptionFacts;
     private FailureState? _failure;
     private volatile bool _ignored;
 
@@ -32,6 +33,12 @@ internal sealed class SpanFailure
 
     /// <summary>Gets the first exception recorded on the span.</summary>
     public Exception? Exception => Volatile.Read(ref _exception);
+
+    /// <summary>
+    /// Gets the facts of <see cref="Exception"/> when whoever recorded it had them at hand, else <see langword="null"/>
+    /// (then they are looked up): the span's processing need not find them again in the exception table.
+    /// </summary>
+    public ExceptionFacts? ExceptionFacts => Volatile.Read(ref _exceptionFacts);
 
     /// <summary>Gets the failure attached to the span.</summary>
     public FailureState? Failure => Volatile.Read(ref _failure);
@@ -69,6 +76,15 @@ internal sealed class SpanFailure
 
     /// <summary>Records the exception unless one is recorded already.</summary>
     public void RecordException(Exception exception) => Interlocked.CompareExchange(ref _exception, exception, null);
+
+    /// <summary>Records the exception and its facts unless an exception is recorded already.</summary>
+    public void RecordException(Exception exception, ExceptionFacts facts)
+    {
+        if (Interlocked.CompareExchange(ref _exception, exception, null) is null)
+        {
+            Volatile.Write(ref _exceptionFacts, facts);
+        }
+    }
 
     /// <summary>Attaches the failure unless one is attached already; returns the one attached before, or null.</summary>
     public FailureState? AttachFailure(FailureState failure) => Interlocked.CompareExchange(ref _failure, failure, null);

@@ -137,9 +137,9 @@ internal static class ActivityRedaction
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
             // The exception event's text was redacted when it was recorded (rendered once per exception): not again.
-            if (index == 0 && rebuilt is null && FailureState.GetException(activity) is { } exception)
+            if (index == 0 && rebuilt is null && SpanFailure.Of(activity) is { Exception: { } exception } recorded)
             {
-                exceptionText = ExceptionText.RedactedOrNull(exception);
+                exceptionText = recorded.ExceptionFacts is { } facts ? ExceptionText.RedactedOrNull(facts) : ExceptionText.RedactedOrNull(exception);
             }
 
             var name = redactor.Redact(activityEvent.Name);
