@@ -26,6 +26,20 @@ public class ExceptionCaptureListenerTests
     }
 
     [Fact]
+    public void OwnsSource_ItsProvidersAndOtherSourcesInTurn_EachAnsweredForItself()
+    {
+        // The last source's answer is remembered: it must never carry over to another source.
+        using var ours = new ActivitySource("ErrorTelemetry.Tests.Capture." + Guid.NewGuid().ToString("N"));
+        using var theirs = new ActivitySource("ErrorTelemetry.Tests.Capture." + Guid.NewGuid().ToString("N"));
+        using var provider = Sdk.CreateTracerProviderBuilder().AddSource(ours.Name).Build();
+        using var listener = new ExceptionCaptureListener(provider: () => provider);
+
+        bool[] answers = [listener.OwnsSource(ours), listener.OwnsSource(theirs), listener.OwnsSource(ours), listener.OwnsSource(ours), listener.OwnsSource(theirs)];
+
+        Assert.Equal([true, false, true, true, false], answers);
+    }
+
+    [Fact]
     public void TryAttach_AfterARecordedSpan_ExceptionsAndUnrecordedFailuresStillSeen()
     {
         using var p = new TelemetryPipeline();

@@ -42,6 +42,7 @@ internal sealed class ExceptionCaptureListener : IDisposable
     private readonly ExceptionRecorder _record;
     private readonly ConditionalWeakTable<ActivitySource, object> _owned = [];
 
+    private SourceAnswer? _lastSource;
     private int _state;
     private bool _attachFailed;
     private ActivityListener? _target;
@@ -184,9 +185,17 @@ internal sealed class ExceptionCaptureListener : IDisposable
     /// </summary>
     internal bool OwnsSource(ActivitySource source)
     {
+        // Failures come in runs from one source: the last answer is read without the weak table's lookup.
+        if (Volatile.Read(ref _lastSource) is { } last && ReferenceEquals(last.Source, source))
+        {
+            return last.Owns;
+        }
+
         if (_owned.TryGetValue(source, out var known))
         {
-            return ReferenceEquals(known, Yes);
+            var knownOwns = ReferenceEquals(known, Yes);
+            Volatile.Write(ref _lastSource, new SourceAnswer(source, knownOwns));
+            return knownOwns;
         }
 
         if (_provider() is not { } provider)
@@ -209,6 +218,7 @@ internal sealed class ExceptionCaptureListener : IDisposable
         }
 
         _owned.AddOrUpdate(source, owns ? Yes : No);
+        Volatile.Write(ref _lastSource, new SourceAnswer(source, owns));
         return owns;
     }
 
@@ -259,4 +269,7 @@ internal sealed class ExceptionCaptureListener : IDisposable
 
         target.ExceptionRecorder = _recorderHook;
     }
+
+    /// <summary>Whether the provider listens to one source, as last decided (one source is kept alive by it).</summary>
+    private sealed record SourceAnswer(ActivitySource Source, bool Owns);
 }
