@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Net.Sockets;
@@ -9,6 +10,17 @@ namespace ErrorTelemetry.Classification.Internal;
 /// <summary>The built-in mapping rules for platform exceptions.</summary>
 internal static class BuiltInRules
 {
+    /// <summary>The most exception types whose Polly rejection is remembered.</summary>
+    internal const int MaxCachedTypes = 1024;
+
+    // A pure function of the type (its name and its base types' names), decided once per type: reading the namespaces
+    // up the hierarchy cost more than the rest of the match. Bounded, so a process minting exception types (dynamic
+    // assemblies) cannot grow it; past the bound, decided each time.
+    private static readonly ConcurrentDictionary<Type, ErrorDefinition?> ResilienceByType = new();
+
+    /// <summary>Gets the number of exception types whose Polly rejection is remembered.</summary>
+    internal static int CachedTypes => ResilienceByType.Count;
+
     /// <summary>
     /// Returns the built-in definition for one exception (not its causes), or <see langword="null"/>.
     /// </summary>
@@ -86,7 +98,24 @@ internal static class BuiltInRules
     /// </summary>
     private static ErrorDefinition? Resilience(Exception exception)
     {
-        for (var type = exception.GetType(); type is not null && type != typeof(Exception); type = type.BaseType)
+        var type = exception.GetType();
+        if (ResilienceByType.TryGetValue(type, out var known))
+        {
+            return known;
+        }
+
+        var decided = Resilience(type);
+        if (ResilienceByType.Count < MaxCachedTypes)
+        {
+            ResilienceByType.TryAdd(type, decided);
+        }
+
+        return decided;
+    }
+
+    private static ErrorDefinition? Resilience(Type exceptionType)
+    {
+        for (var type = exceptionType; type is not null && type != typeof(Exception); type = type.BaseType)
         {
             if (type.Namespace?.StartsWith("Polly", StringComparison.Ordinal) != true)
             {
