@@ -62,4 +62,20 @@ public class OperationLabelTests
 
         Assert.Equal(expected, Assert.Single(p.FailurePoints()).Tags["operation"]);
     }
+
+    [Fact]
+    public void Count_OperationsWithAndWithoutCodeNamesInTurn_EachCountedUnderItsOwnLabel()
+    {
+        // The last name's label is remembered by reference: it must never carry over to another name.
+        using var p = new TelemetryPipeline();
+        string[] names = ["ProcessOrder", "order 4111111111111111", new string("ProcessOrder".AsSpan()), "orders.sync", "order 4111111111111111"];
+        foreach (var name in names)
+        {
+            using var job = p.Source.StartActivity(name);
+            job!.AddException(new TimeoutException());
+        }
+
+        var counts = p.FailurePoints().ToDictionary(point => (string)point.Tags["operation"]!, point => point.Value);
+        Assert.Equal(new Dictionary<string, long> { ["ProcessOrder"] = 2, ["_OTHER"] = 2, ["orders.sync"] = 1 }, counts);
+    }
 }

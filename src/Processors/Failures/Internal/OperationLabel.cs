@@ -20,6 +20,8 @@ internal static class OperationLabel
     private const int MaxDigitRun = 4;
     private const int MaxWordLength = 32;
 
+    private static NameAnswer? _lastName;
+
     private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"];
 
     /// <summary>Returns the label of the operation that <paramref name="root"/> (a local root span) stands for.</summary>
@@ -37,7 +39,22 @@ internal static class OperationLabel
     }
 
     /// <summary>Returns <paramref name="name"/> when it looks like a name written in code, else <see cref="Other"/>.</summary>
-    public static string OfName(string? name) => IsCodeName(name) ? name! : Other;
+    public static string OfName(string? name)
+    {
+        // Failures come in runs of one operation, whose name is one string: the last answer is read by reference.
+        if (Volatile.Read(ref _lastName) is { } last && ReferenceEquals(last.Name, name))
+        {
+            return last.Label;
+        }
+
+        var label = IsCodeName(name) ? name! : Other;
+        if (name is not null)
+        {
+            Volatile.Write(ref _lastName, new NameAnswer(name, label));
+        }
+
+        return label;
+    }
 
     private static string KnownMethod(string method)
     {
@@ -93,4 +110,6 @@ internal static class OperationLabel
 
         return true;
     }
+
+    private sealed record NameAnswer(string Name, string Label);
 }
