@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -12,11 +11,6 @@ namespace ErrorTelemetry.Failures.Internal;
 internal sealed class SpanFailure
 {
     private const string PropertyName = "ErrorTelemetry.SpanFailure";
-
-    // Creation is rare (spans that fail, are excluded or carry a stated code) and must not lose a fact written at the
-    // same time by another thread, which a read and a later write of the property could. One of several gates, chosen
-    // by the span, so that failing spans on many threads at once (an error storm) do not all queue on one lock.
-    private static readonly Lock[] CreateGates = [.. Enumerable.Range(0, 16).Select(static _ => new Lock())];
 
     private ErrorDefinition? _explicit;
     private Exception? _exception;
@@ -61,7 +55,12 @@ internal sealed class SpanFailure
             return existing;
         }
 
-        lock (CreateGates[RuntimeHelpers.GetHashCode(activity) & (CreateGates.Length - 1)])
+        // Creation is rare (spans that fail, are excluded or carry a stated code) and must not lose a fact written at
+        // the same time by another thread, which a read and a later write of the property could. The span itself is
+        // the gate: failing spans on many threads at once (an error storm) do not queue on one lock, and, unlike a
+        // gate chosen by the span's hash code, it costs no hash code (the runtime makes one up on first use).
+        // Nothing is called under this lock but the span's own property methods, which take only their dictionary's.
+        lock (activity)
         {
             if (Of(activity) is { } raced)
             {
