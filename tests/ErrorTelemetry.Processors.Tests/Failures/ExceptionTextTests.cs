@@ -190,12 +190,50 @@ public sealed class ExceptionTextTests : IDisposable
         Assert.EndsWith(ExceptionText.TruncatedMarker, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Redacted_TwoRedactorsInTurn_EachGetsItsOwnTextOnceEach()
+    {
+        // A redactor that finds the text clean is remembered without a copy of the text: it must not answer for another.
+        var exception = TestExceptions.Thrown(new InvalidOperationException("Order for bob@example.com failed"));
+        var keeping = new CountingRedactor(text => text);
+        var masking = new CountingRedactor(text => text.Replace("bob@example.com", "[email]", StringComparison.Ordinal));
+
+        var kept = ExceptionText.Redacted(exception, keeping.Redact);
+        var keptAgain = ExceptionText.Redacted(exception, keeping.Redact);
+        var masked = ExceptionText.Redacted(exception, masking.Redact);
+        var maskedAgain = ExceptionText.Redacted(exception, masking.Redact);
+        var lastKept = ExceptionText.RedactedOrNull(exception);
+        var keptAfterMasking = ExceptionText.Redacted(exception, keeping.Redact);
+
+        Assert.Same(ExceptionText.Raw(exception), kept);
+        Assert.Same(kept, keptAgain);
+        Assert.Equal("Order for [email] failed", masked.Message);
+        Assert.DoesNotContain("bob@example.com", masked.Text, StringComparison.Ordinal);
+        Assert.Same(masked, maskedAgain);
+        Assert.Same(masked, lastKept);
+        Assert.Same(kept, keptAfterMasking);
+        Assert.Same(kept, ExceptionText.RedactedOrNull(exception));
+        Assert.Equal(4, keeping.Calls);
+        Assert.Equal(2, masking.Calls);
+    }
+
     public void Dispose()
     {
         _tracing.Dispose();
         _logging.Dispose();
         _counter.Dispose();
         _source.Dispose();
+    }
+
+    private sealed class CountingRedactor(Func<string, string> redact)
+    {
+        public int Calls { get; private set; }
+
+        public string Redact(string text)
+        {
+            Calls++;
+            return redact(text);
+        }
     }
 
     private sealed class CountingException(string message) : Exception(message)

@@ -32,13 +32,24 @@ internal sealed class ExceptionFacts
     private static readonly Bucket[] Buckets = CreateBuckets();
 
     private FailureState? _failure;
-    private object? _text;
+    private RenderedException? _text;
+    private object? _redactedText;
 
     /// <summary>Gets the failure decided for the exception, or <see langword="null"/>.</summary>
     public FailureState? Failure => Volatile.Read(ref _failure);
 
-    /// <summary>Gets the text cache entry of <see cref="ExceptionText"/>, or <see langword="null"/>.</summary>
-    public object? Text => Volatile.Read(ref _text);
+    /// <summary>Gets the exception's text as rendered by <see cref="ExceptionText"/>, or <see langword="null"/>.</summary>
+    public RenderedException? Text => Volatile.Read(ref _text);
+
+    /// <summary>
+    /// Gets or sets what <see cref="ExceptionText"/> keeps of the redacted text (the redactor that found
+    /// <see cref="Text"/> clean, or the redacted text with its redactor), or <see langword="null"/>.
+    /// </summary>
+    public object? RedactedText
+    {
+        get => Volatile.Read(ref _redactedText);
+        set => Volatile.Write(ref _redactedText, value);
+    }
 
     /// <summary>The facts about <paramref name="exception"/>, created on first use.</summary>
     public static ExceptionFacts Of(Exception exception)
@@ -57,9 +68,8 @@ internal sealed class ExceptionFacts
     /// <summary>Records the failure unless one is recorded already; returns the one recorded.</summary>
     public FailureState SetFailure(FailureState failure) => Interlocked.CompareExchange(ref _failure, failure, null) ?? failure;
 
-    /// <summary>Records the text entry unless one is recorded already; returns the one recorded.</summary>
-    public T SetText<T>(T text)
-        where T : class => (T)(Interlocked.CompareExchange(ref _text, text, null) ?? text);
+    /// <summary>Records the rendered text unless one is recorded already; returns the one recorded.</summary>
+    public RenderedException SetText(RenderedException text) => Interlocked.CompareExchange(ref _text, text, null) ?? text;
 
     private static Bucket[] CreateBuckets()
     {

@@ -49,14 +49,14 @@ internal static class ExceptionText
     private const string EndOfInner = "   --- End of inner exception stack trace ---";
 
     /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
-    public static RenderedException Raw(Exception exception) => EntryFor(exception).Raw;
+    public static RenderedException Raw(Exception exception) => Raw(exception, ExceptionFacts.Of(exception));
 
     /// <summary><see cref="Raw(Exception)"/> for a caller that holds the exception's facts already (no second lookup).</summary>
-    public static RenderedException Raw(Exception exception, ExceptionFacts facts) => EntryFor(exception, facts).Raw;
+    public static RenderedException Raw(Exception exception, ExceptionFacts facts) => facts.Text ?? facts.SetText(Render(exception));
 
     /// <summary>The raw text of <paramref name="exception"/> if it was rendered already, else <see langword="null"/>.</summary>
     public static string? RenderedText(Exception exception) =>
-        ExceptionFacts.Find(exception)?.Text is Entry entry ? entry.Raw.Text : null;
+        ExceptionFacts.Find(exception)?.Text?.Text;
 
     /// <summary>
     /// The text of <paramref name="exception"/> redacted by <paramref name="redact"/>, computed once per exception
@@ -68,19 +68,32 @@ internal static class ExceptionText
     /// <summary><see cref="Redacted(Exception, Func{string, string})"/> for a caller that holds the exception's facts already.</summary>
     public static RenderedException Redacted(Exception exception, ExceptionFacts facts, Func<string, string> redact)
     {
-        var entry = EntryFor(exception, facts);
+        var raw = Raw(exception, facts);
         var key = redact.Target ?? redact.Method;
-        var cached = entry.Redacted;
-        if (cached is not null && ReferenceEquals(cached.Key, key))
+
+        // One redactor per pipeline is the rule; a second one replaces what is kept rather than growing a list.
+        // When the redactor finds the text clean (most of the time), the redactor itself is kept: nothing is allocated.
+        var kept = facts.RedactedText;
+        if (ReferenceEquals(kept, key))
         {
-            return cached.Value;
+            return raw;
         }
 
-        var raw = entry.Raw;
+        if (kept is RedactedEntry entry && ReferenceEquals(entry.Key, key))
+        {
+            return entry.Value;
+        }
+
         var message = RedactSafely(redact, raw.Message);
         var text = RedactSafely(redact, raw.Text);
-        var value = ReferenceEquals(message, raw.Message) && ReferenceEquals(text, raw.Text) ? raw : new RenderedException(message, text);
-        entry.Redacted = new RedactedEntry(key, value);
+        if (ReferenceEquals(message, raw.Message) && ReferenceEquals(text, raw.Text))
+        {
+            facts.RedactedText = key;
+            return raw;
+        }
+
+        var value = new RenderedException(message, text);
+        facts.RedactedText = new RedactedEntry(key, value);
         return value;
     }
 
@@ -93,7 +106,12 @@ internal static class ExceptionText
 
     /// <summary><see cref="RedactedOrNull(Exception)"/> for a caller that holds the exception's facts.</summary>
     public static RenderedException? RedactedOrNull(ExceptionFacts facts) =>
-        facts.Text is Entry { Redacted: { } redacted } ? redacted.Value : null;
+        facts.RedactedText switch
+        {
+            null => null,
+            RedactedEntry entry => entry.Value,
+            _ => facts.Text,
+        };
 
     /// <summary>Whether <paramref name="text"/> is (by reference) the message or text of <paramref name="rendered"/>.</summary>
     public static bool IsTextOf(RenderedException? rendered, object? text) =>
@@ -119,12 +137,6 @@ internal static class ExceptionText
             return null;
         }
     }
-
-    // Kept with the exception's other facts (one weak table entry per exception).
-    private static Entry EntryFor(Exception exception) => EntryFor(exception, ExceptionFacts.Of(exception));
-
-    private static Entry EntryFor(Exception exception, ExceptionFacts facts) =>
-        facts.Text as Entry ?? facts.SetText(new Entry(Render(exception)));
 
     private static RenderedException Render(Exception exception)
     {
@@ -227,14 +239,6 @@ internal static class ExceptionText
             ErrorTelemetryEventSource.Log.RedactionFailed("exception text", ex);
             return "[REDACTED:error]";
         }
-    }
-
-    private sealed class Entry(RenderedException raw)
-    {
-        public RenderedException Raw { get; } = raw;
-
-        // One redactor per pipeline is the rule; a second one replaces the cached result rather than growing a list.
-        public RedactedEntry? Redacted { get; set; }
     }
 
     private sealed record RedactedEntry(object Key, RenderedException Value);
