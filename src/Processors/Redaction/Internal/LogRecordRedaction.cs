@@ -81,7 +81,7 @@ internal static class LogRecordRedaction
         var attributes = record.Attributes;
         var formattedMessage = record.FormattedMessage;
         string? cleanTemplate = null;
-        var redacted = attributes is null ? null : LogStateRedaction.Redact(redactor, attributes, formattedMessage, null, out cleanTemplate);
+        var redacted = attributes is null ? null : RedactAttributes(redactor, attributes, formattedMessage, out cleanTemplate);
         IReadOnlyList<KeyValuePair<string, object?>>? newAttributes = redacted ?? attributes;
 
         var scopes = RedactedScopesIfLeaking(record, redactor);
@@ -145,6 +145,57 @@ internal static class LogRecordRedaction
             record.State = null;
         }
 #pragma warning restore CS0618
+    }
+
+    // An error record's list from the failure processor: when redaction leaves the application's attributes (read
+    // through their call site's shape, as on any record) and ours alone, it leaves the list alone, as redacting the
+    // list pair by pair would. Otherwise the list is redacted pair by pair, so what is exported is the same either way.
+    private static RedactedLogValues? RedactAttributes(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> attributes,
+        string? formattedMessage,
+        out string? cleanTemplate)
+    {
+        if (attributes is EnrichedAttributes { Source: { } source } enriched
+            && LogStateRedaction.Keeps(redactor, source, out cleanTemplate)
+            && ErrorAttributesKept(redactor, enriched))
+        {
+            return null;
+        }
+
+        return LogStateRedaction.Redact(redactor, attributes, formattedMessage, null, out cleanTemplate);
+    }
+
+    // Whether redaction leaves every attribute the failure processor added as it is: the error attributes built from
+    // the catalog (the same few strings for every failure of a code, remembered once found clean), then the
+    // exception's context and details (application data, redacted every time).
+    private static bool ErrorAttributesKept(Redactor redactor, EnrichedAttributes enriched)
+    {
+        if (!CleanErrorAttributes.Holds(redactor, enriched))
+        {
+            for (var i = enriched.ErrorStart; i < enriched.ErrorEnd; i++)
+            {
+                if (!Kept(redactor, enriched[i]))
+                {
+                    return false;
+                }
+            }
+
+            CleanErrorAttributes.Remember(redactor, enriched);
+        }
+
+        for (var i = enriched.ErrorEnd; i < enriched.Count; i++)
+        {
+            if (!Kept(redactor, enriched[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool Kept(Redactor redactor, KeyValuePair<string, object?> pair) =>
+            ReferenceEquals(redactor.RedactAttribute(pair.Key, pair.Value, out var drop), pair.Value) && !drop;
     }
 
     /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
@@ -234,6 +285,66 @@ internal static class LogRecordRedaction
         {
             ErrorTelemetryEventSource.Log.RedactionFailed("log record (fail-closed)", ex);
         }
+    }
+
+    /// <summary>
+    /// The error attributes a redactor last left as they are, per code: the same strings (code, category, severity,
+    /// fingerprint, cause) come back for every failure of a code, and a redactor whose detectors are pure gives the same
+    /// text the same answer, so they are compared by reference instead of redacted again. A fixed table; a redactor
+    /// with code detectors is never remembered.
+    /// </summary>
+    private sealed class CleanErrorAttributes
+    {
+        private const int SlotMask = 31;
+
+        private static readonly CleanErrorAttributes?[] Slots = new CleanErrorAttributes?[SlotMask + 1];
+
+        private readonly Redactor _redactor;
+        private readonly KeyValuePair<string, object?>[] _pairs;
+
+        private CleanErrorAttributes(Redactor redactor, KeyValuePair<string, object?>[] pairs)
+        {
+            _redactor = redactor;
+            _pairs = pairs;
+        }
+
+        public static bool Holds(Redactor redactor, EnrichedAttributes enriched)
+        {
+            var remembered = Volatile.Read(ref SlotOf(enriched));
+            if (remembered is null || !ReferenceEquals(remembered._redactor, redactor)
+                || remembered._pairs.Length != enriched.ErrorEnd - enriched.ErrorStart)
+            {
+                return false;
+            }
+
+            var pairs = remembered._pairs;
+            for (var i = 0; i < pairs.Length; i++)
+            {
+                var pair = enriched[enriched.ErrorStart + i];
+                if (!ReferenceEquals(pairs[i].Key, pair.Key) || !ReferenceEquals(pairs[i].Value, pair.Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public static void Remember(Redactor redactor, EnrichedAttributes enriched)
+        {
+            if (redactor.RemembersCleanValues && enriched.ErrorEnd > enriched.ErrorStart)
+            {
+                var pairs = new KeyValuePair<string, object?>[enriched.ErrorEnd - enriched.ErrorStart];
+                enriched.CopyTo(enriched.ErrorStart, pairs, 0, pairs.Length);
+                Volatile.Write(ref SlotOf(enriched), new CleanErrorAttributes(redactor, pairs));
+            }
+        }
+
+        // The slot of the failure's code (the first error attribute).
+        private static ref CleanErrorAttributes? SlotOf(EnrichedAttributes enriched) =>
+            ref Slots[enriched.ErrorEnd > enriched.ErrorStart && enriched[enriched.ErrorStart].Value is string code
+                ? RecentStrings.QuickSlot(code, SlotMask)
+                : 0];
     }
 
     private sealed class ScopeProbe
