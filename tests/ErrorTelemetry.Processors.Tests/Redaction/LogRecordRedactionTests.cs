@@ -117,6 +117,21 @@ public class LogRecordRedactionTests
     }
 
     [Fact]
+    public void Redact_ExceptionKeySensitiveForOneRedactor_ReplacedOnlyForThatRedactor()
+    {
+        var sensitive = TestRedactors.Create(o => o.SensitiveKeys.Add("exception.message"));
+        var plain = ExportErrors(TestRedactors.Default, logger => OrderFailed(logger, 1, new TimeoutException("order 1 timed out")));
+        var replaced = ExportErrors(sensitive, logger => OrderFailed(logger, 2, new TimeoutException("order 2 timed out")));
+        var plainAgain = ExportErrors(TestRedactors.Default, logger => OrderFailed(logger, 3, new TimeoutException("order 3 timed out")));
+
+        Assert.Equal("order 1 timed out", Assert.Single(plain).Attribute("exception.message"));
+        Assert.Equal("order 3 timed out", Assert.Single(plainAgain).Attribute("exception.message"));
+        Assert.StartsWith("[REDACTED", Assert.Single(replaced).Attribute("exception.message"), StringComparison.Ordinal);
+        Assert.Equal("System.TimeoutException", replaced[0].Attribute("exception.type"));
+        Assert.Contains("order 2 timed out", replaced[0].Attribute("exception.stacktrace"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Redact_ErrorRecordWithSecretArgument_ArgumentRedactedErrorAttributesKept()
     {
         var records = ExportErrors(TestRedactors.Default, logger =>

@@ -51,6 +51,11 @@ internal static class LogRecordRedaction
     // One delegate per redactor, so the rendered-text cache recognises the redactor without allocating per call.
     private static readonly ConditionalWeakTable<Redactor, Func<string, string>> RedactFunctions = [];
 
+    private static readonly object KeyProbe = new();
+
+    // The last redactor whose rules keep the exception keys' values (see KeepsExceptionKeys); at most that one is kept alive.
+    private static Redactor? _keepsExceptionKeys;
+
     // The last redactor's delegate: a process has one redactor, which then costs a reference comparison, not a
     // weak-table lookup, per exception. Keeps at most that one redactor alive.
     private static Func<string, string>? _lastRedactFunction;
@@ -213,7 +218,18 @@ internal static class LogRecordRedaction
 
     private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
     {
-        Add(list, redactor, ExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
+        var type = exception.GetType().FullName ?? exception.GetType().Name;
+        if (KeepsExceptionKeys(redactor))
+        {
+            // No key rule applies to the three keys: the text, already redacted as text, is exported as it is.
+            list.Add(new(ExceptionType, type));
+            var text = RenderException(exception, redactor);
+            list.Add(new(ExceptionMessage, text.Message));
+            list.Add(new(ExceptionStacktrace, text.Text));
+            return;
+        }
+
+        Add(list, redactor, ExceptionType, type);
         var rendered = RenderException(exception, redactor);
 
         // Already redacted as text; only the key's rule (dropped, sensitive) still applies.
@@ -228,6 +244,28 @@ internal static class LogRecordRedaction
                 list.Add(new KeyValuePair<string, object?>(key, exported));
             }
         }
+    }
+
+    // Whether the redactor exports the three exception keys with their values as they are (neither dropped nor
+    // replaced). A redactor's key rules never change; the last redactor found to keep them is remembered.
+    private static bool KeepsExceptionKeys(Redactor redactor)
+    {
+        if (ReferenceEquals(Volatile.Read(ref _keepsExceptionKeys), redactor))
+        {
+            return true;
+        }
+
+        if (!Keeps(redactor, ExceptionType) || !Keeps(redactor, ExceptionMessage) || !Keeps(redactor, ExceptionStacktrace))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _keepsExceptionKeys, redactor);
+        return true;
+
+        // A key rule that drops or replaces a value would not give back this very object.
+        static bool Keeps(Redactor redactor, string key) =>
+            ReferenceEquals(redactor.ApplyKeyRule(key, KeyProbe, out var drop), KeyProbe) && !drop;
     }
 
     // Scopes reach the exporter through an internal scope provider that no public API can replace. When one would
