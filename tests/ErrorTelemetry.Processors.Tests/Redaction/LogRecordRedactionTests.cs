@@ -1,3 +1,4 @@
+using ErrorTelemetry.Classification.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
 using ErrorTelemetry.Tests.TestSupport;
@@ -13,6 +14,12 @@ public class LogRecordRedactionTests
 {
     private static readonly Action<ILogger, int, Exception?> Shipped =
         LoggerMessage.Define<int>(LogLevel.Information, new EventId(1, "Shipped"), "Order {OrderId} shipped");
+
+    private static readonly Action<ILogger, int, Exception?> OrderFailed =
+        LoggerMessage.Define<int>(LogLevel.Error, new EventId(2, "OrderFailed"), "Order {OrderId} failed");
+
+    private static readonly Action<ILogger, string, Exception?> MailFailed =
+        LoggerMessage.Define<string>(LogLevel.Error, new EventId(3, "MailFailed"), "Mail to {Recipient} failed");
 
     private static (IReadOnlyList<LogSnapshot> Records, RedactingLogProcessor Processor) Export(
         Redactor redactor, Action<ILogger> log, bool includeScopes = false, bool batch = false, BaseProcessor<LogRecord>? first = null)
@@ -38,6 +45,154 @@ public class LogRecordRedactionTests
         }
 
         return (exporter.Items, processor);
+    }
+
+    // Error records as a host exports them: the failure processor ahead of redaction.
+    private static IReadOnlyList<LogSnapshot> ExportErrors(Redactor redactor, Action<ILogger> log)
+    {
+        using var counter = new FailureCounter(100, meterName: "ErrorTelemetry.Tests.LogRecordRedaction." + Guid.NewGuid().ToString("N"));
+        var recorder = new FailureRecorder(new ExceptionClassifier(new ErrorCatalog(BuiltInErrors.All())), counter);
+        return Export(redactor, log, first: new ErrorLogProcessor(recorder)).Records;
+    }
+
+    [Fact]
+    public void Redact_CleanErrorRecordsOfOneCode_EveryAttributeExportedInOrder()
+    {
+        var records = ExportErrors(TestRedactors.Default, logger =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                OrderFailed(logger, 42, new TimeoutException("The database did not answer."));
+            }
+        });
+
+        Assert.Equal(3, records.Count);
+        foreach (var record in records)
+        {
+            Assert.Equal(
+                [
+                    "OrderId", "{OriginalFormat}", "error.code", "error.type", "error.category", "error.severity",
+                    "error.fingerprint", "error.retryable", "exception.type", "exception.message", "exception.stacktrace",
+                ],
+                record.Attributes.Select(a => a.Key));
+            Assert.Equal("42", record.Attribute("OrderId"));
+            Assert.Equal("Order {OrderId} failed", record.Attribute("{OriginalFormat}"));
+            Assert.Equal("OPERATION_TIMEOUT", record.Attribute("error.code"));
+            Assert.Equal("OPERATION_TIMEOUT", record.Attribute("error.type"));
+            Assert.Equal("timeout", record.Attribute("error.category"));
+            Assert.Equal(records[0].Attribute("error.fingerprint"), record.Attribute("error.fingerprint"));
+            Assert.Equal("System.TimeoutException", record.Attribute("exception.type"));
+            Assert.Equal("The database did not answer.", record.Attribute("exception.message"));
+            Assert.Equal("System.TimeoutException: The database did not answer.", record.Attribute("exception.stacktrace"));
+            Assert.Equal("Order {OrderId} failed", record.Body);
+            Assert.Equal("Order 42 failed", record.FormattedMessage);
+            Assert.False(record.HasException);
+        }
+    }
+
+    [Fact]
+    public void Redact_ErrorAttributeUnderSensitiveKey_ReplacedOnEveryRecordOfThatRedactor()
+    {
+        // What one redactor found clean about a code's attributes is not taken as another redactor's answer.
+        var sensitive = TestRedactors.Create(o => o.SensitiveKeys.Add("error.category"));
+        var before = ExportErrors(sensitive, logger => OrderFailed(logger, 1, new TimeoutException("slow")));
+        var plain = ExportErrors(TestRedactors.Default, logger =>
+        {
+            OrderFailed(logger, 2, new TimeoutException("slow"));
+            OrderFailed(logger, 3, new TimeoutException("slow"));
+        });
+        var after = ExportErrors(sensitive, logger =>
+        {
+            OrderFailed(logger, 4, new TimeoutException("slow"));
+            OrderFailed(logger, 5, new TimeoutException("slow"));
+        });
+
+        Assert.All(plain, r => Assert.Equal("timeout", r.Attribute("error.category")));
+        Assert.All([.. before, .. after], r =>
+        {
+            Assert.StartsWith("[REDACTED", r.Attribute("error.category"), StringComparison.Ordinal);
+            Assert.Equal("OPERATION_TIMEOUT", r.Attribute("error.code"));
+            Assert.Equal("slow", r.Attribute("exception.message"));
+        });
+    }
+
+    [Fact]
+    public void Redact_ExceptionKeySensitiveForOneRedactor_ReplacedOnlyForThatRedactor()
+    {
+        var sensitive = TestRedactors.Create(o => o.SensitiveKeys.Add("exception.message"));
+        var plain = ExportErrors(TestRedactors.Default, logger => OrderFailed(logger, 1, new TimeoutException("order 1 timed out")));
+        var replaced = ExportErrors(sensitive, logger => OrderFailed(logger, 2, new TimeoutException("order 2 timed out")));
+        var plainAgain = ExportErrors(TestRedactors.Default, logger => OrderFailed(logger, 3, new TimeoutException("order 3 timed out")));
+
+        Assert.Equal("order 1 timed out", Assert.Single(plain).Attribute("exception.message"));
+        Assert.Equal("order 3 timed out", Assert.Single(plainAgain).Attribute("exception.message"));
+        Assert.StartsWith("[REDACTED", Assert.Single(replaced).Attribute("exception.message"), StringComparison.Ordinal);
+        Assert.Equal("System.TimeoutException", replaced[0].Attribute("exception.type"));
+        Assert.Contains("order 2 timed out", replaced[0].Attribute("exception.stacktrace"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_ErrorRecordWithSecretArgument_ArgumentRedactedErrorAttributesKept()
+    {
+        var records = ExportErrors(TestRedactors.Default, logger =>
+        {
+            MailFailed(logger, "the night shift", new TimeoutException("slow"));
+            MailFailed(logger, "bob@example.com", new TimeoutException("slow"));
+        });
+
+        Assert.Equal("the night shift", records[0].Attribute("Recipient"));
+        Assert.Equal("[REDACTED:email]", records[1].Attribute("Recipient"));
+        Assert.Equal("Mail to [REDACTED:email] failed", records[1].FormattedMessage);
+        Assert.DoesNotContain("bob@example.com", records[1].Text, StringComparison.Ordinal);
+        Assert.Equal(records[0].Attributes.Select(a => a.Key), records[1].Attributes.Select(a => a.Key));
+        Assert.Equal("OPERATION_TIMEOUT", records[1].Attribute("error.code"));
+        Assert.Equal("slow", records[1].Attribute("exception.message"));
+    }
+
+    [Fact]
+    public void Redact_ExceptionContextWithSecret_RedactedOnEveryRecord()
+    {
+        var records = ExportErrors(TestRedactors.Default, logger =>
+        {
+            OrderFailed(logger, 1, new TimeoutException("slow").WithContext("shift", "night"));
+            for (var i = 0; i < 2; i++)
+            {
+                OrderFailed(logger, 2, new TimeoutException("slow").WithContext("customer", "bob@example.com"));
+            }
+        });
+
+        Assert.Equal("night", records[0].Attribute("error.context.shift"));
+        Assert.All(records.Skip(1), r =>
+        {
+            Assert.Equal("[REDACTED:email]", r.Attribute("error.context.customer"));
+            Assert.Equal("OPERATION_TIMEOUT", r.Attribute("error.code"));
+            Assert.DoesNotContain("bob@example.com", r.Text, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Redact_CodeDetectorThatStartsMatchingAnErrorCode_CodeRedactedFromThen()
+    {
+        // A code detector need not be a pure function of the text, so a code it once left alone is scanned again
+        // (error attributes are scanned once "error.*" is no longer preserved).
+        var detector = new SwitchedDetector("OPERATION_TIMEOUT");
+        var redactor = TestRedactors.Create(o =>
+        {
+            o.PreservedKeys.Remove("error.*");
+            o.Detectors.Add(detector);
+        });
+        var records = ExportErrors(redactor, logger =>
+        {
+            OrderFailed(logger, 1, new TimeoutException("slow"));
+            OrderFailed(logger, 2, new TimeoutException("slow"));
+            detector.On = true;
+            OrderFailed(logger, 3, new TimeoutException("slow"));
+        });
+
+        Assert.Equal("OPERATION_TIMEOUT", records[1].Attribute("error.code"));
+        Assert.Equal("[REDACTED:switched]", records[2].Attribute("error.code"));
+        Assert.Equal("[REDACTED:switched]", records[2].Attribute("error.type"));
+        Assert.DoesNotContain("OPERATION_TIMEOUT", records[2].Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -277,7 +432,7 @@ public class LogRecordRedactionTests
         public override void OnEnd(LogRecord data) => data.Body = body(data, _count++);
     }
 
-    private sealed class SwitchedDetector() : RedactionDetector("switched")
+    private sealed class SwitchedDetector(string word = "shipped") : RedactionDetector("switched")
     {
         public volatile bool On;
 
@@ -285,8 +440,8 @@ public class LogRecordRedactionTests
 
         public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
         {
-            index = On ? text[startAt..].IndexOf("shipped", StringComparison.Ordinal) : -1;
-            length = 7;
+            index = On ? text[startAt..].IndexOf(word, StringComparison.Ordinal) : -1;
+            length = word.Length;
             if (index < 0)
             {
                 return false;

@@ -51,7 +51,18 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         }
 
         var attributes = record.Attributes;
-        var explicitCode = FindString(attributes, ErrorTelemetryAttributes.Code);
+        EnrichedAttributes? list = null;
+        string? explicitCode;
+        if (exception is null)
+        {
+            explicitCode = FindString(attributes, ErrorTelemetryAttributes.Code);
+        }
+        else
+        {
+            // A record with an exception is always enriched: its attributes are read once, copied as they are read.
+            list = EnrichedAttributes.CopyOf(attributes, FailureRecorder.ExceptionAttributes(exception), withException: true, out explicitCode);
+        }
+
         var activity = Activity.Current;
 
         var inherited = activity is null ? null : FailureState.Of(activity);
@@ -83,46 +94,10 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
             state.AttachTo(activity);
         }
 
-        record.Attributes = WithErrorAttributes(attributes, state, exception);
+        list ??= EnrichedAttributes.CopyOf(attributes, null, withException: false, out _);
+        list.AddError(state);
+        record.Attributes = list;
         _recorder.Count(state, activity, record.CategoryName, inherited);
-    }
-
-    private static EnrichedAttributes WithErrorAttributes(
-        IReadOnlyList<KeyValuePair<string, object?>>? attributes,
-        FailureState state,
-        Exception? exception)
-    {
-        var definition = state.Definition;
-        var list = new EnrichedAttributes((attributes?.Count ?? 0) + 7 + (exception is null ? 0 : EnrichedAttributes.ExceptionRoom));
-        if (attributes is not null)
-        {
-            for (var i = 0; i < attributes.Count; i++)
-            {
-                var key = attributes[i].Key;
-                if (!key.StartsWith("error.", StringComparison.Ordinal))
-                {
-                    list.Add(attributes[i]);
-                }
-            }
-        }
-
-        list.Add(new(ErrorTelemetryAttributes.Code, definition.Code));
-        list.Add(new(ErrorTelemetryAttributes.ErrorType, definition.Code));
-        list.Add(new(ErrorTelemetryAttributes.Category, definition.CategoryName));
-        list.Add(new(ErrorTelemetryAttributes.Severity, definition.SeverityName));
-        list.Add(new(ErrorTelemetryAttributes.Fingerprint, state.Fingerprint));
-        list.Add(new(ErrorTelemetryAttributes.Retryable, state.RetryableValue));
-        if (state.CauseCode is not null)
-        {
-            list.Add(new(ErrorTelemetryAttributes.CauseCode, state.CauseCode));
-        }
-
-        if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
-        {
-            list.AddRange(extra);
-        }
-
-        return list;
     }
 
     private static string? FindString(IReadOnlyList<KeyValuePair<string, object?>>? attributes, string key)
@@ -145,11 +120,96 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 }
 
 /// <summary>
-/// The attribute list <see cref="ErrorLogProcessor"/> gives a record: a new list nobody else holds, with room for the
+/// The attribute list <see cref="ErrorLogProcessor"/> gives a record: a new list nobody else holds, in three parts: the
+/// record's own attributes (other than <c>error.*</c>), the error attributes built from the catalog definition
+/// (<see cref="ErrorStart"/> to <see cref="ErrorEnd"/>), and the exception's context and details. It has room for the
 /// exception's text, so that redaction can append the text instead of copying the list once more.
 /// </summary>
-internal sealed class EnrichedAttributes(int capacity) : List<KeyValuePair<string, object?>>(capacity)
+internal sealed class EnrichedAttributes : List<KeyValuePair<string, object?>>
 {
     /// <summary>The attributes an exception becomes: type, message and stack trace.</summary>
     public const int ExceptionRoom = 3;
+
+    // code, type, category, severity, fingerprint, retryable and, for a converted failure, its cause.
+    private const int ErrorRoom = 7;
+
+    private readonly List<KeyValuePair<string, object?>>? _extra;
+
+    private EnrichedAttributes(int capacity, List<KeyValuePair<string, object?>>? extra)
+        : base(capacity)
+    {
+        _extra = extra;
+    }
+
+    /// <summary>
+    /// Gets the record's attributes as they were before enrichment, when every one of them was copied (none was an
+    /// <c>error.*</c> attribute) so that they are the first <see cref="ErrorStart"/> entries, in order; otherwise
+    /// <see langword="null"/>. Redaction reads them through their call site's shape (<see cref="Redaction.Internal.LogValuesShape"/>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object?>>? Source { get; private set; }
+
+    /// <summary>Gets the index of the first error attribute built from the catalog definition.</summary>
+    public int ErrorStart { get; private set; }
+
+    /// <summary>Gets the index after the last error attribute built from the catalog definition.</summary>
+    public int ErrorEnd { get; private set; }
+
+    /// <summary>
+    /// Copies the record's <paramref name="attributes"/> except <c>error.*</c> ones, into a list with room for the error
+    /// attributes, <paramref name="extra"/> and, <paramref name="withException"/>, the exception's text, and finds the
+    /// <c>error.code</c> the application wrote (as a string) on the way.
+    /// </summary>
+    public static EnrichedAttributes CopyOf(
+        IReadOnlyList<KeyValuePair<string, object?>>? attributes,
+        List<KeyValuePair<string, object?>>? extra,
+        bool withException,
+        out string? explicitCode)
+    {
+        explicitCode = null;
+        var count = attributes?.Count ?? 0;
+        var list = new EnrichedAttributes(count + ErrorRoom + (extra?.Count ?? 0) + (withException ? ExceptionRoom : 0), extra);
+        var codeFound = false;
+        for (var i = 0; i < count; i++)
+        {
+            var pair = attributes![i];
+            if (pair.Key.StartsWith("error.", StringComparison.Ordinal))
+            {
+                if (!codeFound && pair.Key == ErrorTelemetryAttributes.Code)
+                {
+                    explicitCode = pair.Value as string;
+                    codeFound = true;
+                }
+
+                continue;
+            }
+
+            list.Add(pair);
+        }
+
+        list.Source = list.Count == count ? attributes : null;
+        return list;
+    }
+
+    /// <summary>Appends the error attributes of <paramref name="state"/>, then the exception's context and details.</summary>
+    public void AddError(FailureState state)
+    {
+        var definition = state.Definition;
+        ErrorStart = Count;
+        Add(new(ErrorTelemetryAttributes.Code, definition.Code));
+        Add(new(ErrorTelemetryAttributes.ErrorType, definition.Code));
+        Add(new(ErrorTelemetryAttributes.Category, definition.CategoryName));
+        Add(new(ErrorTelemetryAttributes.Severity, definition.SeverityName));
+        Add(new(ErrorTelemetryAttributes.Fingerprint, state.Fingerprint));
+        Add(new(ErrorTelemetryAttributes.Retryable, state.RetryableValue));
+        if (state.CauseCode is not null)
+        {
+            Add(new(ErrorTelemetryAttributes.CauseCode, state.CauseCode));
+        }
+
+        ErrorEnd = Count;
+        if (_extra is not null)
+        {
+            AddRange(_extra);
+        }
+    }
 }

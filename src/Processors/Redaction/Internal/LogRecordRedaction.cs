@@ -51,6 +51,11 @@ internal static class LogRecordRedaction
     // One delegate per redactor, so the rendered-text cache recognises the redactor without allocating per call.
     private static readonly ConditionalWeakTable<Redactor, Func<string, string>> RedactFunctions = [];
 
+    private static readonly object KeyProbe = new();
+
+    // The last redactor whose rules keep the exception keys' values (see KeepsExceptionKeys); at most that one is kept alive.
+    private static Redactor? _keepsExceptionKeys;
+
     // The last redactor's delegate: a process has one redactor, which then costs a reference comparison, not a
     // weak-table lookup, per exception. Keeps at most that one redactor alive.
     private static Func<string, string>? _lastRedactFunction;
@@ -81,7 +86,7 @@ internal static class LogRecordRedaction
         var attributes = record.Attributes;
         var formattedMessage = record.FormattedMessage;
         string? cleanTemplate = null;
-        var redacted = attributes is null ? null : LogStateRedaction.Redact(redactor, attributes, formattedMessage, null, out cleanTemplate);
+        var redacted = attributes is null ? null : RedactAttributes(redactor, attributes, formattedMessage, out cleanTemplate);
         IReadOnlyList<KeyValuePair<string, object?>>? newAttributes = redacted ?? attributes;
 
         var scopes = RedactedScopesIfLeaking(record, redactor);
@@ -147,6 +152,57 @@ internal static class LogRecordRedaction
 #pragma warning restore CS0618
     }
 
+    // An error record's list from the failure processor: when redaction leaves the application's attributes (read
+    // through their call site's shape, as on any record) and ours alone, it leaves the list alone, as redacting the
+    // list pair by pair would. Otherwise the list is redacted pair by pair, so what is exported is the same either way.
+    private static RedactedLogValues? RedactAttributes(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> attributes,
+        string? formattedMessage,
+        out string? cleanTemplate)
+    {
+        if (attributes is EnrichedAttributes { Source: { } source } enriched
+            && LogStateRedaction.Keeps(redactor, source, out cleanTemplate)
+            && ErrorAttributesKept(redactor, enriched))
+        {
+            return null;
+        }
+
+        return LogStateRedaction.Redact(redactor, attributes, formattedMessage, null, out cleanTemplate);
+    }
+
+    // Whether redaction leaves every attribute the failure processor added as it is: the error attributes built from
+    // the catalog (the same few strings for every failure of a code, remembered once found clean), then the
+    // exception's context and details (application data, redacted every time).
+    private static bool ErrorAttributesKept(Redactor redactor, EnrichedAttributes enriched)
+    {
+        if (!CleanErrorAttributes.Holds(redactor, enriched))
+        {
+            for (var i = enriched.ErrorStart; i < enriched.ErrorEnd; i++)
+            {
+                if (!Kept(redactor, enriched[i]))
+                {
+                    return false;
+                }
+            }
+
+            CleanErrorAttributes.Remember(redactor, enriched);
+        }
+
+        for (var i = enriched.ErrorEnd; i < enriched.Count; i++)
+        {
+            if (!Kept(redactor, enriched[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool Kept(Redactor redactor, KeyValuePair<string, object?> pair) =>
+            ReferenceEquals(redactor.RedactAttribute(pair.Key, pair.Value, out var drop), pair.Value) && !drop;
+    }
+
     /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
     public static RenderedException RenderException(Exception exception, Redactor redactor)
     {
@@ -162,7 +218,18 @@ internal static class LogRecordRedaction
 
     private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
     {
-        Add(list, redactor, ExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
+        var type = exception.GetType().FullName ?? exception.GetType().Name;
+        if (KeepsExceptionKeys(redactor))
+        {
+            // No key rule applies to the three keys: the text, already redacted as text, is exported as it is.
+            list.Add(new(ExceptionType, type));
+            var text = RenderException(exception, redactor);
+            list.Add(new(ExceptionMessage, text.Message));
+            list.Add(new(ExceptionStacktrace, text.Text));
+            return;
+        }
+
+        Add(list, redactor, ExceptionType, type);
         var rendered = RenderException(exception, redactor);
 
         // Already redacted as text; only the key's rule (dropped, sensitive) still applies.
@@ -177,6 +244,28 @@ internal static class LogRecordRedaction
                 list.Add(new KeyValuePair<string, object?>(key, exported));
             }
         }
+    }
+
+    // Whether the redactor exports the three exception keys with their values as they are (neither dropped nor
+    // replaced). A redactor's key rules never change; the last redactor found to keep them is remembered.
+    private static bool KeepsExceptionKeys(Redactor redactor)
+    {
+        if (ReferenceEquals(Volatile.Read(ref _keepsExceptionKeys), redactor))
+        {
+            return true;
+        }
+
+        if (!Keeps(redactor, ExceptionType) || !Keeps(redactor, ExceptionMessage) || !Keeps(redactor, ExceptionStacktrace))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _keepsExceptionKeys, redactor);
+        return true;
+
+        // A key rule that drops or replaces a value would not give back this very object.
+        static bool Keeps(Redactor redactor, string key) =>
+            ReferenceEquals(redactor.ApplyKeyRule(key, KeyProbe, out var drop), KeyProbe) && !drop;
     }
 
     // Scopes reach the exporter through an internal scope provider that no public API can replace. When one would
@@ -234,6 +323,66 @@ internal static class LogRecordRedaction
         {
             ErrorTelemetryEventSource.Log.RedactionFailed("log record (fail-closed)", ex);
         }
+    }
+
+    /// <summary>
+    /// The error attributes a redactor last left as they are, per code: the same strings (code, category, severity,
+    /// fingerprint, cause) come back for every failure of a code, and a redactor whose detectors are pure gives the same
+    /// text the same answer, so they are compared by reference instead of redacted again. A fixed table; a redactor
+    /// with code detectors is never remembered.
+    /// </summary>
+    private sealed class CleanErrorAttributes
+    {
+        private const int SlotMask = 31;
+
+        private static readonly CleanErrorAttributes?[] Slots = new CleanErrorAttributes?[SlotMask + 1];
+
+        private readonly Redactor _redactor;
+        private readonly KeyValuePair<string, object?>[] _pairs;
+
+        private CleanErrorAttributes(Redactor redactor, KeyValuePair<string, object?>[] pairs)
+        {
+            _redactor = redactor;
+            _pairs = pairs;
+        }
+
+        public static bool Holds(Redactor redactor, EnrichedAttributes enriched)
+        {
+            var remembered = Volatile.Read(ref SlotOf(enriched));
+            if (remembered is null || !ReferenceEquals(remembered._redactor, redactor)
+                || remembered._pairs.Length != enriched.ErrorEnd - enriched.ErrorStart)
+            {
+                return false;
+            }
+
+            var pairs = remembered._pairs;
+            for (var i = 0; i < pairs.Length; i++)
+            {
+                var pair = enriched[enriched.ErrorStart + i];
+                if (!ReferenceEquals(pairs[i].Key, pair.Key) || !ReferenceEquals(pairs[i].Value, pair.Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public static void Remember(Redactor redactor, EnrichedAttributes enriched)
+        {
+            if (redactor.RemembersCleanValues && enriched.ErrorEnd > enriched.ErrorStart)
+            {
+                var pairs = new KeyValuePair<string, object?>[enriched.ErrorEnd - enriched.ErrorStart];
+                enriched.CopyTo(enriched.ErrorStart, pairs, 0, pairs.Length);
+                Volatile.Write(ref SlotOf(enriched), new CleanErrorAttributes(redactor, pairs));
+            }
+        }
+
+        // The slot of the failure's code (the first error attribute).
+        private static ref CleanErrorAttributes? SlotOf(EnrichedAttributes enriched) =>
+            ref Slots[enriched.ErrorEnd > enriched.ErrorStart && enriched[enriched.ErrorStart].Value is string code
+                ? RecentStrings.QuickSlot(code, SlotMask)
+                : 0];
     }
 
     private sealed class ScopeProbe

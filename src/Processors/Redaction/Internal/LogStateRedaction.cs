@@ -45,38 +45,7 @@ internal static class LogStateRedaction
         out string? cleanTemplate)
     {
         var count = values.Count;
-        var first = -1;
-        object? firstRedacted = null;
-        var firstDropped = false;
-
-        // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read, nor
-        // is a template this redactor left unchanged before. A value under the key its call site had before is
-        // checked against what that key remembers, without looking the key up.
-        var skippable = LogValuesShape.Known(redactor, values, count, out cleanTemplate, out var keys);
-        for (var i = 0; i < count; i++)
-        {
-            if (i < 64 && (skippable & (1UL << i)) != 0)
-            {
-                continue;
-            }
-
-            var pair = values[i];
-            if (keys is not null && keys[i] is { } remembered && string.Equals(pair.Key, remembered.Key, StringComparison.Ordinal)
-                && remembered.KeepsRemembered(pair.Value))
-            {
-                continue;
-            }
-
-            var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
-            if (drop || !ReferenceEquals(redacted, pair.Value))
-            {
-                first = i;
-                firstRedacted = redacted;
-                firstDropped = drop;
-                break;
-            }
-        }
-
+        var first = FirstChange(redactor, values, count, out cleanTemplate, out var firstRedacted, out var firstDropped);
         if (first < 0)
         {
             return null;
@@ -159,6 +128,55 @@ internal static class LogStateRedaction
         }
 
         return new RedactedLogValues(result, redactor.Redact(rendered));
+    }
+
+    /// <summary>
+    /// Returns whether redaction leaves every one of <paramref name="values"/> as it is (none replaced or dropped), as
+    /// <see cref="Redact(Redactor, IReadOnlyList{KeyValuePair{string, object}}, string?, object?, out string?)"/>
+    /// returning <see langword="null"/> would, without building the redacted pairs when one changes.
+    /// </summary>
+    public static bool Keeps(Redactor redactor, IReadOnlyList<KeyValuePair<string, object?>> values, out string? cleanTemplate) =>
+        FirstChange(redactor, values, values.Count, out cleanTemplate, out _, out _) < 0;
+
+    // The position of the first value redaction changes or drops, with what it becomes; -1 when none does.
+    private static int FirstChange(
+        Redactor redactor,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        int count,
+        out string? cleanTemplate,
+        out object? firstRedacted,
+        out bool firstDropped)
+    {
+        // A LoggerMessage state boxes a number each time it is read; one that redaction would keep is not read, nor
+        // is a template this redactor left unchanged before. A value under the key its call site had before is
+        // checked against what that key remembers, without looking the key up.
+        var skippable = LogValuesShape.Known(redactor, values, count, out cleanTemplate, out var keys);
+        for (var i = 0; i < count; i++)
+        {
+            if (i < 64 && (skippable & (1UL << i)) != 0)
+            {
+                continue;
+            }
+
+            var pair = values[i];
+            if (keys is not null && keys[i] is { } remembered && string.Equals(pair.Key, remembered.Key, StringComparison.Ordinal)
+                && remembered.KeepsRemembered(pair.Value))
+            {
+                continue;
+            }
+
+            var redacted = redactor.RedactAttribute(pair.Key, pair.Value, out var drop);
+            if (drop || !ReferenceEquals(redacted, pair.Value))
+            {
+                firstRedacted = redacted;
+                firstDropped = drop;
+                return i;
+            }
+        }
+
+        firstRedacted = null;
+        firstDropped = false;
+        return -1;
     }
 
     /// <summary>
