@@ -15,6 +15,11 @@ public class IbanDetectorTests
     [InlineData("to gb82 west 1234 5698 7654 32.", "to [REDACTED:iban].")]
     [InlineData("iban: gb82west12345698765432", "iban: [REDACTED:iban]")]
     [InlineData("de89370400440532013000", "[REDACTED:iban]")]
+    // A miss inside a run of letters and digits skips the rest of the run: the IBAN right after the run still counts.
+    [InlineData("a1b2c3d4e5f60718293a4b5c6d7e8f90-DE89370400440532013000", "a1b2c3d4e5f60718293a4b5c6d7e8f90-[REDACTED:iban]")]
+    [InlineData("ab12cd34 de89370400440532013000", "ab12cd34 [REDACTED:iban]")]
+    [InlineData("x9 DE89370400440532013000", "x9 [REDACTED:iban]")]
+    [InlineData("1a2b3c/GB82WEST12345698765432/", "1a2b3c/[REDACTED:iban]/")]
     public void Redact_Iban_Replaced(string input, string expected) =>
         Assert.Equal(expected, TestRedactors.Default.Redact(input));
 
@@ -28,6 +33,7 @@ public class IbanDetectorTests
     [InlineData("gb82WEST12345698765432")] // mixed case is a token, not an IBAN someone wrote
     [InlineData("Gb82west12345698765432")]
     [InlineData("xgb82west12345698765432")]
+    [InlineData("3f2ade89370400440532013000c1b2a4")] // an IBAN inside a hex id has no boundary before it
     public void Redact_NotAnIban_Unchanged(string input) =>
         Assert.Same(input, TestRedactors.Default.Redact(input));
 

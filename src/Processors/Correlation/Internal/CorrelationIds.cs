@@ -96,13 +96,16 @@ internal static class CorrelationIds
         return id;
     }
 
+    /// <summary>Whether <paramref name="activity"/> or one of its ancestors carries baggage (no enumeration when none does).</summary>
+    public static bool HasBaggage(Activity activity) => !ReferenceEquals(activity.Baggage, NoBaggage);
+
     /// <summary>
     /// The valid correlation id in effect for a span: its baggage (searched up to the local root), else OpenTelemetry's
     /// ambient baggage. Allocates nothing when there is no baggage.
     /// </summary>
     public static string? Current(Activity? activity)
     {
-        var id = activity is null || ReferenceEquals(activity.Baggage, NoBaggage) ? null : activity.GetBaggageItem(Key);
+        var id = activity is null || !HasBaggage(activity) ? null : activity.GetBaggageItem(Key);
         if (IsValid(id))
         {
             return id;

@@ -14,14 +14,22 @@ namespace ErrorTelemetry.Correlation.Internal;
 /// </remarks>
 internal sealed class CorrelationSpanProcessor : BaseProcessor<Activity>
 {
-    public override void OnStart(Activity data) => Tag(data);
+    public override void OnStart(Activity data) => Tag(data, ending: false);
 
-    public override void OnEnd(Activity data) => Tag(data);
+    public override void OnEnd(Activity data) => Tag(data, ending: true);
 
-    private static void Tag(Activity activity)
+    private static void Tag(Activity activity, bool ending)
     {
         try
         {
+            // At the end, a span with baggage nearly always carries the id already (tagged at start, or by the
+            // request's decision on a server span): then the id need not be looked up and checked again. Asked only
+            // of spans with baggage, so a span without any still pays no walk over its tags.
+            if (ending && CorrelationIds.HasBaggage(activity) && activity.GetTagItem(CorrelationIds.Key) is not null)
+            {
+                return;
+            }
+
             // Most spans have no correlation id: the baggage answers that before any walk over the span's tags.
             var id = CorrelationIds.Current(activity);
             if (id is not null && activity.GetTagItem(CorrelationIds.Key) is null)

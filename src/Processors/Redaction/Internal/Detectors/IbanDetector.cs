@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ErrorTelemetry.Redaction.Internal;
 
 /// <summary>
@@ -10,6 +12,9 @@ internal sealed class IbanDetector : BuiltInDetector
 {
     private const int MinimumLength = 15;
     private const int MaximumLength = 34;
+
+    private static readonly SearchValues<char> AsciiLettersAndDigits =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     public IbanDetector()
         : base("iban", DetectorAnchors.IbanStart)
@@ -26,9 +31,18 @@ internal sealed class IbanDetector : BuiltInDetector
     protected override bool TryMatchAt(ReadOnlySpan<char> text, int digit, ref ScanCursor cursor, out DetectorMatch match)
     {
         var start = digit - 2;
+        if (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1]))
+        {
+            // Inside a run of letters and digits (a token, a hex id): no IBAN starts anywhere in the rest of the run,
+            // since each start there has a letter or digit before it. The next country code can start one past the
+            // run's end, so its check digit is two further (a 32-digit hex id is checked once instead of per digit).
+            var run = text[start..].IndexOfAnyExcept(AsciiLettersAndDigits);
+            cursor.Position = run < 0 ? text.Length : Math.Max(cursor.Position, start + run + 3);
+            return Miss(out match);
+        }
+
         if (start < 0 || digit + 1 >= text.Length
-            || !char.IsAsciiLetter(text[start]) || !char.IsAsciiDigit(text[digit + 1])
-            || (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1])))
+            || !char.IsAsciiLetter(text[start]) || !char.IsAsciiDigit(text[digit + 1]))
         {
             return Miss(out match);
         }
