@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "cpu")
     return await RequestCpu.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "retained")
+{
+    return await RequestRetention.RunAsync(args);
+}
+
 if (args.Length > 1 && args[0] == "serve")
 {
     return await ErrorStorm.ServeAsync(args);

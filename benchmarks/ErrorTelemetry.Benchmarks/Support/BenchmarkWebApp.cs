@@ -178,6 +178,13 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Exports what the batch processors hold now (spans and log records), so their queues are empty.</summary>
+    public void ForceFlush()
+    {
+        _app.Services.GetService<TracerProvider>()?.ForceFlush();
+        _app.Services.GetService<LoggerProvider>()?.ForceFlush();
+    }
+
     public async Task<int> GetAsync(string path)
     {
         using var response = await Client.GetAsync(path);

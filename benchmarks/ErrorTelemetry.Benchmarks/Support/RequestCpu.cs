@@ -14,8 +14,8 @@ namespace ErrorTelemetry.Benchmarks.Support;
 /// successful or 50,000 failing requests; <c>block</c> waits for each request as BenchmarkDotNet does); kind is
 /// <c>BareOpenTelemetry</c>, <c>ErrorTelemetry</c> or <c>NoTelemetry</c>. Each round also prints what explains a
 /// difference in wall time that CPU time does not show: thread-pool work items, first-chance exceptions and bytes
-/// allocated per request, garbage collections by generation and their pause, and methods compiled (tiering still
-/// going on).
+/// allocated per request, garbage collections by generation and their pause, bytes each collection found alive (and
+/// promoted), and methods compiled (tiering still going on).
 /// </remarks>
 internal static class RequestCpu
 {
@@ -39,6 +39,7 @@ internal static class RequestCpu
         await using var app = await BenchmarkWebApp.StartAsync(kind);
         await app.WarmUpAsync(path, warmup);
 
+        using var gc = new GcEvents();
         using var self = Process.GetCurrentProcess();
         var cpu = new List<double>();
         var wall = new List<double>();
@@ -47,6 +48,7 @@ internal static class RequestCpu
             self.Refresh();
             var cpuBefore = self.TotalProcessorTime;
             var before = Counters.Read();
+            var gcBefore = gc.Read();
             var clock = Stopwatch.StartNew();
             if (block)
             {
@@ -62,11 +64,12 @@ internal static class RequestCpu
 
             clock.Stop();
             var after = Counters.Read();
+            var gcAfter = gc.Read();
             self.Refresh();
             cpu.Add((self.TotalProcessorTime - cpuBefore).TotalMicroseconds / requests);
             wall.Add(clock.Elapsed.TotalMicroseconds / requests);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"// round {round}: CPU {cpu[^1]:F1} µs, wall {wall[^1]:F1} µs, per request {after.Minus(before, requests)}"));
+                $"// round {round}: CPU {cpu[^1]:F1} µs, wall {wall[^1]:F1} µs, per request {after.Minus(before, requests)}; {Promoted(gcBefore, gcAfter)}"));
         }
 
         Console.WriteLine("// rounds, CPU µs/request: " + string.Join(' ', cpu.Select(static c => c.ToString("F1", CultureInfo.InvariantCulture))));
@@ -75,6 +78,14 @@ internal static class RequestCpu
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{kind} {path}: CPU {cpu[cpu.Count / 2]:F2} µs/request (min {cpu[0]:F2}), wall {wall[wall.Count / 2]:F2} µs/request (min {wall[0]:F2})"));
         return 0;
+    }
+
+    // Bytes found alive per collection: what a request leaves behind until its telemetry is exported.
+    private static string Promoted((long Collections, long PromotedFrom0, long PromotedFrom1) before, (long Collections, long PromotedFrom0, long PromotedFrom1) after)
+    {
+        var collections = Math.Max(1, after.Collections - before.Collections);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"promoted per GC {(after.PromotedFrom0 - before.PromotedFrom0) / collections / 1024:N0} KB from gen 0, {(after.PromotedFrom1 - before.PromotedFrom1) / collections / 1024:N0} KB from gen 1");
     }
 
     private static void Blocking(BenchmarkWebApp app, string path, int requests)
