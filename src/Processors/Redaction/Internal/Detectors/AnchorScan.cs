@@ -33,10 +33,16 @@ namespace ErrorTelemetry.Redaction.Internal;
 /// copied after zeros first. With <c>maskedTail</c> false the portable code runs throughout (what hardware without
 /// AVX2 runs), so that tests on this hardware speak for both.
 /// </para>
+/// <para>
+/// On AVX-512 hardware a value of 66 characters or more is read 64 characters a step (<see cref="Wide"/>): each step
+/// is the two 32-character blocks above in one set of instructions, its last steps read with masked loads. The
+/// AVX2 blocks alone (<see cref="ScanNarrow"/>) give the same answer and are tested against it.
+/// </para>
 /// </remarks>
 internal static class AnchorScan
 {
     private const int BlockChars = 32;
+    private const int WideChars = 2 * BlockChars;
     private const int Lookahead = 2;
     private const int SsnRunChars = 11;
     private const int CardRunChars = 13;
@@ -89,6 +95,12 @@ internal static class AnchorScan
         ("aA", PairBits.AuthA),
         ("sS", PairBits.AuthS));
 
+    // The tables again, 16 bytes each, for the 64-character steps: read from an array once per value, so that they stay
+    // in registers (the compiler folds a table read from a readonly field into a constant, read from memory every step).
+    private static readonly byte[] WideTables = Concat(
+        Pairs0.Low, Pairs0.High, Pairs1.Low, Pairs1.High, Pairs2.Low, Pairs2.High, Classes0.Low, Classes0.High, Classes1.Low,
+        Classes1.High, RareTable);
+
     private interface INarrowing
     {
         // Whether NarrowPacked leaves the characters in the pack's order: 0-7, 16-23, 8-15, 24-31.
@@ -117,6 +129,9 @@ internal static class AnchorScan
     /// <summary>Gets whether the last block is read with masked loads (AVX-512) rather than copied.</summary>
     internal static bool MaskedTail => Avx512BW.VL.IsSupported;
 
+    /// <summary>Gets whether values of 66 characters or more are read 64 characters a step (AVX-512).</summary>
+    internal static bool Wide => Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && Bmi2.X64.IsSupported;
+
     /// <summary>Returns the anchors seen in <paramref name="text"/>, for the built-in sensitive keys.</summary>
     public static DetectorAnchors Scan(ReadOnlySpan<char> text) => Scan(text, maskedTail: true, everyColon: false);
 
@@ -141,8 +156,23 @@ internal static class AnchorScan
             return Scan<PortableNarrowing>(text, everyColon);
         }
 
-        return text.Length is > 0 and <= BlockChars && MaskedTail ? ScanShort(text, everyColon) : Scan<NativeNarrowing>(text, everyColon);
+        if (text.Length is > 0 and <= BlockChars && MaskedTail)
+        {
+            return ScanShort(text, everyColon);
+        }
+
+        return text.Length >= WideChars + Lookahead && Wide ? ScanWide(text, everyColon) : Scan<NativeNarrowing>(text, everyColon);
     }
+
+    /// <summary>
+    /// Returns the anchors seen in <paramref name="text"/> by the AVX2 blocks alone, without the 64-character blocks
+    /// of <see cref="Wide"/> hardware: what hardware with AVX2 but without AVX-512 runs, so that tests on this
+    /// hardware speak for it too.
+    /// </summary>
+    internal static DetectorAnchors ScanNarrow(ReadOnlySpan<char> text, bool everyColon) =>
+        !Avx2.IsSupported ? Scan<PortableNarrowing>(text, everyColon)
+        : text.Length is > 0 and <= BlockChars && MaskedTail ? ScanShort(text, everyColon)
+        : Scan<NativeNarrowing>(text, everyColon);
 
     // A value of up to 32 characters (what most attributes hold): one block, read with masked loads, nothing to carry.
     private static DetectorAnchors ScanShort(ReadOnlySpan<char> text, bool everyColon)
@@ -162,9 +192,144 @@ internal static class AnchorScan
     private static DetectorAnchors Scan<TNarrowing>(ReadOnlySpan<char> text, bool everyColon)
         where TNarrowing : struct, INarrowing
     {
-        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         var state = new State(everyColon);
-        var position = 0;
+        AddFrom<TNarrowing>(text, 0, ref state);
+        return state.Finish();
+    }
+
+    // A value of 66 characters or more on AVX-512 hardware: 64 characters a step, each step classified as two of
+    // the 32-character blocks would be (the same tables, shifts and runs, in one instruction where two were); the
+    // last step or two read with masked loads, zeros past the text, as AddRest reads the rest. The tables and what is
+    // or-ed over the steps stay in registers: the loop calls nothing.
+    private static unsafe DetectorAnchors ScanWide(ReadOnlySpan<char> text, bool everyColon)
+    {
+        var state = new State(everyColon);
+        var lowNibble = Vector512.Create((byte)0x0F);
+        Vector512<byte> pairs0Low, pairs0High, pairs1Low, pairs1High, pairs2Low, pairs2High;
+        Vector512<byte> classes0Low, classes0High, classes1Low, classes1High, rareTable;
+        fixed (byte* tables = WideTables)
+        {
+            pairs0Low = Broadcast(tables, 0);
+            pairs0High = Broadcast(tables, 1);
+            pairs1Low = Broadcast(tables, 2);
+            pairs1High = Broadcast(tables, 3);
+            pairs2Low = Broadcast(tables, 4);
+            pairs2High = Broadcast(tables, 5);
+            classes0Low = Broadcast(tables, 6);
+            classes0High = Broadcast(tables, 7);
+            classes1Low = Broadcast(tables, 8);
+            classes1High = Broadcast(tables, 9);
+            rareTable = Broadcast(tables, 10);
+        }
+
+        var notSeparator = Vector512.Create(unchecked((byte)~(Class.Separator | Class.SeparatorBeforeOpen)));
+        var runBits = Vector512.Create((byte)(Class.Digit | Class.Separator | Class.SeparatorBeforeOpen | Class.Bracket | Class.UpperA | Class.UpperB));
+        var pairs = Vector512<byte>.Zero;
+        var seen = Vector512<byte>.Zero;
+        var streaking = false;
+        fixed (char* chars = text)
+        {
+            for (var position = 0; position < text.Length; position += WideChars)
+            {
+                var block = (ushort*)chars + position;
+                var left = text.Length - position;
+                Vector512<byte> v0, v1, v2;
+                if (left >= WideChars + Lookahead)
+                {
+                    v0 = LoadWide(block);
+                    v1 = LoadWide(block + 1);
+                    v2 = LoadWide(block + 2);
+                }
+                else
+                {
+                    v0 = LoadWideMasked(block, left);
+                    v1 = LoadWideMasked(block + 1, left - 1);
+                    v2 = LoadWideMasked(block + 2, left - 2);
+                }
+
+                var high0 = Vector512.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & lowNibble;
+                var high1 = Vector512.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & lowNibble;
+                pairs |= Avx512BW.Shuffle(pairs0Low, v0) & Avx512BW.Shuffle(pairs0High, high0)
+                    & Avx512BW.Shuffle(pairs1Low, v1) & Avx512BW.Shuffle(pairs1High, high1)
+                    & Avx512BW.Shuffle(pairs2Low, v2 & lowNibble) & Avx512BW.Shuffle(pairs2High, Vector512.ShiftRightLogical(v2.AsUInt16(), 4).AsByte() & lowNibble);
+                var classes0 = Avx512BW.Shuffle(classes0Low, v0) & Avx512BW.Shuffle(classes0High, high0);
+                seen |= classes0;
+                var classes = classes0 & ((Avx512BW.Shuffle(classes1Low, v1) & Avx512BW.Shuffle(classes1High, high1)) | notSeparator);
+                var inRuns = WideAny(classes, runBits);
+                var rare = Vector512.Equals(Avx512BW.Shuffle(rareTable, v0), v0).ExtractMostSignificantBits();
+
+                // As State.Add decides for each of the two blocks: a run may be long enough, or one carries on.
+                var first = FirstBlock(inRuns);
+                var second = SecondBlock(inRuns);
+                if (streaking || BitOperations.PopCount(first) >= SsnRunChars || (int)first < 0
+                    || BitOperations.PopCount(second) >= SsnRunChars || (int)second < 0)
+                {
+                    streaking = AddWideRuns(ref state, classes);
+                }
+
+                if (rare != 0)
+                {
+                    state.AddRare(FirstBlock(rare) | ((ulong)SecondBlock(rare) << BlockChars), text, position);
+                }
+            }
+        }
+
+        state.Add(pairs, seen);
+        return state.Finish();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<byte> Broadcast(byte* tables, int index) =>
+        Avx512F.BroadcastVector128ToVector512((uint*)(tables + (index * 16))).AsByte();
+
+    // The runs of a 64-character step, as State.AddRuns reads them for its two blocks in turn; whether a run carries on.
+    private static bool AddWideRuns(ref State state, Vector512<byte> classes)
+    {
+        var digits = WideAny(classes, Class.Digit | Class.Separator);
+        var phones = WideAny(classes, Class.Digit | Class.Separator | Class.SeparatorBeforeOpen | Class.Bracket);
+        var keys = WideAny(classes, Class.Digit | Class.UpperA | Class.UpperB);
+        state.AddRuns(FirstBlock(digits), FirstBlock(phones), FirstBlock(keys));
+        state.AddRuns(SecondBlock(digits), SecondBlock(phones), SecondBlock(keys));
+        return state.Streaking;
+    }
+
+    // The 64 characters at chars as bytes saturated at 255, in the pack's order: for each 128-bit lane, eight of the
+    // first 32 characters, then eight of the second (FirstBlock and SecondBlock take the two back out, in order).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<byte> LoadWide(ushort* chars) =>
+        Avx512BW.PackUnsignedSaturate(Vector512.Load(chars).AsInt16(), Vector512.Load(chars + BlockChars).AsInt16());
+
+    // The same of which left (possibly none) are in the text; the others read as zero.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<byte> LoadWideMasked(ushort* chars, int left) =>
+        Avx512BW.PackUnsignedSaturate(LoadWideHalf(chars, left).AsInt16(), LoadWideHalf(chars + BlockChars, left - BlockChars).AsInt16());
+
+    private static unsafe Vector512<ushort> LoadWideHalf(ushort* chars, int left) =>
+        Avx512BW.MaskLoad(
+            chars,
+            Vector512.LessThan(Vector512<ushort>.Indices, Vector512.Create((ushort)Math.Clamp(left, 0, BlockChars))),
+            Vector512<ushort>.Zero);
+
+    // Bit i: character i of a 64-character step (in the pack's order) has any of bits (none of which is the sign bit).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong WideAny(Vector512<byte> classes, Vector512<byte> bits) =>
+        Vector512.GreaterThan((classes & bits).AsSByte(), Vector512<sbyte>.Zero).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong WideAny(Vector512<byte> classes, byte bits) => WideAny(classes, Vector512.Create(bits));
+
+    // The mask of a step's first (second) 32 characters, in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint FirstBlock(ulong mask) => (uint)Bmi2.X64.ParallelBitExtract(mask, 0x00FF_00FF_00FF_00FF);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint SecondBlock(ulong mask) => (uint)Bmi2.X64.ParallelBitExtract(mask, 0xFF00_FF00_FF00_FF00);
+
+    // The blocks of 32 characters from position, and the rest.
+    private static void AddFrom<TNarrowing>(ReadOnlySpan<char> text, int position, ref State state)
+        where TNarrowing : struct, INarrowing
+    {
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         for (; position + BlockChars + Lookahead <= text.Length; position += BlockChars)
         {
             ref var block = ref Unsafe.Add(ref start, position);
@@ -181,8 +346,6 @@ internal static class AnchorScan
         {
             AddRest<TNarrowing>(text, position, ref state);
         }
-
-        return state.Finish();
     }
 
     // The rest (1 to 33 characters): the block and the character after it, zeros past the text, read once.
@@ -256,7 +419,20 @@ internal static class AnchorScan
 
     // Rare characters are few, so each is looked at once, in the text (block is where the mask's bit 0 is). A '%' is
     // an anchor only as "%40" (an encoded '@'); a ':' right after a digit only as everyColon and AnchorScan.Scan say.
-    private static DetectorAnchors RareAnchors(uint rare, ReadOnlySpan<char> text, int block, bool everyColon)
+    private static byte[] Concat(params ReadOnlySpan<Vector256<byte>> tables)
+    {
+        var bytes = new byte[tables.Length * 16];
+        for (var i = 0; i < tables.Length; i++)
+        {
+            tables[i].GetLower().CopyTo(bytes, i * 16);
+        }
+
+        return bytes;
+    }
+
+    // Inlined, so that no call in the scan's loops makes the compiler keep its vectors on the stack.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static DetectorAnchors RareAnchors(ulong rare, ReadOnlySpan<char> text, int block, bool everyColon)
     {
         var anchors = DetectorAnchors.None;
         while (rare != 0)
@@ -269,7 +445,7 @@ internal static class AnchorScan
                 ':' when everyColon || !IsAfterNumber(text, index) => DetectorAnchors.Colon,
                 '>' => DetectorAnchors.Greater,
                 '+' => DetectorAnchors.Plus,
-                '%' when text[(index + 1)..].StartsWith("40", StringComparison.Ordinal) => DetectorAnchors.EncodedAt,
+                '%' when index + 2 < text.Length && text[index + 1] == '4' && text[index + 2] == '0' => DetectorAnchors.EncodedAt,
                 _ => DetectorAnchors.None,
             };
             rare &= rare - 1;
@@ -335,11 +511,33 @@ internal static class AnchorScan
             }
         }
 
+        /// <summary>Gets whether a run reaches the end of the last block added, to be carried into the next.</summary>
+        public readonly bool Streaking => (_digitStreak | _phoneStreak | _keyStreak) != 0;
+
+        // What the 64-character steps or-ed over their characters (either half of each holds two blocks' worth).
+        public void Add(Vector512<byte> pairs, Vector512<byte> classes)
+        {
+            _pairs |= pairs.GetLower() | pairs.GetUpper();
+            _classes |= classes.GetLower() | classes.GetUpper();
+        }
+
+        // The rare characters of a 64-character step at position (bit i: character position + i).
+        public void AddRare(ulong rare, ReadOnlySpan<char> text, int position) =>
+            _anchors |= RareAnchors(rare, text, position, _everyColon);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void AddRuns(Vector256<byte> classes, bool packed)
+        private void AddRuns(Vector256<byte> classes, bool packed) =>
+            AddRuns(
+                InOrder(Any(classes, Class.Digit | Class.Separator), packed),
+                InOrder(Any(classes, Class.Digit | Class.Separator | Class.SeparatorBeforeOpen | Class.Bracket), packed),
+                InOrder(Any(classes, Class.Digit | Class.UpperA | Class.UpperB), packed));
+
+        // A block's characters that may be in a digit run, a phone number and an AWS key id, in order.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void AddRuns(uint digits, uint phones, uint keys)
         {
             // A digit run as the card and SSN detectors read it: digits, and single separators before a digit.
-            var digitRuns8 = Runs8(InOrder(Any(classes, Class.Digit | Class.Separator), packed), ref _digitStreak, SsnRunChars, out var carried);
+            var digitRuns8 = Runs8(digits, ref _digitStreak, SsnRunChars, out var carried);
             _digitRun11 |= carried >= SsnRunChars || (digitRuns8 & (digitRuns8 >> (SsnRunChars - 8))) != 0;
             if (carried >= CardRunChars || (digitRuns8 & (digitRuns8 >> (CardRunChars - 8))) != 0)
             {
@@ -347,15 +545,14 @@ internal static class AnchorScan
             }
 
             // A national phone number also has brackets around its area code: (415) 555-2671.
-            var phoneRuns8 = Runs8(
-                InOrder(Any(classes, Class.Digit | Class.Separator | Class.SeparatorBeforeOpen | Class.Bracket), packed), ref _phoneStreak, PhoneRunChars, out carried);
+            var phoneRuns8 = Runs8(phones, ref _phoneStreak, PhoneRunChars, out carried);
             if (carried >= PhoneRunChars || (phoneRuns8 & (phoneRuns8 >> (PhoneRunChars - 8))) != 0)
             {
                 _anchors |= DetectorAnchors.PhoneShape;
             }
 
             // An AWS key id is 20 upper-case letters and digits in a row.
-            var keyRuns8 = Runs8(InOrder(Any(classes, Class.Digit | Class.UpperA | Class.UpperB), packed), ref _keyStreak, AwsKeyChars, out carried);
+            var keyRuns8 = Runs8(keys, ref _keyStreak, AwsKeyChars, out carried);
             var keyRuns16 = keyRuns8 & (keyRuns8 >> 8);
             if (carried >= AwsKeyChars || (keyRuns16 & (keyRuns16 >> (AwsKeyChars - 16))) != 0)
             {
