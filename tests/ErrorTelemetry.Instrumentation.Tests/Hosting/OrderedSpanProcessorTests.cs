@@ -113,6 +113,71 @@ public sealed class OrderedSpanProcessorTests : IDisposable
         Assert.DoesNotContain("exception.stacktrace", dropped);
     }
 
+    [Fact]
+    public void OnEnd_SecretUnderKeyWhoseLastValueWasClean_Redacted()
+    {
+        // A span whose every tag is kept as the redactor remembers it skips the tag walk; a new value under a known key
+        // must still be redacted, and the clean value again left alone.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        using (Build(source.Name, new AlwaysOnSampler(), spans))
+        {
+            foreach (var note in (string[])["order shipped", "order shipped", "mail dave@example.com", "order shipped"])
+            {
+                using var span = source.StartActivity("ship");
+                span!.SetTag("http.route", "/orders/{id}");
+                span.SetTag("note", note);
+            }
+        }
+
+        Assert.Equal(
+            ["order shipped", "order shipped", "mail [REDACTED:email]", "order shipped"],
+            spans.Select(s => s.GetTagItem("note")));
+        Assert.All(spans, s => Assert.Equal("/orders/{id}", s.GetTagItem("http.route")));
+    }
+
+    [Fact]
+    public void OnEnd_FailingSpanWhoseOwnTagsAreRememberedClean_AddedContextRedacted()
+    {
+        // The span's own tags are all known clean, but the failure adds the exception's context: redaction must still
+        // walk the tags that enrichment added.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        using (Build(source.Name, new AlwaysOnSampler(), spans))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var span = source.StartActivity("charge");
+                span!.SetTag("note", "order shipped");
+                if (i == 2)
+                {
+                    span.AddException(new TimeoutException("timed out").WithContext("customer", "mail bob@example.com"));
+                }
+            }
+        }
+
+        Assert.Equal("mail [REDACTED:email]", spans[2].GetTagItem("error.context.customer"));
+        Assert.Equal("OPERATION_TIMEOUT", spans[2].GetTagItem("error.code"));
+        Assert.All(spans, s => Assert.Equal("order shipped", s.GetTagItem("note")));
+    }
+
+    [Fact]
+    public void OnEnd_TagsRememberedClean_NameStillRedacted()
+    {
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        using (Build(source.Name, new AlwaysOnSampler(), spans))
+        {
+            foreach (var name in (string[])["lookup", "lookup dave@example.com"])
+            {
+                using var span = source.StartActivity(name);
+                span!.SetTag("note", "order shipped");
+            }
+        }
+
+        Assert.Equal(["lookup", "lookup [REDACTED:email]"], spans.Select(s => s.DisplayName));
+    }
+
     public void Dispose()
     {
         _failures.Dispose();

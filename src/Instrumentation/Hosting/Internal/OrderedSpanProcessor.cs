@@ -36,7 +36,10 @@ internal sealed class OrderedSpanProcessor : OrderedProcessor<Activity>
     public override void OnEnd(Activity data)
     {
         _correlation.OnEnd(data);
-        _enrichment.OnEnd(data);
-        _redaction.OnEnd(data);
+
+        // One walk over the tags serves the failure decision and tells whether redaction would leave every tag as it
+        // is (each kept as the redactor remembers it, none added by a failure): then redaction skips the tags only.
+        var tagsKept = _enrichment.OnEndTagsKept(data, _redaction.Redactor);
+        _redaction.OnEnd(data, tagsKept);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Redaction.Internal;
 using OpenTelemetry;
 
 namespace ErrorTelemetry.Failures.Internal;
@@ -36,11 +37,35 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         try
         {
-            Enrich(data);
+            Enrich(data, ReadTags(data, redactor: null));
         }
         catch (Exception ex)
         {
             ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
+        }
+    }
+
+    /// <summary>
+    /// Does what <see cref="OnEnd"/> does, and its one walk over the span's tags also asks <paramref name="redactor"/>
+    /// whether it keeps every tag as it is (<see cref="Redactor.KeepsAsRemembered"/>), so that the redaction that
+    /// follows need not walk them again.
+    /// </summary>
+    /// <returns>
+    /// Whether the span's tags are known to need no redaction: every tag it ended with is kept as remembered, and the
+    /// span neither failed nor was refused, so this added none. When <see langword="false"/>, the tags are redacted as
+    /// usual.
+    /// </returns>
+    internal bool OnEndTagsKept(Activity data, Redactor redactor)
+    {
+        try
+        {
+            var tags = ReadTags(data, redactor);
+            return !Enrich(data, tags) && tags.Kept;
+        }
+        catch (Exception ex)
+        {
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorSpanProcessor), ex);
+            return false;
         }
     }
 
@@ -57,7 +82,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         try
         {
-            Enrich(activity);
+            Enrich(activity, ReadTags(activity, redactor: null));
         }
         catch (Exception ex)
         {
@@ -75,7 +100,8 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         base.Dispose(disposing);
     }
 
-    private void Enrich(Activity activity)
+    // Returns whether the span failed or was refused: only then may it have tags it did not end with.
+    private bool Enrich(Activity activity, SpanTags tags)
     {
         // Only a client span carries the refusal mark (a span's kind never changes): other spans skip the lookup,
         // which locks the span's property dictionary once a failure put one there.
@@ -83,7 +109,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         if (kind == ActivityKind.Client && activity.GetCustomProperty(RefusalPropertyName) is not null)
         {
             // Another pipeline in this process annotated the refusal already; its code is ours, not the application's.
-            return;
+            return true;
         }
 
         // What was recorded on the span, read once (each read locks the span's property dictionary).
@@ -99,7 +125,8 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             exception = unwinding;
         }
 
-        var (statusCode, codeTag) = ReadTags(activity);
+        var statusCode = tags.StatusCode;
+        var codeTag = tags.Code;
         var exceptionEvents = CountExceptionEvents(activity);
         var explicitCode = explicitDefinition is null ? codeTag : null;
 
@@ -124,12 +151,12 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             }
 
             _recorder.CountDeferred(activity);
-            return;
+            return answeredRefusal;
         }
 
         if (recorded?.Ignored == true)
         {
-            return;
+            return true;
         }
 
         var inherited = recorded?.Failure;
@@ -151,6 +178,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         }
 
         _recorder.CountSpan(state, activity, inherited);
+        return true;
     }
 
     /// <summary>
@@ -214,13 +242,16 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         return false;
     }
 
-    // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return).
-    private static (int StatusCode, string? Code) ReadTags(Activity activity)
+    // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return); with a
+    // redactor, the same pass asks whether it keeps each tag as remembered (no longer once one is not known).
+    private static SpanTags ReadTags(Activity activity, Redactor? redactor)
     {
         object? status = null;
         object? code = null;
+        var kept = redactor is not null;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
+            kept = kept && redactor!.KeepsAsRemembered(tag.Key, tag.Value);
             if (status is null && tag.Key == FailureRecorder.HttpResponseStatusCode)
             {
                 status = tag.Value;
@@ -231,8 +262,11 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             }
         }
 
-        return (FailureRecorder.HttpStatusFrom(status), code as string);
+        return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, kept);
     }
+
+    // What the failure decision reads from the span's tags, and whether the redactor keeps all of them as remembered.
+    private readonly record struct SpanTags(int StatusCode, string? Code, bool Kept);
 
     private static int CountExceptionEvents(Activity activity)
     {

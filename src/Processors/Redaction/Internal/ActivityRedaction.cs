@@ -25,7 +25,13 @@ internal static class ActivityRedaction
     private static readonly FieldInfo? LinksField =
         typeof(Activity).GetField("_links", BindingFlags.Instance | BindingFlags.NonPublic);
 
-    public static void Redact(Activity activity, Redactor redactor)
+    public static void Redact(Activity activity, Redactor redactor) => Redact(activity, redactor, tagsKept: false);
+
+    /// <summary>
+    /// Redacts <paramref name="activity"/>; with <paramref name="tagsKept"/>, the caller has just found every tag kept
+    /// as the redactor remembers it (<see cref="Redactor.KeepsAsRemembered"/>), and the tags are not walked again.
+    /// </summary>
+    public static void Redact(Activity activity, Redactor redactor, bool tagsKept)
     {
         if (activity is null || redactor is null)
         {
@@ -34,7 +40,10 @@ internal static class ActivityRedaction
 
         try
         {
-            RedactTags(activity, redactor);
+            if (!tagsKept)
+            {
+                RedactTags(activity, redactor);
+            }
 
             // Most spans have neither events nor links: asked here, the two walks (and their large frames) are skipped.
             if (activity.EnumerateEvents().MoveNext())

@@ -17,5 +17,11 @@ internal sealed class RedactionSpanProcessor : BaseProcessor<Activity>
         _redactor = redactor;
     }
 
+    /// <summary>Gets the redactor this processor applies.</summary>
+    public Redactor Redactor => _redactor;
+
     public override void OnEnd(Activity data) => ActivityRedaction.Redact(data, _redactor);
+
+    /// <summary>Redacts <paramref name="data"/>; with <paramref name="tagsKept"/>, without walking its tags (<see cref="ActivityRedaction.Redact(Activity, Redactor, bool)"/>).</summary>
+    internal void OnEnd(Activity data, bool tagsKept) => ActivityRedaction.Redact(data, _redactor, tagsKept);
 }

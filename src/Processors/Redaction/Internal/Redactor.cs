@@ -120,13 +120,17 @@ internal sealed class Redactor
 
         // The common cases on every span and record: a preserved key, or the same clean text under the same key as
         // last time. Only reads what is remembered, so it cannot throw; anything else takes the full path.
-        if (key is not null && _keys.GetRecent(key) is { } recent && recent.KeepsRemembered(value))
-        {
-            return value;
-        }
-
-        return RedactAttributeCore(key!, value, out drop);
+        return KeepsAsRemembered(key, value) ? value : RedactAttributeCore(key!, value, out drop);
     }
+
+    /// <summary>
+    /// Returns whether <see cref="RedactAttribute"/> keeps <paramref name="value"/> under <paramref name="key"/> as it
+    /// is, known from what this redactor remembers alone: the key is preserved, or the value is the very text last
+    /// found clean under it. <see langword="false"/> means only "not known": the full path decides. Never throws, and
+    /// changes nothing.
+    /// </summary>
+    public bool KeepsAsRemembered(string? key, object? value) =>
+        key is not null && _keys.GetRecent(key) is { } recent && recent.KeepsRemembered(value);
 
     private object? RedactAttributeCore(string key, object? value, out bool drop)
     {
