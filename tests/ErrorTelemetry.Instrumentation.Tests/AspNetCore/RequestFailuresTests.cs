@@ -399,6 +399,37 @@ public class RequestFailuresTests
         Assert.Equal(1, host.FailureCount("PAYMENT_PROVIDER_UNREACHABLE", "GET /orders/{code}"));
     }
 
+    [Theory]
+    [InlineData("/sync", false)]
+    [InlineData("/async", true)]
+    public async Task InvokeAsync_EndpointThrows_StackTraceFromThrowToWhereWeCaughtIt(string path, bool awaited)
+    {
+        await using var host = await TestWebHost.StartAsync(app =>
+        {
+            app.MapGet("/sync", string () => throw new InvalidOperationException("boom"));
+            app.MapGet("/async", async Task<string> () =>
+            {
+                await Task.Yield();
+                throw new InvalidOperationException("boom");
+            });
+        });
+
+        using var response = await host.Client.GetAsync(path);
+        var span = await host.ServerSpanAsync(path);
+
+        // Thrown before the pipeline's first await, the exception is answered where our synchronous frame caught it,
+        // not rethrown into our async frame first (rendering an async frame costs a reflection walk per failure).
+        Assert.Equal(500, (int)response.StatusCode);
+        var exception = Assert.Single(span.Events, e => e.Name == "exception");
+        var stackTrace = Assert.IsType<string>(exception.Tags["exception.stacktrace"]);
+        Assert.StartsWith("System.InvalidOperationException: boom", stackTrace, StringComparison.Ordinal);
+        Assert.Contains("RequestFailuresTests", stackTrace, StringComparison.Ordinal);
+        Assert.Equal(awaited, stackTrace.Contains("--- End of stack trace from previous location ---", StringComparison.Ordinal));
+        Assert.Equal(awaited, stackTrace.Contains(".InvokeCoreAsync(", StringComparison.Ordinal));
+        Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
+        Assert.Equal(1, host.FailureCount("UNCLASSIFIED", $"GET {path}"));
+    }
+
     [Fact]
     public async Task AnswerExceptionAsync_ProblemWriterFails_ServerAnswersAsIfWeWereNotThere()
     {

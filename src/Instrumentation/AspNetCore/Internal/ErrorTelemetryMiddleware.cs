@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Health.Internal;
@@ -49,38 +50,71 @@ internal sealed class ErrorTelemetryMiddleware
             watcher = EndpointWatcher.Install(context, activity);
         }
 
+        Exception? failure = null;
         try
         {
-            await _next(context).ConfigureAwait(false);
-            endpoint ??= watcher?.First ?? context.GetEndpoint();
-            if (context.Response.StatusCode >= 400 && !IsSuppressed(context, endpoint))
+            var next = Next(context);
+            if (next.IsFaulted && next.Exception?.InnerExceptions is [var thrown])
             {
-                await _failures.OnErrorResponseAsync(context, activity).ConfigureAwait(false);
+                // Answered without awaiting: awaiting rethrows, which appends this async frame to the exception's
+                // stack trace, and rendering an async frame costs a reflection walk of this type's methods.
+                failure = thrown;
+            }
+            else
+            {
+                await next.ConfigureAwait(false);
+                endpoint ??= watcher?.First ?? context.GetEndpoint();
+                if (context.Response.StatusCode >= 400 && !IsSuppressed(context, endpoint))
+                {
+                    await _failures.OnErrorResponseAsync(context, activity).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception exception)
         {
-            endpoint ??= watcher?.First ?? context.GetEndpoint();
-            if (endpoint is not null)
-            {
-                // Before anything is logged or counted: the failure's operation is the span's name at that moment.
-                SuppressErrorTelemetryMetadata.Apply(activity, endpoint);
-                ServerSpan.OnEndpoint(activity, method, endpoint);
-            }
+            failure = exception;
+        }
 
-            if (_failures.IsClientAbort(context, exception))
+        try
+        {
+            if (failure is not null)
             {
-                _failures.OnClientAbort(context, activity);
-            }
-            else if (!await _failures.AnswerExceptionAsync(context, activity, exception).ConfigureAwait(false))
-            {
-                throw;
+                endpoint ??= watcher?.First ?? context.GetEndpoint();
+                if (endpoint is not null)
+                {
+                    // Before anything is logged or counted: the failure's operation is the span's name at that moment.
+                    SuppressErrorTelemetryMetadata.Apply(activity, endpoint);
+                    ServerSpan.OnEndpoint(activity, method, endpoint);
+                }
+
+                if (_failures.IsClientAbort(context, failure))
+                {
+                    _failures.OnClientAbort(context, activity);
+                }
+                else if (!await _failures.AnswerExceptionAsync(context, activity, failure).ConfigureAwait(false))
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
             }
         }
         finally
         {
             // The instrumentation completes the span (status code, route, Error on 5xx) when the request stops.
             ServerSpan.OnLeave(activity, endpoint ?? watcher?.First, watcher);
+        }
+    }
+
+    // An exception the rest of the pipeline throws before its first await is caught here, in a frame that is not a
+    // state machine, and handed on as a faulted task, as ASP.NET Core's own exception handler does.
+    private Task Next(HttpContext context)
+    {
+        try
+        {
+            return _next(context);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
         }
     }
 
