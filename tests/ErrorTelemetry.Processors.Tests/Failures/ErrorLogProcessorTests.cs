@@ -68,6 +68,22 @@ public class ErrorLogProcessorTests
     }
 
     [Fact]
+    public void OnEnd_RecordWithExceptionAndExplicitCode_StatedCodeWinsAndOwnErrorAttributesReplaced()
+    {
+        var outOfStock = new ErrorDefinition("INVENTORY_OUT_OF_STOCK", ErrorCategory.BusinessRule, "The item is out of stock.");
+        using var p = new TelemetryPipeline(o => o.AddDefinition(outOfStock));
+        p.Logger().LogError(new TimeoutException("slow"), "Stock check {error.code} for {Sku} ({error.category})", "INVENTORY_OUT_OF_STOCK", "A-1", "mine");
+
+        var log = Assert.Single(p.Logs.Items);
+        Assert.Equal("INVENTORY_OUT_OF_STOCK", log.Attribute("error.code"));
+        Assert.Equal("business_rule", log.Attribute("error.category"));
+        Assert.Equal("A-1", log.Attribute("Sku"));
+        Assert.DoesNotContain(log.Attributes.Values, v => Equals(v, "mine"));
+        Assert.Equal(1, p.FailureCount("INVENTORY_OUT_OF_STOCK"));
+        Assert.Equal(0, p.FailureCount("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
     public void OnEnd_ErrorRecordWithoutAnySignal_ExportedAsWrittenAndNotCounted()
     {
         using var p = new TelemetryPipeline();

@@ -48,11 +48,35 @@ public class LogRecordRedactionTests
     }
 
     // Error records as a host exports them: the failure processor ahead of redaction.
-    private static IReadOnlyList<LogSnapshot> ExportErrors(Redactor redactor, Action<ILogger> log)
+    private static IReadOnlyList<LogSnapshot> ExportErrors(
+        Redactor redactor, Action<ILogger> log, Func<ErrorLogProcessor, BaseProcessor<LogRecord>>? wrap = null)
     {
         using var counter = new FailureCounter(100, meterName: "ErrorTelemetry.Tests.LogRecordRedaction." + Guid.NewGuid().ToString("N"));
         var recorder = new FailureRecorder(new ExceptionClassifier(new ErrorCatalog(BuiltInErrors.All())), counter);
-        return Export(redactor, log, first: new ErrorLogProcessor(recorder)).Records;
+        var enrichment = new ErrorLogProcessor(recorder);
+        return Export(redactor, log, first: wrap is null ? enrichment : wrap(enrichment)).Records;
+    }
+
+    [Fact]
+    public void Redact_EnrichedListChangedBeforeRedaction_AddedSecretRedacted()
+    {
+        // Nothing runs between enrichment and redaction in a host; if something did change the list, its parts would
+        // no longer describe it, and it is redacted pair by pair.
+        var records = ExportErrors(
+            TestRedactors.Default,
+            logger =>
+            {
+                OrderFailed(logger, 1, new TimeoutException("slow"));
+                OrderFailed(logger, 2, new TimeoutException("slow"));
+            },
+            enrichment => new EnrichThenInsert(enrichment));
+
+        Assert.All(records, r =>
+        {
+            Assert.Equal("[REDACTED:email]", r.Attribute("contact"));
+            Assert.Equal("OPERATION_TIMEOUT", r.Attribute("error.code"));
+            Assert.DoesNotContain("bob@example.com", r.Text, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -430,6 +454,15 @@ public class LogRecordRedactionTests
         private int _count;
 
         public override void OnEnd(LogRecord data) => data.Body = body(data, _count++);
+    }
+
+    private sealed class EnrichThenInsert(ErrorLogProcessor enrichment) : BaseProcessor<LogRecord>
+    {
+        public override void OnEnd(LogRecord data)
+        {
+            enrichment.OnEnd(data);
+            ((List<KeyValuePair<string, object?>>)data.Attributes!).Insert(0, new("contact", "bob@example.com"));
+        }
     }
 
     private sealed class SwitchedDetector(string word = "shipped") : RedactionDetector("switched")

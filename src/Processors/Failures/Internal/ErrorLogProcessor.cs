@@ -155,6 +155,12 @@ internal sealed class EnrichedAttributes : List<KeyValuePair<string, object?>>
     public int ErrorEnd { get; private set; }
 
     /// <summary>
+    /// Gets the number of attributes when the failure processor finished the list: a list whose count differs has
+    /// been changed since, and its parts (<see cref="Source"/>, <see cref="ErrorStart"/>) no longer describe it.
+    /// </summary>
+    public int EnrichedCount { get; private set; } = -1;
+
+    /// <summary>
     /// Copies the record's <paramref name="attributes"/> except <c>error.*</c> ones, into a list with room for the error
     /// attributes, <paramref name="extra"/> and, <paramref name="withException"/>, the exception's text, and finds the
     /// <c>error.code</c> the application wrote (as a string) on the way.
@@ -211,5 +217,7 @@ internal sealed class EnrichedAttributes : List<KeyValuePair<string, object?>>
         {
             AddRange(_extra);
         }
+
+        EnrichedCount = Count;
     }
 }

@@ -161,7 +161,7 @@ internal static class LogRecordRedaction
         string? formattedMessage,
         out string? cleanTemplate)
     {
-        if (attributes is EnrichedAttributes { Source: { } source } enriched
+        if (attributes is EnrichedAttributes { Source: { } source } enriched && enriched.Count == enriched.EnrichedCount
             && LogStateRedaction.Keeps(redactor, source, out cleanTemplate)
             && ErrorAttributesKept(redactor, enriched))
         {
