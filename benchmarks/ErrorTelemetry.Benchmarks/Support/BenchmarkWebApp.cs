@@ -170,7 +170,10 @@ internal sealed class BenchmarkWebApp : IAsyncDisposable
     /// Sends <paramref name="requests"/> requests to <paramref name="path"/> and waits for each: until tiered compilation
     /// has settled, a request costs several times what it costs later, and more so in the host with more code.
     /// </summary>
-    public async Task WarmUpAsync(string path, int requests)
+    public Task WarmUpAsync(string path, int requests) => SendInTurnAsync(path, requests);
+
+    /// <summary>Sends <paramref name="requests"/> requests to <paramref name="path"/> one after another, awaiting each, as one client on one connection does.</summary>
+    public async Task SendInTurnAsync(string path, int requests)
     {
         for (var i = 0; i < requests; i++)
         {
