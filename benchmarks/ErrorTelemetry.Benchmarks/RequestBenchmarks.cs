@@ -52,13 +52,15 @@ public class SuccessfulRequestBenchmarks
 /// A failing request (<c>GET /orders/2</c>: the endpoint throws a catalogued <see cref="CodedException"/>) answered
 /// with problem details: by <c>UseExceptionHandler()</c> (without telemetry, and with the bare SDK: the baseline) or by ErrorTelemetry.
 /// </summary>
-// Warm-up, iterations and launches as in SuccessfulRequestBenchmarks, for the same reasons.
+// Warm-up, iterations, launches and requests in turn per invocation as in SuccessfulRequestBenchmarks, for the same reasons.
 [MemoryDiagnoser]
 [WarmupCount(10)]
 [IterationCount(12)]
 [ProcessCount(2)]
 public class FailedRequestBenchmarks
 {
+    private const int RequestsInTurn = 16;
+
     private BenchmarkWebApp _app = null!;
 
     [GlobalSetup(Target = nameof(NoTelemetry))]
@@ -71,14 +73,14 @@ public class FailedRequestBenchmarks
     public async Task SetupOurs() => _app = await RequestWarmUp.StartAsync(HostKind.ErrorTelemetry, BenchmarkWebApp.FailurePath);
 
     // For reference only: the targets compare with the bare-SDK host, the telemetry a team already runs.
-    [Benchmark]
-    public Task<int> NoTelemetry() => _app.GetAsync(BenchmarkWebApp.FailurePath);
+    [Benchmark(OperationsPerInvoke = RequestsInTurn)]
+    public Task NoTelemetry() => _app.SendInTurnAsync(BenchmarkWebApp.FailurePath, RequestsInTurn);
 
-    [Benchmark(Baseline = true)]
-    public Task<int> BareOpenTelemetry() => _app.GetAsync(BenchmarkWebApp.FailurePath);
+    [Benchmark(Baseline = true, OperationsPerInvoke = RequestsInTurn)]
+    public Task BareOpenTelemetry() => _app.SendInTurnAsync(BenchmarkWebApp.FailurePath, RequestsInTurn);
 
-    [Benchmark]
-    public Task<int> WithErrorTelemetry() => _app.GetAsync(BenchmarkWebApp.FailurePath);
+    [Benchmark(OperationsPerInvoke = RequestsInTurn)]
+    public Task WithErrorTelemetry() => _app.SendInTurnAsync(BenchmarkWebApp.FailurePath, RequestsInTurn);
 
     [GlobalCleanup]
     public async Task Cleanup() => await _app.DisposeAsync();
