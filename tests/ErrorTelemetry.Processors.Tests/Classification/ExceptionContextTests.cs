@@ -93,6 +93,18 @@ public class ExceptionContextTests
     }
 
     [Fact]
+    public void Read_OneExceptionWithoutCauses_ItsOwnContextOnly()
+    {
+        // An exception without causes is read without walking: an aggregate's inner exceptions are still walked.
+        var inner = new TimeoutException("x").WithContext("order_id", 42);
+        var aggregate = new AggregateException(inner);
+
+        Assert.Empty(ExceptionContext.Read(new TimeoutException("x")));
+        Assert.Equal([new("order_id", 42L)], ExceptionContext.Read(inner));
+        Assert.Equal([new("order_id", 42L)], ExceptionContext.Read(aggregate));
+    }
+
+    [Fact]
     public void Read_ManyEntries_IsBounded()
     {
         var exception = new InvalidOperationException();

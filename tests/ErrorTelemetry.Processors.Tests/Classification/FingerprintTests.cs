@@ -156,6 +156,28 @@ public class FingerprintTests
     }
 
     [Fact]
+    public void Compute_NotThrownOfDifferentCodesAndTypesInTurn_EachIsItsOwnCodeAndType()
+    {
+        // The last code and type's key is remembered: it must never answer for another code or type.
+        var paymentFailed = new ErrorDefinition("PAYMENT_FAILED", ErrorCategory.Internal, "The payment failed.");
+        (ErrorDefinition Definition, Exception Exception, string Type)[] turns =
+        [
+            (OrderFailed, new TimeoutException("a"), "System.TimeoutException"),
+            (OrderFailed, new TimeoutException("b"), "System.TimeoutException"),
+            (OrderFailed, new InvalidOperationException("a"), "System.InvalidOperationException"),
+            (paymentFailed, new InvalidOperationException("a"), "System.InvalidOperationException"),
+            (paymentFailed, new TimeoutException("a"), "System.TimeoutException"),
+            (OrderFailed, new TimeoutException("c"), "System.TimeoutException"),
+        ];
+
+        foreach (var (definition, exception, type) in turns)
+        {
+            ExceptionText.Raw(exception);
+            Assert.Equal(Fingerprint.Compute(definition.Code, type, []), Fingerprint.Compute(definition, exception));
+        }
+    }
+
+    [Fact]
     public void Compute_NotThrownThenThrownOfSameType_Differ()
     {
         var notThrown = Fingerprint.Compute(OrderFailed, new TimeoutException("site A"));

@@ -20,30 +20,44 @@ internal static class ExceptionContext
     {
         ArgumentNullException.ThrowIfNull(exception);
         List<KeyValuePair<string, object>>? entries = null;
+        if (exception.InnerException is null && exception is not AggregateException)
+        {
+            // No causes (most failures): the walk, and its buffers, are not needed.
+            ReadFrom(exception, ref entries);
+            return (IReadOnlyList<KeyValuePair<string, object>>?)entries ?? [];
+        }
+
         var walk = new ExceptionWalk(exception);
         while (walk.MoveNext(out var current, out _))
         {
-            var data = ExceptionText.Data(current);
-            if (data is null)
+            if (ReadFrom(current, ref entries))
             {
-                continue;
-            }
-
-            try
-            {
-                if (ReadEntries(data, ref entries))
-                {
-                    return entries!;
-                }
-            }
-            catch (Exception ex)
-            {
-                // Application dictionaries may throw while enumerating: keep what was read, drop the rest.
-                ErrorTelemetryEventSource.Log.ExceptionReadFailed(nameof(Exception.Data), ex);
+                return entries!;
             }
         }
 
         return (IReadOnlyList<KeyValuePair<string, object>>?)entries ?? [];
+    }
+
+    // Returns true when the entry limit is reached.
+    private static bool ReadFrom(Exception exception, ref List<KeyValuePair<string, object>>? entries)
+    {
+        var data = ExceptionText.Data(exception);
+        if (data is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return ReadEntries(data, ref entries);
+        }
+        catch (Exception ex)
+        {
+            // Application dictionaries may throw while enumerating: keep what was read, drop the rest.
+            ErrorTelemetryEventSource.Log.ExceptionReadFailed(nameof(Exception.Data), ex);
+            return false;
+        }
     }
 
     // Returns true when the entry limit is reached.

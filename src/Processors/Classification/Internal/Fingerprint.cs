@@ -46,6 +46,8 @@ internal static class Fingerprint
 
     private static readonly ConcurrentDictionary<(string Type, string Method), string> FrameNames = new();
 
+    private static StacklessKey? _lastWithoutStack;
+
     /// <summary>The fingerprint of a classified failure.</summary>
     /// <param name="definition">The decided definition.</param>
     /// <param name="exception">The exception as thrown; its own stack is used, or, when that has no application frames (a cause wrapped inside a library), the first cause's that has.</param>
@@ -70,7 +72,16 @@ internal static class Fingerprint
         }
 
         // No stack anywhere in the chain (created, not thrown): the key is a function of the code and the type alone.
-        return Cached(WithoutStack, (Code: definition.Code, Type: exception.GetType()), static key => Compute(key.Code, TypeName(key.Type), []));
+        // Such failures come in runs of one code and type: the last key answers without hashing the pair.
+        var type = exception.GetType();
+        if (Volatile.Read(ref _lastWithoutStack) is { } last && ReferenceEquals(last.Code, definition.Code) && last.Type == type)
+        {
+            return last.Fingerprint;
+        }
+
+        var fingerprint = Cached(WithoutStack, (Code: definition.Code, Type: type), static key => Compute(key.Code, TypeName(key.Type), []));
+        Volatile.Write(ref _lastWithoutStack, new StacklessKey(definition.Code, type, fingerprint));
+        return fingerprint;
     }
 
     /// <summary>
@@ -357,4 +368,6 @@ internal static class Fingerprint
             }
         }
     }
+
+    private sealed record StacklessKey(string Code, Type Type, string Fingerprint);
 }
