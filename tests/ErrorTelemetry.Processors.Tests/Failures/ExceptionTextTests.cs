@@ -202,7 +202,8 @@ public sealed class ExceptionTextTests : IDisposable
         var keptAgain = ExceptionText.Redacted(exception, keeping.Redact);
         var masked = ExceptionText.Redacted(exception, masking.Redact);
         var maskedAgain = ExceptionText.Redacted(exception, masking.Redact);
-        var lastKept = ExceptionText.RedactedOrNull(exception);
+        var maskedKept = ExceptionText.RedactedOrNull(exception, masking);
+        var keepingAfterMasking = ExceptionText.RedactedOrNull(exception, keeping);
         var keptAfterMasking = ExceptionText.Redacted(exception, keeping.Redact);
 
         Assert.Same(ExceptionText.Raw(exception), kept);
@@ -210,9 +211,11 @@ public sealed class ExceptionTextTests : IDisposable
         Assert.Equal("Order for [email] failed", masked.Message);
         Assert.DoesNotContain("bob@example.com", masked.Text, StringComparison.Ordinal);
         Assert.Same(masked, maskedAgain);
-        Assert.Same(masked, lastKept);
+        Assert.Same(masked, maskedKept);
+        Assert.Null(keepingAfterMasking);
         Assert.Same(kept, keptAfterMasking);
-        Assert.Same(kept, ExceptionText.RedactedOrNull(exception));
+        Assert.Same(kept, ExceptionText.RedactedOrNull(exception, keeping));
+        Assert.Null(ExceptionText.RedactedOrNull(exception, masking));
         Assert.Equal(4, keeping.Calls);
         Assert.Equal(2, masking.Calls);
     }

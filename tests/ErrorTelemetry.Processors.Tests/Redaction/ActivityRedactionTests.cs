@@ -180,6 +180,32 @@ public class ActivityRedactionTests
     }
 
     [Fact]
+    public void Redact_ExceptionTextAnotherRedactorKept_ScannedAgain()
+    {
+        // Another pipeline in the process recorded the exception, and its redactor (here one that removes nothing)
+        // kept the text as it is: this redactor must still find the secret in that very text.
+        var exception = TestExceptions.Thrown(new InvalidOperationException("Order for alice@example.com failed"));
+        var facts = ErrorTelemetry.Failures.Internal.ExceptionFacts.Of(exception);
+        var kept = ErrorTelemetry.Failures.Internal.ExceptionText.Redacted(exception, facts, static text => text);
+
+        var (span, _) = Export(TestRedactors.Default, source =>
+        {
+            var activity = source.StartActivity("op")!;
+            ErrorTelemetry.Failures.Internal.SpanFailure.For(activity).RecordException(exception, facts);
+            activity.AddEvent(new ActivityEvent("exception", tags: new ActivityTagsCollection
+            {
+                ["exception.message"] = kept.Message,
+                ["exception.stacktrace"] = kept.Text,
+            }));
+            return activity;
+        });
+
+        Assert.Contains("alice@example.com", kept.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice@example.com", span.Text, StringComparison.Ordinal);
+        Assert.Contains("Order for [REDACTED:email] failed", span.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Redact_FailClosed_UnlistedTagsDropped()
     {
         var redactor = TestRedactors.Create(o =>

@@ -98,19 +98,23 @@ internal static class ExceptionText
     }
 
     /// <summary>
-    /// The already redacted text of <paramref name="exception"/>, or <see langword="null"/>: a later pass over the same
-    /// span need not scan a value that is (by reference) its message or text again.
+    /// The text of <paramref name="exception"/> as <paramref name="redactor"/> already redacted it, or
+    /// <see langword="null"/>: a later pass of the same redactor over the same span need not scan a value that is (by
+    /// reference) its message or text again. Another redactor's answer is never returned: what one pipeline's redactor
+    /// kept, another's may have to remove.
     /// </summary>
-    public static RenderedException? RedactedOrNull(Exception exception) =>
-        ExceptionFacts.Find(exception) is { } facts ? RedactedOrNull(facts) : null;
+    /// <param name="exception">The exception.</param>
+    /// <param name="redactor">The redactor, as the target of the delegate given to <see cref="Redacted(Exception, Func{string, string})"/>.</param>
+    public static RenderedException? RedactedOrNull(Exception exception, object redactor) =>
+        ExceptionFacts.Find(exception) is { } facts ? RedactedOrNull(facts, redactor) : null;
 
-    /// <summary><see cref="RedactedOrNull(Exception)"/> for a caller that holds the exception's facts.</summary>
-    public static RenderedException? RedactedOrNull(ExceptionFacts facts) =>
+    /// <summary><see cref="RedactedOrNull(Exception, object)"/> for a caller that holds the exception's facts.</summary>
+    public static RenderedException? RedactedOrNull(ExceptionFacts facts, object redactor) =>
         facts.RedactedText switch
         {
+            RedactedEntry entry => ReferenceEquals(entry.Key, redactor) ? entry.Value : null,
+            { } kept => ReferenceEquals(kept, redactor) ? facts.Text : null,
             null => null,
-            RedactedEntry entry => entry.Value,
-            _ => facts.Text,
         };
 
     /// <summary>Whether <paramref name="text"/> is (by reference) the message or text of <paramref name="rendered"/>.</summary>

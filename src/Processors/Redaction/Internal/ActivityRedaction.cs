@@ -145,10 +145,11 @@ internal static class ActivityRedaction
         var index = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
-            // The exception event's text was redacted when it was recorded (rendered once per exception): not again.
+            // The exception event's text was redacted by this redactor when it was recorded (rendered once per
+            // exception): not again. Text another pipeline recorded, raw or redacted by another redactor, is scanned.
             if (index == 0 && rebuilt is null && SpanFailure.Of(activity) is { Exception: { } exception } recorded)
             {
-                exceptionText = recorded.ExceptionFacts is { } facts ? ExceptionText.RedactedOrNull(facts) : ExceptionText.RedactedOrNull(exception);
+                exceptionText = recorded.ExceptionFacts is { } facts ? ExceptionText.RedactedOrNull(facts, redactor) : ExceptionText.RedactedOrNull(exception, redactor);
             }
 
             var name = redactor.Redact(activityEvent.Name);
