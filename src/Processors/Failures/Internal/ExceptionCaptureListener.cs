@@ -206,9 +206,15 @@ internal sealed class ExceptionCaptureListener : IDisposable
         var owns = true;
         try
         {
-            if (ProviderListenerField?.DeclaringType?.IsInstanceOfType(provider) == true
-                && ProviderListenerField.GetValue(provider) is ActivityListener { ShouldListenTo: { } shouldListenTo })
+            if (ProviderListenerField?.DeclaringType?.IsInstanceOfType(provider) == true)
             {
+                if (ProviderListenerField.GetValue(provider) is not ActivityListener { ShouldListenTo: { } shouldListenTo })
+                {
+                    // The provider is still being built: every source counts for now, and the answer is not kept, so
+                    // that the provider's own filter decides once it is there.
+                    return true;
+                }
+
                 owns = shouldListenTo(source);
             }
         }
