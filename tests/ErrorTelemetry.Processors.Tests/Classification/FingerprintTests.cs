@@ -68,6 +68,45 @@ public class FingerprintTests
     }
 
     [Fact]
+    public void Compute_RenderedSameSiteDifferentMessages_EqualAndAsWithoutTheSiteCache()
+    {
+        var first = CaptureWithMessage("order 1 failed");
+        var second = CaptureWithMessage("order 2 failed for alice@example.com");
+
+        var firstRendered = ExceptionText.Raw(first);
+        var secondRendered = ExceptionText.Raw(second);
+
+        Assert.True(PlainRendering.Prints(first));
+        var fromFirst = Fingerprint.Compute(OrderFailed, first, firstRendered);
+        var fromSecond = Fingerprint.Compute(OrderFailed, second, secondRendered);
+        Assert.Equal(fromFirst, fromSecond);
+        Assert.Equal(Fingerprint.Compute(OrderFailed, second, (string?)null), fromSecond);
+        Assert.True(Fingerprint.CachedSites > 0);
+    }
+
+    [Fact]
+    public void Compute_RenderedTwoSitesAndTwoCodesInTurn_EachAsWithoutTheSiteCache()
+    {
+        // A remembered site must answer only for its own stack, code and type.
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var exception in new[] { Capture(SiteA), Capture(SiteB), Capture(SiteAWithOtherType) })
+            {
+                foreach (var definition in new[] { OrderFailed, BuiltInErrors.Unclassified })
+                {
+                    Assert.Equal(
+                        Fingerprint.Compute(definition, exception, (string?)null),
+                        Fingerprint.Compute(definition, exception, ExceptionText.Raw(exception)));
+                }
+            }
+        }
+
+        Assert.NotEqual(
+            Fingerprint.Compute(OrderFailed, Capture(SiteA), ExceptionText.Raw(Capture(SiteA))),
+            Fingerprint.Compute(OrderFailed, Capture(SiteB), ExceptionText.Raw(Capture(SiteB))));
+    }
+
+    [Fact]
     public void Compute_TwoCallSites_Differ()
     {
         Assert.NotEqual(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, Capture(SiteB)));

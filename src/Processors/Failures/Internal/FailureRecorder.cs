@@ -37,12 +37,14 @@ internal sealed class FailureRecorder
 
         // Rendered now rather than later by the span event or the log record's redaction (it is rendered once per
         // exception), so that the fingerprint can read from it that a framework exception has no stack.
-        var text = ExceptionText.Raw(exception, facts).Text;
+        var rendered = ExceptionText.Raw(exception, facts);
         var classification = _classifier.Classify(exception);
         var matched = classification.Matched ?? exception;
         var state = new FailureState(
             classification.Definition,
-            Fingerprint.Compute(classification.Definition, matched, ReferenceEquals(matched, exception) ? text : ExceptionText.RenderedText(matched)),
+            ReferenceEquals(matched, exception)
+                ? Fingerprint.Compute(classification.Definition, exception, rendered)
+                : Fingerprint.Compute(classification.Definition, matched, ExceptionText.RenderedText(matched)),
             classification.CauseCode);
         return facts.SetFailure(state);
     }

@@ -48,6 +48,10 @@ internal static class PlainRendering
         return Print(exception, message);
     }
 
+    /// <summary>Whether the text of <paramref name="exception"/> is printed here (see <see cref="TryRender"/>), in the layout this type documents.</summary>
+    internal static bool Prints(Exception exception) =>
+        Matches && exception.InnerException is null && Applies(exception.GetType());
+
     /// <summary>Whether exceptions of <paramref name="type"/> are printed here rather than by their <see cref="Exception.ToString"/>.</summary>
     internal static bool Applies(Type type)
     {
