@@ -14,9 +14,10 @@ public sealed class PlainRenderingTests
     {
         var exception = PlainExceptions()[name];
 
-        var text = PlainRendering.TryRender(exception, exception.Message);
+        var text = PlainRendering.TryRender(exception, exception.Message, out var stackStart);
 
         Assert.Equal(exception.ToString(), text);
+        Assert.Equal(exception.StackTrace, stackStart < 0 ? null : text![stackStart..]);
     }
 
     [Theory]
@@ -43,9 +44,9 @@ public sealed class PlainRenderingTests
         var ownMessage = new OwnMessageException();
         var ownStackTrace = new OwnStackTraceException();
 
-        Assert.Null(PlainRendering.TryRender(ownToString, ownToString.Message));
-        Assert.Null(PlainRendering.TryRender(ownMessage, ownMessage.Message));
-        Assert.Null(PlainRendering.TryRender(ownStackTrace, ownStackTrace.Message));
+        Assert.Null(PlainRendering.TryRender(ownToString, ownToString.Message, out _));
+        Assert.Null(PlainRendering.TryRender(ownMessage, ownMessage.Message, out _));
+        Assert.Null(PlainRendering.TryRender(ownStackTrace, ownStackTrace.Message, out _));
         Assert.Equal("custom text", ExceptionText.Raw(ownToString).Text);
         Assert.Equal(ownMessage.ToString(), ExceptionText.Raw(ownMessage).Text);
         Assert.Equal(ownStackTrace.ToString(), ExceptionText.Raw(ownStackTrace).Text);
@@ -56,7 +57,7 @@ public sealed class PlainRenderingTests
     {
         var exception = new InvalidOperationException("outer", new TimeoutException("inner"));
 
-        Assert.Null(PlainRendering.TryRender(exception, exception.Message));
+        Assert.Null(PlainRendering.TryRender(exception, exception.Message, out _));
         Assert.Equal(exception.ToString(), ExceptionText.Raw(exception).Text);
     }
 

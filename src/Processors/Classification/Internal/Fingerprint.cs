@@ -111,7 +111,7 @@ internal static class Fingerprint
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(rendered);
-        if (!TryPrintedStack(exception, rendered, out var stack))
+        if (!TryPrintedStack(rendered, out var stack))
         {
             return Compute(definition, exception, rendered.Text);
         }
@@ -132,34 +132,17 @@ internal static class Fingerprint
         return fingerprint;
     }
 
-    // The stack part of a text printed in PlainRendering's layout: type name, ": " and the message when there is one,
-    // a line break, the stack trace. Anything else (another layout, a cut text, a long stack) is not a key.
-    private static bool TryPrintedStack(Exception exception, RenderedException rendered, out ReadOnlySpan<char> stack)
+    // The stack part of a text PlainRendering printed whole; a long stack is not a key.
+    private static bool TryPrintedStack(RenderedException rendered, out ReadOnlySpan<char> stack)
     {
-        stack = default;
-        if (!PlainRendering.Prints(exception))
+        var start = rendered.StackStart;
+        if (start < 0 || rendered.Text.Length - start > MaxCachedStackLength)
         {
+            stack = default;
             return false;
         }
 
-        var text = rendered.Text;
-        var message = rendered.Message;
-        var className = exception.GetType().ToString();
-        var newLine = Environment.NewLine;
-        var messageStart = className.Length + 2;
-        var start = (message.Length == 0 ? className.Length : messageStart + message.Length) + newLine.Length;
-        if (text.Length <= start
-            || text.Length - start > MaxCachedStackLength
-            || text.Length >= ExceptionText.MaxLength
-            || !text.StartsWith(className, StringComparison.Ordinal)
-            || (message.Length > 0 && !text.AsSpan(className.Length, 2).SequenceEqual(": ".AsSpan()))
-            || (message.Length > 0 && !text.AsSpan(messageStart, message.Length).SequenceEqual(message))
-            || !text.AsSpan(start - newLine.Length, newLine.Length).SequenceEqual(newLine))
-        {
-            return false;
-        }
-
-        stack = text.AsSpan(start);
+        stack = rendered.Text.AsSpan(start);
         return true;
     }
 

@@ -7,10 +7,11 @@ namespace ErrorTelemetry.Failures.Internal;
 /// <summary>An exception's text as rendered (and, for a redacting pipeline, redacted) once.</summary>
 internal sealed class RenderedException
 {
-    public RenderedException(string message, string text)
+    public RenderedException(string message, string text, int stackStart = -1)
     {
         Message = message;
         Text = text;
+        StackStart = stackStart;
     }
 
     /// <summary>The exception's <see cref="Exception.Message"/>, or <see cref="ExceptionText.Unavailable"/>.</summary>
@@ -18,6 +19,12 @@ internal sealed class RenderedException
 
     /// <summary>What <see cref="Exception.ToString"/> prints, bounded in depth and length.</summary>
     public string Text { get; }
+
+    /// <summary>
+    /// Where the stack trace starts in <see cref="Text"/> when the text was printed whole in
+    /// <see cref="PlainRendering"/>'s layout (no inner exception, not cut); otherwise -1.
+    /// </summary>
+    public int StackStart { get; }
 }
 
 /// <summary>
@@ -145,7 +152,7 @@ internal static class ExceptionText
     private static RenderedException Render(Exception exception)
     {
         var message = Read(exception, static e => e.Message, nameof(Exception.Message)) ?? string.Empty;
-        var text = PlainRendering.TryRender(exception, message);
+        var text = PlainRendering.TryRender(exception, message, out var stackStart);
         if (text is null && Depth(exception) <= MaxDepth)
         {
             text = Read(exception, static e => e.ToString(), nameof(Exception.ToString));
@@ -159,9 +166,10 @@ internal static class ExceptionText
         if (text.Length > MaxLength)
         {
             text = string.Concat(text.AsSpan(0, MaxLength), TruncatedMarker);
+            stackStart = -1;
         }
 
-        return new RenderedException(message, text);
+        return new RenderedException(message, text, stackStart);
     }
 
     private static int Depth(Exception exception)

@@ -38,19 +38,17 @@ internal static class PlainRendering
     /// <summary>What <see cref="Exception.ToString"/> prints for <paramref name="exception"/>, or <see langword="null"/> when it must be asked.</summary>
     /// <param name="exception">The exception.</param>
     /// <param name="message">Its <see cref="Exception.Message"/>, already read (never a stand-in for a failed read).</param>
-    public static string? TryRender(Exception exception, string message)
+    /// <param name="stackStart">Where the stack trace starts in the text, or -1 when there is none.</param>
+    public static string? TryRender(Exception exception, string message, out int stackStart)
     {
+        stackStart = -1;
         if (!Matches || exception.InnerException is not null || !Applies(exception.GetType()))
         {
             return null;
         }
 
-        return Print(exception, message);
+        return Print(exception, message, out stackStart);
     }
-
-    /// <summary>Whether the text of <paramref name="exception"/> is printed here (see <see cref="TryRender"/>), in the layout this type documents.</summary>
-    internal static bool Prints(Exception exception) =>
-        Matches && exception.InnerException is null && Applies(exception.GetType());
 
     /// <summary>Whether exceptions of <paramref name="type"/> are printed here rather than by their <see cref="Exception.ToString"/>.</summary>
     internal static bool Applies(Type type)
@@ -75,18 +73,19 @@ internal static class PlainRendering
         return plain;
     }
 
-    private static string Print(Exception exception, string message)
+    private static string Print(Exception exception, string message, out int stackStart)
     {
         var className = exception.GetType().ToString();
         var trace = exception.StackTrace;
-        if (message.Length == 0)
+        var head = message.Length == 0 ? className : string.Concat(className, ": ", message);
+        if (trace is null)
         {
-            return trace is null ? className : string.Concat(className, Environment.NewLine, trace);
+            stackStart = -1;
+            return head;
         }
 
-        return trace is null
-            ? string.Concat(className, ": ", message)
-            : string.Concat([className, ": ", message, Environment.NewLine, trace]);
+        stackStart = head.Length + Environment.NewLine.Length;
+        return string.Concat(head, Environment.NewLine, trace);
     }
 
     [UnconditionalSuppressMessage(
@@ -126,7 +125,9 @@ internal static class PlainRendering
             ];
             foreach (var probe in probes)
             {
-                if (!string.Equals(Print(probe, probe.Message), probe.ToString(), StringComparison.Ordinal))
+                var text = Print(probe, probe.Message, out var stackStart);
+                if (!string.Equals(text, probe.ToString(), StringComparison.Ordinal)
+                    || !string.Equals(stackStart < 0 ? null : text[stackStart..], probe.StackTrace, StringComparison.Ordinal))
                 {
                     return false;
                 }
