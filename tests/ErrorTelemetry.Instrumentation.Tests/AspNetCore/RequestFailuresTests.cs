@@ -425,7 +425,12 @@ public class RequestFailuresTests
         Assert.StartsWith("System.InvalidOperationException: boom", stackTrace, StringComparison.Ordinal);
         Assert.Contains("RequestFailuresTests", stackTrace, StringComparison.Ordinal);
         Assert.Equal(awaited, stackTrace.Contains("--- End of stack trace from previous location ---", StringComparison.Ordinal));
-        Assert.Equal(awaited, stackTrace.Contains(".InvokeCoreAsync(", StringComparison.Ordinal));
+        if (!awaited)
+        {
+            // After an await, whether our async frame is in the trace depends on whether the pipeline's task had
+            // already faulted on the thread pool when the middleware looked at it; before one, it never is.
+            Assert.DoesNotContain(".InvokeCoreAsync(", stackTrace, StringComparison.Ordinal);
+        }
         Assert.Equal("UNCLASSIFIED", span.Tag("error.code"));
         Assert.Equal(1, host.FailureCount("UNCLASSIFIED", $"GET {path}"));
     }
