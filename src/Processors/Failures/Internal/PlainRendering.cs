@@ -76,7 +76,7 @@ internal static class PlainRendering
     private static string Print(Exception exception, string message, out int stackStart)
     {
         var className = exception.GetType().ToString();
-        var trace = exception.StackTrace;
+        var trace = ThrowSiteStackTrace.Of(exception);
         var head = message.Length == 0 ? className : string.Concat(className, ": ", message);
         if (trace is null)
         {
@@ -118,9 +118,9 @@ internal static class PlainRendering
         {
             Exception[] probes =
             [
-                Thrown(new TimeoutException("probe")),
+                ThrowSiteStackTrace.Thrown(new TimeoutException("probe")),
                 new InvalidOperationException(),
-                Thrown(new ArgumentException("probe", "name")),
+                ThrowSiteStackTrace.Thrown(new ArgumentException("probe", "name")),
                 new InvalidOperationException(string.Empty),
             ];
             foreach (var probe in probes)
@@ -138,18 +138,6 @@ internal static class PlainRendering
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return false;
-        }
-    }
-
-    private static Exception Thrown(Exception exception)
-    {
-        try
-        {
-            throw exception;
-        }
-        catch (Exception caught)
-        {
-            return caught;
         }
     }
 

@@ -1,0 +1,226 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.ExceptionServices;
+using ErrorTelemetry.Failures.Internal;
+using ErrorTelemetry.Tests.TestSupport;
+
+namespace ErrorTelemetry.Tests.Failures;
+
+public sealed class ThrowSiteStackTraceTests
+{
+    [Fact]
+    public void Failure_SameThrowSiteTwice_ExporterGetsEachExceptionsOwnText()
+    {
+        using var pipeline = new TelemetryPipeline();
+        var first = FailOrder(42);
+        var second = FailOrder(43);
+
+        Record(pipeline, "first", first);
+        Record(pipeline, "second", second);
+
+        Assert.True(ThrowSiteStackTrace.Remembers(second));
+        Assert.Equal(first.ToString(), StackTraceOf(pipeline, "first"));
+        Assert.Equal(second.ToString(), StackTraceOf(pipeline, "second"));
+        Assert.Contains("order 43", StackTraceOf(pipeline, "second"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failure_TwoThrowsInOneMethod_ExporterGetsEachThrowsOwnLine()
+    {
+        using var pipeline = new TelemetryPipeline();
+        var early = FailOrder(42, early: true);
+        var late = FailOrder(42, early: false);
+        var earlyAgain = FailOrder(43, early: true);
+        var lateAgain = FailOrder(43, early: false);
+
+        Record(pipeline, "early", early);
+        Record(pipeline, "late", late);
+        Record(pipeline, "early again", earlyAgain);
+        Record(pipeline, "late again", lateAgain);
+
+        Assert.NotEqual(early.StackTrace, late.StackTrace);
+        Assert.Equal(early.ToString(), StackTraceOf(pipeline, "early"));
+        Assert.Equal(late.ToString(), StackTraceOf(pipeline, "late"));
+        Assert.Equal(earlyAgain.ToString(), StackTraceOf(pipeline, "early again"));
+        Assert.Equal(lateAgain.ToString(), StackTraceOf(pipeline, "late again"));
+    }
+
+    [Fact]
+    public void Of_RethrownThroughDispatchInfo_PrintsThePreviousLocationAsTheRuntimeDoes()
+    {
+        var direct = FailOrder(42);
+        var rethrown = RethrowOrder(42);
+        var rethrownAgain = RethrowOrder(43);
+
+        Assert.Equal(direct.StackTrace, ThrowSiteStackTrace.Of(direct));
+        Assert.Equal(rethrown.StackTrace, ThrowSiteStackTrace.Of(rethrown));
+        Assert.True(ThrowSiteStackTrace.Remembers(rethrownAgain));
+        Assert.Equal(rethrownAgain.StackTrace, ThrowSiteStackTrace.Of(rethrownAgain));
+        Assert.Contains("--- End of stack trace from previous location ---", ThrowSiteStackTrace.Of(rethrownAgain), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Of_FailureAfterAnAwait_SameTextAsTheRuntime()
+    {
+        var first = await CatchAsync(() => Orders.FailAfterYieldAsync(42));
+        var second = await CatchAsync(() => Orders.FailAfterYieldAsync(43));
+
+        Assert.Equal(first.StackTrace, ThrowSiteStackTrace.Of(first));
+        Assert.Equal(second.StackTrace, ThrowSiteStackTrace.Of(second));
+        Assert.True(ThrowSiteStackTrace.Remembers(second));
+    }
+
+    [Fact]
+    public void Of_StackTraceFromElsewhere_KeepsItAheadOfTheFrames()
+    {
+        var plain = FailOrder(42);
+        var withRemote = FailOrder(43, remote: "   at Warehouse.Reserve() in Warehouse.cs:line 7");
+
+        Assert.Equal(plain.StackTrace, ThrowSiteStackTrace.Of(plain));
+        Assert.True(ThrowSiteStackTrace.Remembers(withRemote));
+        Assert.Equal(withRemote.StackTrace, ThrowSiteStackTrace.Of(withRemote));
+        Assert.StartsWith("   at Warehouse.Reserve()", ThrowSiteStackTrace.Of(withRemote), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Of_NeverThrown_NoStackTrace()
+    {
+        var exception = new InvalidOperationException("order 42");
+
+        Assert.Null(ThrowSiteStackTrace.Of(exception));
+        Assert.False(ThrowSiteStackTrace.Remembers(exception));
+    }
+
+    [Fact]
+    public void Of_MoreThrowSitesThanTheBound_RemembersAtMostTheBoundAndPrintsEveryOneAsTheRuntime()
+    {
+        try
+        {
+            for (var i = 0; i < ThrowSiteStackTrace.MaxSites + 50; i++)
+            {
+                var exception = Catch(Thrower(new DynamicMethod("Reserve" + i, null, Type.EmptyTypes)));
+
+                Assert.Equal(exception.StackTrace, ThrowSiteStackTrace.Of(exception));
+            }
+
+            Assert.True(ThrowSiteStackTrace.CachedSites <= ThrowSiteStackTrace.MaxSites);
+        }
+        finally
+        {
+            // The table is the process's: the other tests of this class ask whether a site is remembered.
+            ThrowSiteStackTrace.Forget();
+        }
+    }
+
+    [Fact]
+    public void Of_ThrownInACollectibleAssembly_NotRemembered()
+    {
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Plugin"), AssemblyBuilderAccess.RunAndCollect);
+        var type = assembly.DefineDynamicModule("Plugin").DefineType("Plugin.Reservations", TypeAttributes.Public | TypeAttributes.Class);
+        var method = type.DefineMethod("Reserve", MethodAttributes.Public | MethodAttributes.Static, null, Type.EmptyTypes);
+        Emit(method.GetILGenerator());
+        var reserve = type.CreateType().GetMethod("Reserve")!.CreateDelegate<Action>();
+
+        var first = Catch(reserve);
+        var second = Catch(reserve);
+
+        Assert.Equal(first.StackTrace, ThrowSiteStackTrace.Of(first));
+        Assert.Equal(second.StackTrace, ThrowSiteStackTrace.Of(second));
+        Assert.False(ThrowSiteStackTrace.Remembers(second));
+    }
+
+    private static Action Thrower(DynamicMethod method)
+    {
+        Emit(method.GetILGenerator());
+        return method.CreateDelegate<Action>();
+    }
+
+    private static void Emit(ILGenerator il)
+    {
+        il.Emit(OpCodes.Ldstr, "out of stock");
+        il.Emit(OpCodes.Newobj, typeof(InvalidOperationException).GetConstructor([typeof(string)])!);
+        il.Emit(OpCodes.Throw);
+    }
+
+    private static void Record(TelemetryPipeline pipeline, string name, Exception exception)
+    {
+        using var activity = pipeline.Source.StartActivity(name);
+        activity!.AddException(exception);
+    }
+
+    private static string? StackTraceOf(TelemetryPipeline pipeline, string name) =>
+        Assert.Single(pipeline.Span(name).Events, e => e.Name == "exception").Tags["exception.stacktrace"] as string;
+
+    // One call site for every exception of a kind, so that exceptions of the same kind pass the same frames.
+    private static Exception FailOrder(int order, bool early = true, string? remote = null) =>
+        Catch(() => Orders.Fail(order, early, remote));
+
+    private static Exception RethrowOrder(int order) =>
+        Catch(() => Orders.Rethrow(() => Orders.Fail(order, early: true)));
+
+    private static Exception Catch(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception exception)
+        {
+            return exception;
+        }
+
+        throw new InvalidOperationException("Nothing was thrown.");
+    }
+
+    private static async Task<Exception> CatchAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception exception)
+        {
+            return exception;
+        }
+
+        throw new InvalidOperationException("Nothing was thrown.");
+    }
+
+    private static class Orders
+    {
+        public static void Fail(int order, bool early, string? remote = null)
+        {
+            var exception = new InvalidOperationException($"order {order} is out of stock");
+            if (remote is not null)
+            {
+                ExceptionDispatchInfo.SetRemoteStackTrace(exception, remote);
+            }
+
+            if (early)
+            {
+                throw exception;
+            }
+
+            Console.Out.Flush();
+            throw exception;
+        }
+
+        public static void Rethrow(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception exception)
+            {
+                ExceptionDispatchInfo.Capture(exception).Throw();
+            }
+        }
+
+        public static async Task FailAfterYieldAsync(int order)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException($"order {order} is out of stock");
+        }
+    }
+}
