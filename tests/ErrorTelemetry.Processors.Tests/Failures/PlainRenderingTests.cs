@@ -83,6 +83,31 @@ public sealed class PlainRenderingTests
         Assert.True(PlainRendering.CachedTypes <= PlainRendering.MaxCachedTypes);
     }
 
+    [Fact]
+    public void Failure_SameFailureTwiceThenAnotherMessage_ExporterGetsEachExceptionsOwnText()
+    {
+        using var pipeline = new TelemetryPipeline();
+        Exception[] exceptions =
+        [
+            TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
+            TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
+            TestExceptions.Thrown(new InvalidOperationException("order 43 is out of stock")),
+            TestExceptions.Thrown(new KeyNotFoundException("order 43 is out of stock")),
+        ];
+
+        for (var i = 0; i < exceptions.Length; i++)
+        {
+            using var activity = pipeline.Source.StartActivity("checkout " + i);
+            activity!.AddException(exceptions[i]);
+        }
+
+        for (var i = 0; i < exceptions.Length; i++)
+        {
+            var (_, tags) = Assert.Single(pipeline.Span("checkout " + i).Events, e => e.Name == "exception");
+            Assert.Equal(exceptions[i].ToString(), tags["exception.stacktrace"]);
+        }
+    }
+
     private static Type Nest(int depth)
     {
         var type = typeof(int);

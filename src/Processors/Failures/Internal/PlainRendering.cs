@@ -32,6 +32,8 @@ internal static class PlainRendering
 
     private static TypeAnswer? _last;
 
+    private static Printed? _lastPrinted;
+
     /// <summary>Gets the number of types whose printing is remembered.</summary>
     internal static int CachedTypes => Types.Count;
 
@@ -77,6 +79,16 @@ internal static class PlainRendering
     {
         var className = exception.GetType().ToString();
         var trace = ThrowSiteStackTrace.Of(exception);
+        var last = Volatile.Read(ref _lastPrinted);
+        if (trace is not null && last is not null && ReferenceEquals(last.Trace, trace)
+            && string.Equals(last.ClassName, className, StringComparison.Ordinal) && string.Equals(last.Message, message, StringComparison.Ordinal))
+        {
+            // The same failure again (a storm): one text for all of them, neither built again nor kept alive once per
+            // failure until the batch export. A throw site's stack trace is one instance (ThrowSiteStackTrace).
+            stackStart = last.StackStart;
+            return last.Text;
+        }
+
         var head = message.Length == 0 ? className : string.Concat(className, ": ", message);
         if (trace is null)
         {
@@ -85,7 +97,9 @@ internal static class PlainRendering
         }
 
         stackStart = head.Length + Environment.NewLine.Length;
-        return string.Concat(head, Environment.NewLine, trace);
+        var text = string.Concat(head, Environment.NewLine, trace);
+        Volatile.Write(ref _lastPrinted, new Printed(trace, className, message, text, stackStart));
+        return text;
     }
 
     [UnconditionalSuppressMessage(
@@ -142,4 +156,6 @@ internal static class PlainRendering
     }
 
     private sealed record TypeAnswer(Type Type, bool Plain);
+
+    private sealed record Printed(string Trace, string ClassName, string Message, string Text, int StackStart);
 }
