@@ -212,6 +212,22 @@ public class DetectorPipelineTests
     }
 
     [Fact]
+    public void Redact_SecretAfterALongCleanValueOfTheSameLength_StillRedacted()
+    {
+        // Past the slots' length, the last clean value is remembered as that instance only.
+        var redactor = TestRedactors.Create(static _ => { });
+        var padding = new string('x', CleanValueCache.MaxValueLength);
+        var clean = "mail jane.doe example.com now " + padding;
+        var secret = "mail jane.doe@example.com now " + padding;
+
+        Assert.Same(clean, redactor.Redact(clean));
+        Assert.Same(clean, redactor.Redact(clean));
+
+        Assert.Equal("mail [REDACTED:email] now " + padding, redactor.Redact(secret));
+        Assert.Equal("mail [REDACTED:email] now " + padding, redactor.Redact(secret));
+    }
+
+    [Fact]
     public void Redact_ManyCleanValuesSeen_EverySecretStillRedacted()
     {
         var redactor = TestRedactors.Create(static _ => { });

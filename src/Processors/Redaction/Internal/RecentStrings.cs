@@ -50,7 +50,9 @@ internal static class RecentStrings
 /// <summary>
 /// Values the detectors found nothing in, so that values repeated on every span and record (host names, user agents,
 /// routes, message templates) are scanned once, not every time. Bounded: <see cref="SlotCount"/> slots of values of
-/// at most <see cref="MaxValueLength"/> characters; a value that collides replaces the one before it.
+/// at most <see cref="MaxValueLength"/> characters; a value that collides replaces the one before it. Of longer
+/// values, only the last one found clean is remembered, and only as that instance (compared by reference, never by
+/// its characters): a text shared by many signals, such as the exception text of a storm of one failure.
 /// </summary>
 /// <remarks>
 /// Sound because strings are immutable and the detectors are pure functions of the text: a value equal to one found
@@ -68,12 +70,14 @@ internal sealed class CleanValueCache
 
     private readonly string?[] _slots = new string?[SlotCount];
 
+    private string? _lastLong;
+
     /// <summary>Returns whether <paramref name="value"/> (non-empty) is known to be clean.</summary>
     public bool Contains(string value)
     {
         if (value.Length > MaxValueLength)
         {
-            return false;
+            return ReferenceEquals(Volatile.Read(ref _lastLong), value);
         }
 
         var known = Volatile.Read(ref _slots[RecentStrings.Slot(value, Mask)]);
@@ -86,6 +90,10 @@ internal sealed class CleanValueCache
         if (value.Length <= MaxValueLength)
         {
             Volatile.Write(ref _slots[RecentStrings.Slot(value, Mask)], value);
+        }
+        else
+        {
+            Volatile.Write(ref _lastLong, value);
         }
     }
 }
