@@ -28,6 +28,7 @@ internal sealed class FailureCounter : IDisposable
     // Recently counted series, in sets chosen by the identity of their definition and operation string (the catalog's
     // definition objects and the operation labels are the same objects from one failure to the next).
     private readonly Series?[] _recent = new Series?[RecentSets * 2];
+    private int _seriesCount;
     private int _overflowReported;
 
     public FailureCounter(int maxSeries, IMeterFactory? meterFactory = null, string meterName = ErrorTelemetryVersion.ScopeName)
@@ -72,13 +73,19 @@ internal sealed class FailureCounter : IDisposable
         if (!_series.TryGetValue((definition.Code, operation), out var found))
         {
             // The count check and the add race benignly: the cap may be exceeded by the number of concurrent callers.
-            if (_series.Count >= _maxSeries)
+            // The count is our own: the dictionary's takes every one of its locks, on every failure past the cap.
+            if (Volatile.Read(ref _seriesCount) >= _maxSeries)
             {
                 AddOverflow();
                 return;
             }
 
-            found = _series.GetOrAdd((definition.Code, operation), new Series(definition, operation));
+            var added = new Series(definition, operation);
+            found = _series.GetOrAdd((definition.Code, operation), added);
+            if (ReferenceEquals(found, added))
+            {
+                Interlocked.Increment(ref _seriesCount);
+            }
         }
 
         if (!found.Matches(definition, operation))
