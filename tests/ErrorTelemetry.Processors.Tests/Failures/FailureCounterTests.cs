@@ -2,6 +2,7 @@ using System.Diagnostics.Tracing;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Tests.TestSupport;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using OpenTelemetry.Trace;
 
 namespace ErrorTelemetry.Tests.Failures;
 
@@ -84,6 +85,38 @@ public class FailureCounterTests
         Assert.Equal([first.SeverityName, second.SeverityName, first.SeverityName], measured.Select(m => m.Tags["error.severity"]));
         Assert.All(measured, m => Assert.Equal("ORDER_FAILED", m.Tags["error.code"]));
         Assert.All(measured, m => Assert.Equal("op", m.Tags["operation"]));
+    }
+
+    [Fact]
+    public void Add_ManySeriesInTurn_EachCountedUnderItsOwnLabels()
+    {
+        // Recent series are remembered in a small table: with more series than it holds, two definitions of one
+        // operation, and operations of equal text in other strings, every failure still lands in its own series.
+        using var p = new TelemetryPipeline();
+        var operations = Enumerable.Range(0, 150).Select(i => $"job.{i}").ToArray();
+        ErrorDefinition[] definitions = [BuiltInErrors.OperationTimeout, p.Catalog.Unclassified];
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var operation in operations)
+            {
+                foreach (var definition in definitions)
+                {
+                    using var job = p.Source.StartActivity(round == 2 ? new string(operation.AsSpan()) : operation);
+                    job!.SetErrorCode(definition);
+                }
+            }
+        }
+
+        var points = p.FailurePoints();
+        Assert.Equal(operations.Length * definitions.Length, points.Count);
+        Assert.All(points, point => Assert.Equal(3, point.Value));
+        foreach (var definition in definitions)
+        {
+            var ofCode = points.Where(point => Equals(point.Tags["error.code"], definition.Code)).ToList();
+            Assert.Equal(operations.Order(StringComparer.Ordinal), ofCode.Select(point => (string)point.Tags["operation"]!).Order(StringComparer.Ordinal));
+            Assert.All(ofCode, point => Assert.Equal(definition.CategoryName, point.Tags["error.category"]));
+            Assert.All(ofCode, point => Assert.Equal(definition.SeverityName, point.Tags["error.severity"]));
+        }
     }
 
     private sealed class DiagnosticsListener : EventListener

@@ -78,4 +78,34 @@ public class OperationLabelTests
         var counts = p.FailurePoints().ToDictionary(point => (string)point.Tags["operation"]!, point => point.Value);
         Assert.Equal(new Dictionary<string, long> { ["ProcessOrder"] = 2, ["_OTHER"] = 2, ["orders.sync"] = 1 }, counts);
     }
+
+    [Fact]
+    public void Count_ManyRoutesAndMethodsInTurn_EachCountedUnderItsOwnMethodAndRoute()
+    {
+        // Labels are remembered per route string in a small table: more routes than it holds, the same route string
+        // under other methods (an unknown one included) and a route of equal text in another string must each get
+        // their own label, counted through to the exporter.
+        using var p = new TelemetryPipeline();
+        var routes = Enumerable.Range(0, 100).Select(i => $"/orders/{{id}}/lines/{i}").ToArray();
+        var expected = new Dictionary<string, long>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (route, i) in routes.Select((r, i) => (r, i)))
+            {
+                var method = ((i + round) % 3) switch { 0 => "GET", 1 => "DELETE", _ => "jane.doe@customer-mail.com" };
+                var label = (method.Contains('@', StringComparison.Ordinal) ? "_OTHER" : method) + " " + route;
+                using (var server = p.Source.StartActivity("Microsoft.AspNetCore.Hosting.HttpRequestIn", ActivityKind.Server))
+                {
+                    server!.SetTag("http.request.method", method);
+                    server.SetTag("http.route", round == 2 ? new string(route.AsSpan()) : route);
+                    server.AddException(new TimeoutException());
+                }
+
+                expected[label] = expected.GetValueOrDefault(label) + 1;
+            }
+        }
+
+        var counts = p.FailurePoints().ToDictionary(point => (string)point.Tags["operation"]!, point => point.Value);
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), counts.OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using ErrorTelemetry.Diagnostics;
 
 namespace ErrorTelemetry.Failures.Internal;
@@ -14,6 +15,8 @@ internal sealed class FailureCounter : IDisposable
     public const string Unit = "{error}";
     public const string OverflowCode = "_OVERFLOW";
 
+    private const int RecentSets = 32;
+
     private static readonly KeyValuePair<string, object?>[] OverflowTags = Series.TagsOf(OverflowCode, string.Empty, string.Empty, string.Empty);
 
     private readonly Meter _meter;
@@ -21,7 +24,11 @@ internal sealed class FailureCounter : IDisposable
     private readonly Counter<long> _counter;
     private readonly int _maxSeries;
     private readonly ConcurrentDictionary<(string Code, string Operation), Series> _series = new();
-    private Series? _last;
+
+    // Recently counted series, in sets chosen by the identity of their definition and operation string (the catalog's
+    // definition objects and the operation labels are the same objects from one failure to the next).
+    private readonly Series?[] _recent = new Series?[RecentSets * 2];
+    private int _seriesCount;
     private int _overflowReported;
 
     public FailureCounter(int maxSeries, IMeterFactory? meterFactory = null, string meterName = ErrorTelemetryVersion.ScopeName)
@@ -44,34 +51,53 @@ internal sealed class FailureCounter : IDisposable
     {
         operation ??= string.Empty;
 
-        // Failures come in runs of the same code and operation (an outage, an error storm): the last series answers
-        // without hashing the pair, and its tags are built once.
-        var series = Volatile.Read(ref _last);
-        if (series is null || !series.Matches(definition, operation))
+        // Failures of several series interleave (an outage failing every route, each under its own operation): a
+        // series counted recently answers from its set without hashing the strings into the series table, and with
+        // reads only, so threads counting different series do not write to a shared field. Two ways per set, so that
+        // two busy series whose sets collide do not evict each other on every failure.
+        var set = (int)((uint)(RuntimeHelpers.GetHashCode(definition) ^ RuntimeHelpers.GetHashCode(operation)) % RecentSets) * 2;
+        var series = Volatile.Read(ref _recent[set]);
+        if (series is not null && series.Matches(definition, operation))
         {
-            if (!_series.TryGetValue((definition.Code, operation), out series))
-            {
-                // The count check and the add race benignly: the cap may be exceeded by the number of concurrent callers.
-                if (_series.Count >= _maxSeries)
-                {
-                    AddOverflow();
-                    return;
-                }
+            _counter.Add(1, series.Tags);
+            return;
+        }
 
-                series = _series.GetOrAdd((definition.Code, operation), new Series(definition, operation));
-            }
+        var second = Volatile.Read(ref _recent[set + 1]);
+        if (second is not null && second.Matches(definition, operation))
+        {
+            _counter.Add(1, second.Tags);
+            return;
+        }
 
-            if (!series.Matches(definition, operation))
+        if (!_series.TryGetValue((definition.Code, operation), out var found))
+        {
+            // The count check and the add race benignly: the cap may be exceeded by the number of concurrent callers.
+            // The count is our own: the dictionary's takes every one of its locks, on every failure past the cap.
+            if (Volatile.Read(ref _seriesCount) >= _maxSeries)
             {
-                // Another definition object under the same code (a catalog built twice): its own names, as before.
-                _counter.Add(1, Series.TagsOf(definition, operation));
+                AddOverflow();
                 return;
             }
 
-            Volatile.Write(ref _last, series);
+            var added = new Series(definition, operation);
+            found = _series.GetOrAdd((definition.Code, operation), added);
+            if (ReferenceEquals(found, added))
+            {
+                Interlocked.Increment(ref _seriesCount);
+            }
         }
 
-        _counter.Add(1, series.Tags);
+        if (!found.Matches(definition, operation))
+        {
+            // Another definition object under the same code (a catalog built twice): its own names, as before.
+            _counter.Add(1, Series.TagsOf(definition, operation));
+            return;
+        }
+
+        Volatile.Write(ref _recent[set + 1], series);
+        Volatile.Write(ref _recent[set], found);
+        _counter.Add(1, found.Tags);
     }
 
     private void AddOverflow()

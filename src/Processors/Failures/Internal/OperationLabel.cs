@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -20,6 +21,10 @@ internal static class OperationLabel
     private const int MaxDigitRun = 4;
     private const int MaxWordLength = 32;
 
+    private const int RouteSets = 32;
+
+    private static readonly RouteAnswer?[] RouteLabels = new RouteAnswer?[RouteSets * 2];
+
     private static NameAnswer? _lastName;
 
     private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"];
@@ -29,10 +34,9 @@ internal static class OperationLabel
     {
         if (root.GetTagItem("http.request.method") is string method)
         {
-            var knownMethod = KnownMethod(method);
             return root.GetTagItem("http.route") is string { Length: > 0 and <= MaxRouteLength } route
-                ? string.Concat(knownMethod, " ", route)
-                : knownMethod;
+                ? OfRoute(method, route)
+                : KnownMethod(method);
         }
 
         return OfName(root.OperationName);
@@ -53,6 +57,30 @@ internal static class OperationLabel
             Volatile.Write(ref _lastName, new NameAnswer(name, label));
         }
 
+        return label;
+    }
+
+    private static string OfRoute(string method, string route)
+    {
+        // A route's template is the same string on every request it serves (the endpoint's pattern): the label joined
+        // for it and the method before is reused, not joined and allocated again. Two ways per set, so that two routes
+        // failing at once whose slots collide do not evict each other on every failure.
+        var set = (int)((uint)RuntimeHelpers.GetHashCode(route) % RouteSets) * 2;
+        var first = Volatile.Read(ref RouteLabels[set]);
+        if (first is not null && first.Matches(method, route))
+        {
+            return first.Label;
+        }
+
+        var second = Volatile.Read(ref RouteLabels[set + 1]);
+        if (second is not null && second.Matches(method, route))
+        {
+            return second.Label;
+        }
+
+        var label = string.Concat(KnownMethod(method), " ", route);
+        Volatile.Write(ref RouteLabels[set + 1], first);
+        Volatile.Write(ref RouteLabels[set], new RouteAnswer(method, route, label));
         return label;
     }
 
@@ -112,4 +140,10 @@ internal static class OperationLabel
     }
 
     private sealed record NameAnswer(string Name, string Label);
+
+    private sealed record RouteAnswer(string Method, string Route, string Label)
+    {
+        public bool Matches(string method, string route) =>
+            ReferenceEquals(Route, route) && string.Equals(Method, method, StringComparison.Ordinal);
+    }
 }
