@@ -60,10 +60,19 @@ internal static class LogRecordRedaction
     // weak-table lookup, per exception. Keeps at most that one redactor alive.
     private static Func<string, string>? _lastRedactFunction;
 
+    // Until some record carries a scope, a record is asked whether it has one at all (no per-thread probe, nothing
+    // written); the SDK hands scopes to processors only when IncludeScopes is on, so most processes never see one.
+    private static readonly Action<LogRecordScope, object?> NoteScope = static (_, _) => Volatile.Write(ref _scopesSeen, true);
+
+    private static bool _scopesSeen;
+
     [ThreadStatic]
     private static ScopeProbe? _probe;
 
     public static void Redact(LogRecord record, Redactor redactor) => Redact(record, redactor, exceptionFacts: null);
+
+    /// <summary>Forgets that a record carried a scope, so the next records are asked again (for tests).</summary>
+    internal static void ForgetScopesSeen() => Volatile.Write(ref _scopesSeen, false);
 
     /// <summary>
     /// <see cref="Redact(LogRecord, Redactor)"/> for a caller that holds the facts of the record's exception
@@ -288,6 +297,16 @@ internal static class LogRecordRedaction
     // return their redacted pairs to be exported as attributes.
     private static List<KeyValuePair<string, object?>>? RedactedScopesIfLeaking(LogRecord record, Redactor redactor)
     {
+        if (!Volatile.Read(ref _scopesSeen))
+        {
+            // The callback runs inline, once per scope: a record with a scope has set the flag before this returns.
+            record.ForEachScope(NoteScope, null);
+            if (!Volatile.Read(ref _scopesSeen))
+            {
+                return null;
+            }
+        }
+
         var probe = _probe ??= new ScopeProbe();
         probe.Redactor = redactor;
         probe.Leaks = false;
