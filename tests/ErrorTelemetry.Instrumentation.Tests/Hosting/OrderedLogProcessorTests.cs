@@ -43,6 +43,25 @@ public sealed class OrderedLogProcessorTests
     }
 
     [Fact]
+    public void OnEnd_SameExceptionLoggedTwiceOnceWithStatedCode_BothRecordsCarryItsRedactedText()
+    {
+        var exception = new InvalidOperationException("Refund for carol@example.com failed");
+        var exported = Export(logger =>
+        {
+            Failed(logger, "carol", exception);
+#pragma warning disable CA1848, CA2254 // a plain call with its own error.code, as applications write one
+            logger.LogError(exception, "Refund {error.code} for {Customer}", "DEPENDENCY_TIMEOUT", "carol");
+#pragma warning restore CA1848, CA2254
+        });
+
+        Assert.Equal(2, exported.Count);
+        Assert.All(exported, r => Assert.Equal("Refund for [REDACTED:email] failed", r["exception.message"]));
+        Assert.All(exported, r => Assert.Equal("System.InvalidOperationException", r["exception.type"]));
+        Assert.Equal("DEPENDENCY_TIMEOUT", exported[1]["error.code"]);
+        Assert.DoesNotContain(exported.SelectMany(r => r.Values), v => v is string text && text.Contains("carol@example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void OnEnd_RepeatedCleanRecordThenSecret_SecretRedacted()
     {
         var exported = Export(logger =>

@@ -390,6 +390,32 @@ public class LogRecordRedactionTests
     }
 
     [Fact]
+    public void Redact_SensitiveScopeAfterRecordsWithoutScopes_ScopesDetachedAndRedacted()
+    {
+        LogRecordRedaction.ForgetScopesSeen();
+        var (records, _) = Export(
+            TestRedactors.Default,
+            logger =>
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    Shipped(logger, i, null);
+                }
+
+                using (logger.BeginScope(new Dictionary<string, object?> { ["session.id"] = "sess-secret-2" }))
+                {
+                    Shipped(logger, 5, null);
+                }
+            },
+            includeScopes: true);
+
+        Assert.Equal(6, records.Count);
+        Assert.All(records, r => Assert.DoesNotContain("sess-secret-2", r.Text, StringComparison.Ordinal));
+        Assert.Empty(records[5].Scopes);
+        Assert.Equal("[REDACTED:session]", records[5].Attribute("session.id"));
+    }
+
+    [Fact]
     public void Redact_CleanScope_KeptAsScope()
     {
         var (records, _) = Export(

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
@@ -25,8 +26,11 @@ internal sealed class OrderedLogProcessor : OrderedProcessor<LogRecord>
 
     public override void OnEnd(LogRecord data)
     {
-        _correlation.OnEnd(data);
-        _enrichment.OnEnd(data);
-        _redaction.OnEnd(data);
+        // The current span is read once for both parts that need it, and the exception's facts that enrichment
+        // looked up are handed to redaction, which would otherwise look the exception up again.
+        var activity = Activity.Current;
+        _correlation.Process(data, activity);
+        var exceptionFacts = _enrichment.Process(data, activity);
+        _redaction.Redact(data, exceptionFacts);
     }
 }

@@ -18,11 +18,14 @@ internal sealed class CorrelationLogProcessor : BaseProcessor<LogRecord>
     [ThreadStatic]
     private static ScopeProbe? _probe;
 
-    public override void OnEnd(LogRecord data)
+    public override void OnEnd(LogRecord data) => Process(data, Activity.Current);
+
+    /// <summary><see cref="OnEnd"/> for a caller that has read the current span already (<paramref name="activity"/>).</summary>
+    internal void Process(LogRecord data, Activity? activity)
     {
         try
         {
-            var id = CorrelationIds.Current(Activity.Current);
+            var id = CorrelationIds.Current(activity);
             if (id is null)
             {
                 return;

@@ -32,26 +32,44 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
 
     public override void OnEnd(LogRecord data)
     {
+        if (data.Exception is not null || data.LogLevel >= LogLevel.Error)
+        {
+            Process(data, Activity.Current);
+        }
+    }
+
+    /// <summary>
+    /// Enriches and counts <paramref name="data"/> as <see cref="OnEnd"/> does, for a caller that has read the current
+    /// span already (<paramref name="activity"/>). Never throws.
+    /// </summary>
+    /// <returns>
+    /// The facts of the record's exception (which stays on the record), so that redaction does not look the exception
+    /// up again; <see langword="null"/> for a record without one, or when enrichment failed.
+    /// </returns>
+    internal ExceptionFacts? Process(LogRecord data, Activity? activity)
+    {
         try
         {
-            Enrich(data);
+            return Enrich(data, activity);
         }
         catch (Exception ex)
         {
             ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(ErrorLogProcessor), ex);
+            return null;
         }
     }
 
-    private void Enrich(LogRecord record)
+    private ExceptionFacts? Enrich(LogRecord record, Activity? activity)
     {
         var exception = record.Exception;
         if (exception is null && record.LogLevel < LogLevel.Error)
         {
-            return;
+            return null;
         }
 
         var attributes = record.Attributes;
         EnrichedAttributes? list = null;
+        ExceptionFacts? facts = null;
         string? explicitCode;
         if (exception is null)
         {
@@ -61,9 +79,8 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         {
             // A record with an exception is always enriched: its attributes are read once, copied as they are read.
             list = EnrichedAttributes.CopyOf(attributes, FailureRecorder.ExceptionAttributes(exception), withException: true, out explicitCode);
+            facts = ExceptionFacts.Of(exception);
         }
-
-        var activity = Activity.Current;
 
         var inherited = activity is null ? null : FailureState.Of(activity);
         ErrorDefinition? named = null;
@@ -79,14 +96,14 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
                 // An uncoded Error record is a message, not a failure, unless the application asks to count it.
                 if (!_countUncoded)
                 {
-                    return;
+                    return null;
                 }
 
                 uncoded = true;
             }
         }
 
-        var state = _recorder.Resolve(named, explicitCode, exception, inherited, span: null);
+        var state = _recorder.Resolve(named, explicitCode, exception, facts, inherited, span: null);
 
         // An uncoded record never becomes its span's failure, so an exception thrown afterwards keeps its own code.
         if (activity is not null && !uncoded)
@@ -98,6 +115,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         list.AddError(state);
         record.Attributes = list;
         _recorder.Count(state, activity, record.CategoryName, inherited);
+        return facts;
     }
 
     private static string? FindString(IReadOnlyList<KeyValuePair<string, object?>>? attributes, string key)

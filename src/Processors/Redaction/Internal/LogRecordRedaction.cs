@@ -60,10 +60,25 @@ internal static class LogRecordRedaction
     // weak-table lookup, per exception. Keeps at most that one redactor alive.
     private static Func<string, string>? _lastRedactFunction;
 
+    // Until some record carries a scope, a record is asked whether it has one at all (no per-thread probe, nothing
+    // written); the SDK hands scopes to processors only when IncludeScopes is on, so most processes never see one.
+    private static readonly Action<LogRecordScope, object?> NoteScope = static (_, _) => Volatile.Write(ref _scopesSeen, true);
+
+    private static bool _scopesSeen;
+
     [ThreadStatic]
     private static ScopeProbe? _probe;
 
-    public static void Redact(LogRecord record, Redactor redactor)
+    public static void Redact(LogRecord record, Redactor redactor) => Redact(record, redactor, exceptionFacts: null);
+
+    /// <summary>Forgets that a record carried a scope, so the next records are asked again (for tests).</summary>
+    internal static void ForgetScopesSeen() => Volatile.Write(ref _scopesSeen, false);
+
+    /// <summary>
+    /// <see cref="Redact(LogRecord, Redactor)"/> for a caller that holds the facts of the record's exception
+    /// (<paramref name="exceptionFacts"/>; <see langword="null"/>: looked up when needed).
+    /// </summary>
+    public static void Redact(LogRecord record, Redactor redactor, ExceptionFacts? exceptionFacts)
     {
         if (record is null || redactor is null)
         {
@@ -72,7 +87,7 @@ internal static class LogRecordRedaction
 
         try
         {
-            RedactCore(record, redactor);
+            RedactCore(record, redactor, exceptionFacts);
         }
         catch (Exception ex)
         {
@@ -81,7 +96,7 @@ internal static class LogRecordRedaction
         }
     }
 
-    private static void RedactCore(LogRecord record, Redactor redactor)
+    private static void RedactCore(LogRecord record, Redactor redactor, ExceptionFacts? exceptionFacts)
     {
         var attributes = record.Attributes;
         var formattedMessage = record.FormattedMessage;
@@ -94,7 +109,7 @@ internal static class LogRecordRedaction
         if (exception is not null && scopes is null && redacted is null && attributes is EnrichedAttributes enriched)
         {
             // The failure processor's own list, unchanged by redaction: the exception's text is appended to it.
-            AddException(enriched, exception, redactor);
+            AddException(enriched, exception, exceptionFacts, redactor);
             record.Exception = null;
         }
         else if (exception is not null || scopes is not null)
@@ -112,7 +127,7 @@ internal static class LogRecordRedaction
 
             if (exception is not null)
             {
-                AddException(list, exception, redactor);
+                AddException(list, exception, exceptionFacts, redactor);
                 record.Exception = null;
             }
 
@@ -204,7 +219,14 @@ internal static class LogRecordRedaction
     }
 
     /// <summary>The text of <paramref name="exception"/> redacted by <paramref name="redactor"/>, rendered once per exception.</summary>
-    public static RenderedException RenderException(Exception exception, Redactor redactor)
+    public static RenderedException RenderException(Exception exception, Redactor redactor) =>
+        RenderException(exception, exceptionFacts: null, redactor);
+
+    /// <summary>
+    /// <see cref="RenderException(Exception, Redactor)"/> for a caller that may hold the exception's facts
+    /// (<paramref name="exceptionFacts"/>; <see langword="null"/>: looked up).
+    /// </summary>
+    public static RenderedException RenderException(Exception exception, ExceptionFacts? exceptionFacts, Redactor redactor)
     {
         var redact = Volatile.Read(ref _lastRedactFunction);
         if (redact is null || !ReferenceEquals(redact.Target, redactor))
@@ -213,24 +235,26 @@ internal static class LogRecordRedaction
             Volatile.Write(ref _lastRedactFunction, redact);
         }
 
-        return ExceptionText.Redacted(exception, redact);
+        return exceptionFacts is null
+            ? ExceptionText.Redacted(exception, redact)
+            : ExceptionText.Redacted(exception, exceptionFacts, redact);
     }
 
-    private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, Redactor redactor)
+    private static void AddException(List<KeyValuePair<string, object?>> list, Exception exception, ExceptionFacts? exceptionFacts, Redactor redactor)
     {
         var type = exception.GetType().FullName ?? exception.GetType().Name;
         if (KeepsExceptionKeys(redactor))
         {
             // No key rule applies to the three keys: the text, already redacted as text, is exported as it is.
             list.Add(new(ExceptionType, type));
-            var text = RenderException(exception, redactor);
+            var text = RenderException(exception, exceptionFacts, redactor);
             list.Add(new(ExceptionMessage, text.Message));
             list.Add(new(ExceptionStacktrace, text.Text));
             return;
         }
 
         Add(list, redactor, ExceptionType, type);
-        var rendered = RenderException(exception, redactor);
+        var rendered = RenderException(exception, exceptionFacts, redactor);
 
         // Already redacted as text; only the key's rule (dropped, sensitive) still applies.
         Add(list, redactor, ExceptionMessage, rendered.Message);
@@ -273,6 +297,16 @@ internal static class LogRecordRedaction
     // return their redacted pairs to be exported as attributes.
     private static List<KeyValuePair<string, object?>>? RedactedScopesIfLeaking(LogRecord record, Redactor redactor)
     {
+        if (!Volatile.Read(ref _scopesSeen))
+        {
+            // The callback runs inline, once per scope: a record with a scope has set the flag before this returns.
+            record.ForEachScope(NoteScope, null);
+            if (!Volatile.Read(ref _scopesSeen))
+            {
+                return null;
+            }
+        }
+
         var probe = _probe ??= new ScopeProbe();
         probe.Redactor = redactor;
         probe.Leaks = false;

@@ -1,3 +1,4 @@
+using ErrorTelemetry.Failures.Internal;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 
@@ -18,4 +19,10 @@ internal sealed class RedactionLogProcessor : BaseProcessor<LogRecord>
     }
 
     public override void OnEnd(LogRecord data) => LogRecordRedaction.Redact(data, _redactor);
+
+    /// <summary>
+    /// <see cref="OnEnd"/> for a caller that holds the facts of the record's exception (<paramref name="exceptionFacts"/>,
+    /// from the failure processor just before): the exception is not looked up again.
+    /// </summary>
+    internal void Redact(LogRecord data, ExceptionFacts? exceptionFacts) => LogRecordRedaction.Redact(data, _redactor, exceptionFacts);
 }
