@@ -162,6 +162,63 @@ public sealed class OrderedSpanProcessorTests : IDisposable
     }
 
     [Fact]
+    public void OnEnd_FailedSpansWhoseTagsAreRememberedClean_ErrorAttributesExportedAndANewSecretRedacted()
+    {
+        // A failed span whose own tags are remembered clean, and whose added tags are the catalog's under keys the
+        // redactor preserves, skips the tag walk: a secret under a known key must still be redacted.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        using (Build(source.Name, new AlwaysOnSampler(), spans))
+        {
+            foreach (var note in (string[])["order shipped", "order shipped", "mail dave@example.com", "order shipped"])
+            {
+                using var span = source.StartActivity("charge");
+                span!.SetTag("note", note);
+                span.AddException(new TimeoutException("timed out"));
+            }
+        }
+
+        Assert.Equal(
+            ["order shipped", "order shipped", "mail [REDACTED:email]", "order shipped"],
+            spans.Select(s => s.GetTagItem("note")));
+        Assert.All(spans, s =>
+        {
+            Assert.Equal("OPERATION_TIMEOUT", s.GetTagItem("error.code"));
+            Assert.Equal("OPERATION_TIMEOUT", s.GetTagItem("error.type"));
+            Assert.Equal("timeout", s.GetTagItem("error.category"));
+            Assert.Equal(true, s.GetTagItem("error.retryable"));
+            Assert.Matches("^[0-9a-f]{16}$", Assert.IsType<string>(s.GetTagItem("error.fingerprint")));
+        });
+        Assert.Equal(4, Count("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
+    public void OnEnd_ErrorAttributeKeySensitive_ReplacedOnEveryFailedSpan()
+    {
+        // Only a redactor that preserves every error attribute's key may leave a failed span's tags unwalked.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        var options = new RedactionOptions();
+        options.SensitiveKeys.Add("error.fingerprint");
+        using (Build(source.Name, new AlwaysOnSampler(), spans, new Redactor(options)))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var span = source.StartActivity("charge");
+                span!.SetTag("note", "order shipped");
+                span.AddException(new TimeoutException("timed out"));
+            }
+        }
+
+        Assert.Equal(3, spans.Count);
+        Assert.All(spans, s =>
+        {
+            Assert.Equal("OPERATION_TIMEOUT", s.GetTagItem("error.code"));
+            Assert.DoesNotMatch("^[0-9a-f]{16}$", s.GetTagItem("error.fingerprint") as string ?? string.Empty);
+        });
+    }
+
+    [Fact]
     public void OnEnd_TagsRememberedClean_NameStillRedacted()
     {
         using var source = new ActivitySource("Ordered.Tests." + _id);

@@ -38,8 +38,9 @@ internal sealed class OrderedSpanProcessor : OrderedProcessor<Activity>
         _correlation.OnEnd(data);
 
         // One walk over the tags serves the failure decision and tells whether redaction would leave every tag as it
-        // is (each kept as the redactor remembers it, none added by a failure): then redaction skips the tags only.
-        var tagsKept = _enrichment.OnEndTagsKept(data, _redaction.Redactor);
-        _redaction.OnEnd(data, tagsKept);
+        // is (each kept as the redactor remembers it, and a failure's own under keys it preserves): then redaction
+        // skips the tags only. What was recorded on the span, read by the enrichment, is not read again.
+        var tagsKept = _enrichment.OnEndTagsKept(data, _redaction.Redactor, out var recorded);
+        _redaction.OnEnd(data, tagsKept, recorded);
     }
 }

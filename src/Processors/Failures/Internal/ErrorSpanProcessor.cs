@@ -15,8 +15,23 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     private const string ExceptionEventName = "exception";
     private const string RefusalPropertyName = "ErrorTelemetry.AnsweredRefusal";
 
+    // The keys Annotate writes, all of which a redactor must preserve for a failed span's tags to need no walk.
+    private static readonly string[] ErrorTagKeys =
+    [
+        ErrorTelemetryAttributes.ErrorType,
+        ErrorTelemetryAttributes.Code,
+        ErrorTelemetryAttributes.Category,
+        ErrorTelemetryAttributes.Severity,
+        ErrorTelemetryAttributes.Fingerprint,
+        ErrorTelemetryAttributes.Retryable,
+        ErrorTelemetryAttributes.CauseCode,
+    ];
+
     private readonly FailureRecorder _recorder;
     private readonly ExceptionCaptureListener _listener;
+
+    // Whether the redactor last asked preserves every key in ErrorTagKeys (its key rules never change).
+    private PreservedKeys? _errorTagsPreserved;
 
     /// <param name="recorder">Classifies and counts failures.</param>
     /// <param name="redactExceptionText">Redacts exception text as it is recorded.</param>
@@ -37,7 +52,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         try
         {
-            Enrich(data, ReadTags(data, redactor: null));
+            Enrich(data, ReadTags(data, redactor: null), out _);
         }
         catch (Exception ex)
         {
@@ -50,17 +65,25 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     /// whether it keeps every tag as it is (<see cref="Redactor.KeepsAsRemembered"/>), so that the redaction that
     /// follows need not walk them again.
     /// </summary>
+    /// <param name="data">The span.</param>
+    /// <param name="redactor">The redactor that redacts the span next.</param>
+    /// <param name="recorded">
+    /// What was recorded on the span as this processor read it (<see cref="SpanFailure.Of"/>), so that redaction need
+    /// not read it again; <see langword="null"/> when nothing was or it is not known.
+    /// </param>
     /// <returns>
     /// Whether the span's tags are known to need no redaction: every tag it ended with is kept as remembered, and the
-    /// span neither failed nor was refused, so this added none. When <see langword="false"/>, the tags are redacted as
-    /// usual.
+    /// only tags this added, if any, are the catalog's error attributes, under keys the redactor preserves whatever
+    /// their value. When <see langword="false"/>, the tags are redacted as usual.
     /// </returns>
-    internal bool OnEndTagsKept(Activity data, Redactor redactor)
+    internal bool OnEndTagsKept(Activity data, Redactor redactor, out SpanFailure? recorded)
     {
+        recorded = null;
         try
         {
             var tags = ReadTags(data, redactor);
-            return !Enrich(data, tags) && tags.Kept;
+            var added = Enrich(data, tags, out recorded);
+            return tags.Kept && (added == AddedTags.None || (added == AddedTags.ErrorAttributes && PreservesErrorTags(redactor)));
         }
         catch (Exception ex)
         {
@@ -82,7 +105,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         try
         {
-            Enrich(activity, ReadTags(activity, redactor: null));
+            Enrich(activity, ReadTags(activity, redactor: null), out _);
         }
         catch (Exception ex)
         {
@@ -100,20 +123,21 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         base.Dispose(disposing);
     }
 
-    // Returns whether the span failed or was refused: only then may it have tags it did not end with.
-    private bool Enrich(Activity activity, SpanTags tags)
+    // Returns which tags this added to the span: only a failed or refused span gets any.
+    private AddedTags Enrich(Activity activity, SpanTags tags, out SpanFailure? recorded)
     {
+        recorded = null;
         // Only a client span carries the refusal mark (a span's kind never changes): other spans skip the lookup,
         // which locks the span's property dictionary once a failure put one there.
         var kind = activity.Kind;
         if (kind == ActivityKind.Client && activity.GetCustomProperty(RefusalPropertyName) is not null)
         {
             // Another pipeline in this process annotated the refusal already; its code is ours, not the application's.
-            return true;
+            return AddedTags.Other;
         }
 
         // What was recorded on the span, read once (each read locks the span's property dictionary).
-        var recorded = SpanFailure.Of(activity);
+        recorded = SpanFailure.Of(activity);
         var explicitDefinition = recorded?.Explicit;
         var exception = recorded?.Exception;
         if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
@@ -151,12 +175,12 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             }
 
             _recorder.CountDeferred(activity);
-            return answeredRefusal;
+            return answeredRefusal ? AddedTags.ErrorAttributes : AddedTags.None;
         }
 
         if (recorded?.Ignored == true)
         {
-            return true;
+            return AddedTags.Other;
         }
 
         var inherited = recorded?.Failure;
@@ -164,8 +188,11 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         var state = _recorder.Resolve(explicitDefinition, explicitCode, exception, facts, inherited, activity);
         state.AttachTo(activity, recorded, inherited);
         Annotate(activity, state, kind);
+        var added = AddedTags.ErrorAttributes;
         if (exception is not null && FailureRecorder.ExceptionAttributes(exception) is { } extra)
         {
+            // The exception's context and details are application data: redacted every time.
+            added = AddedTags.Other;
             foreach (var attribute in extra)
             {
                 activity.SetTag(attribute.Key, attribute.Value);
@@ -178,7 +205,25 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         }
 
         _recorder.CountSpan(state, activity, inherited);
-        return true;
+        return added;
+    }
+
+    // A redactor's key rules are fixed when it is built: asked once per redactor, not once per failed span.
+    private bool PreservesErrorTags(Redactor redactor)
+    {
+        if (Volatile.Read(ref _errorTagsPreserved) is { } known && ReferenceEquals(known.Redactor, redactor))
+        {
+            return known.All;
+        }
+
+        var all = true;
+        foreach (var key in ErrorTagKeys)
+        {
+            all = all && redactor.IsPreserved(key);
+        }
+
+        Volatile.Write(ref _errorTagsPreserved, new PreservedKeys(redactor, all));
+        return all;
     }
 
     /// <summary>
@@ -267,6 +312,17 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
     // What the failure decision reads from the span's tags, and whether the redactor keeps all of them as remembered.
     private readonly record struct SpanTags(int StatusCode, string? Code, bool Kept);
+
+    // Whether one redactor preserves every key of ErrorTagKeys.
+    private sealed record PreservedKeys(Redactor Redactor, bool All);
+
+    // What Enrich added to a span's tags: nothing, only the catalog's error attributes (Annotate), or anything else.
+    private enum AddedTags
+    {
+        None,
+        ErrorAttributes,
+        Other,
+    }
 
     private static int CountExceptionEvents(Activity activity)
     {

@@ -140,6 +140,12 @@ internal static class ExceptionText
     {
         try
         {
+            // Most exceptions carry no data: then it is not read, since the first read creates it.
+            if (UnsetData.Of(exception))
+            {
+                return null;
+            }
+
             return exception.Data is { Count: > 0 } data ? data : null;
         }
         catch (Exception ex)

@@ -25,13 +25,17 @@ internal static class ActivityRedaction
     private static readonly FieldInfo? LinksField =
         typeof(Activity).GetField("_links", BindingFlags.Instance | BindingFlags.NonPublic);
 
-    public static void Redact(Activity activity, Redactor redactor) => Redact(activity, redactor, tagsKept: false);
+    public static void Redact(Activity activity, Redactor redactor) => Redact(activity, redactor, tagsKept: false, recorded: null);
 
     /// <summary>
     /// Redacts <paramref name="activity"/>; with <paramref name="tagsKept"/>, the caller has just found every tag kept
     /// as the redactor remembers it (<see cref="Redactor.KeepsAsRemembered"/>), and the tags are not walked again.
     /// </summary>
-    public static void Redact(Activity activity, Redactor redactor, bool tagsKept)
+    /// <param name="activity">The span.</param>
+    /// <param name="redactor">The redactor.</param>
+    /// <param name="tagsKept">Whether the caller found that every tag is kept as it is.</param>
+    /// <param name="recorded">What was recorded on the span (<see cref="SpanFailure.Of"/>), if the caller has just read it; else read here.</param>
+    public static void Redact(Activity activity, Redactor redactor, bool tagsKept, SpanFailure? recorded)
     {
         if (activity is null || redactor is null)
         {
@@ -48,7 +52,7 @@ internal static class ActivityRedaction
             // Most spans have neither events nor links: asked here, the two walks (and their large frames) are skipped.
             if (activity.EnumerateEvents().MoveNext())
             {
-                RedactEvents(activity, redactor);
+                RedactEvents(activity, redactor, recorded);
             }
 
             if (activity.EnumerateLinks().MoveNext())
@@ -138,7 +142,7 @@ internal static class ActivityRedaction
         return copy;
     }
 
-    private static void RedactEvents(Activity activity, Redactor redactor)
+    private static void RedactEvents(Activity activity, Redactor redactor, SpanFailure? recorded)
     {
         RenderedException? exceptionText = null;
         List<ActivityEvent>? rebuilt = null;
@@ -147,9 +151,9 @@ internal static class ActivityRedaction
         {
             // The exception event's text was redacted by this redactor when it was recorded (rendered once per
             // exception): not again. Text another pipeline recorded, raw or redacted by another redactor, is scanned.
-            if (index == 0 && rebuilt is null && SpanFailure.Of(activity) is { Exception: { } exception } recorded)
+            if (index == 0 && rebuilt is null && (recorded ?? SpanFailure.Of(activity)) is { Exception: { } exception } record)
             {
-                exceptionText = recorded.ExceptionFacts is { } facts ? ExceptionText.RedactedOrNull(facts, redactor) : ExceptionText.RedactedOrNull(exception, redactor);
+                exceptionText = record.ExceptionFacts is { } facts ? ExceptionText.RedactedOrNull(facts, redactor) : ExceptionText.RedactedOrNull(exception, redactor);
             }
 
             var name = redactor.Redact(activityEvent.Name);

@@ -22,6 +22,10 @@ internal sealed class RedactionSpanProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity data) => ActivityRedaction.Redact(data, _redactor);
 
-    /// <summary>Redacts <paramref name="data"/>; with <paramref name="tagsKept"/>, without walking its tags (<see cref="ActivityRedaction.Redact(Activity, Redactor, bool)"/>).</summary>
-    internal void OnEnd(Activity data, bool tagsKept) => ActivityRedaction.Redact(data, _redactor, tagsKept);
+    /// <summary>
+    /// Redacts <paramref name="data"/>; with <paramref name="tagsKept"/>, without walking its tags, and with
+    /// <paramref name="recorded"/>, without reading what was recorded on it again
+    /// (<see cref="ActivityRedaction.Redact(Activity, Redactor, bool, Failures.Internal.SpanFailure?)"/>).
+    /// </summary>
+    internal void OnEnd(Activity data, bool tagsKept, Failures.Internal.SpanFailure? recorded) => ActivityRedaction.Redact(data, _redactor, tagsKept, recorded);
 }
