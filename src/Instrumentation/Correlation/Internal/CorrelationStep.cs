@@ -26,6 +26,7 @@ internal sealed class CorrelationStep
     private readonly string _headerSource;
     private readonly ILogger _logger;
     private readonly FailureRecorder? _recorder;
+    private readonly Func<object, Task> _stamp;
 
     public CorrelationStep(RequestCorrelation correlation, ILoggerFactory loggerFactory, IServiceProvider services)
     {
@@ -33,6 +34,11 @@ internal sealed class CorrelationStep
         _headerSource = HeaderSourcePrefix + correlation.HeaderName;
         _logger = loggerFactory.CreateLogger(Log.CorrelationCategory);
         _recorder = services.GetService<FailureRecorder>();
+        _stamp = state =>
+        {
+            Stamp((CorrelationDecision)state);
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>
@@ -49,7 +55,7 @@ internal sealed class CorrelationStep
         IDisposable? logScope = null;
         try
         {
-            context.Response.OnStarting(ResponseStamp.Callback, new ResponseStamp(context, _correlation.HeaderName, id, _recorder));
+            context.Response.OnStarting(_stamp, decision);
             logScope = _logger.BeginScope(new CorrelationScope(id));
             Report(decision.HeaderRejection, _headerSource);
             Report(decision.BaggageRejection, BaggageSource);
@@ -97,71 +103,49 @@ internal sealed class CorrelationStep
     }
 
     /// <summary>Writes the correlation id (and, on error responses, the error code) when the response starts.</summary>
-    private sealed class ResponseStamp
+    private void Stamp(CorrelationDecision decision)
     {
-        public static readonly Func<object, Task> Callback = static state =>
+        try
         {
-            ((ResponseStamp)state).Apply();
-            return Task.CompletedTask;
-        };
-
-        private readonly HttpContext _context;
-        private readonly string _headerName;
-        private readonly string _correlationId;
-        private readonly FailureRecorder? _recorder;
-
-        public ResponseStamp(HttpContext context, string headerName, string correlationId, FailureRecorder? recorder)
-        {
-            _context = context;
-            _headerName = headerName;
-            _correlationId = correlationId;
-            _recorder = recorder;
-        }
-
-        private void Apply()
-        {
-            try
+            // Written at start rather than up front: error handlers clear the response headers before they answer.
+            var response = decision.Context.Response;
+            response.Headers[_correlation.HeaderName] = decision.Id;
+            if (response.StatusCode >= 400 && !response.Headers.ContainsKey(CorrelationKeys.ErrorCodeHeader)
+                && ErrorCode(decision.Context) is { } code && ErrorCodeRule.Check(code) is null)
             {
-                // Written at start rather than up front: error handlers clear the response headers before they answer.
-                var response = _context.Response;
-                response.Headers[_headerName] = _correlationId;
-                if (response.StatusCode >= 400 && !response.Headers.ContainsKey(CorrelationKeys.ErrorCodeHeader)
-                    && ErrorCode() is { } code && ErrorCodeRule.Check(code) is null)
-                {
-                    response.Headers[CorrelationKeys.ErrorCodeHeader] = code;
-                }
-            }
-            catch (Exception ex)
-            {
-                ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(CorrelationStep), ex);
+                response.Headers[CorrelationKeys.ErrorCodeHeader] = code;
             }
         }
-
-        private string? ErrorCode()
+        catch (Exception ex)
         {
-            var activity = _context.Features.Get<IHttpActivityFeature>()?.Activity;
-            if (activity is null)
-            {
-                return null;
-            }
-
-            if (FailureState.GetExplicit(activity) is { } definition)
-            {
-                return definition.Code;
-            }
-
-            if (activity.GetTagItem(ErrorTelemetryAttributes.Code) is string tagged)
-            {
-                return tagged;
-            }
-
-            // Classified once and cached on the exception, so the span and the problem body agree with this header.
-            if (FailureState.GetException(activity) is { } exception && _recorder is not null)
-            {
-                return _recorder.ForException(exception).Definition.Code;
-            }
-
-            return FailureState.Of(activity)?.Definition.Code;
+            ErrorTelemetryEventSource.Log.ProcessorFailed(nameof(CorrelationStep), ex);
         }
+    }
+
+    private string? ErrorCode(HttpContext context)
+    {
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        if (activity is null)
+        {
+            return null;
+        }
+
+        if (FailureState.GetExplicit(activity) is { } definition)
+        {
+            return definition.Code;
+        }
+
+        if (activity.GetTagItem(ErrorTelemetryAttributes.Code) is string tagged)
+        {
+            return tagged;
+        }
+
+        // Classified once and cached on the exception, so the span and the problem body agree with this header.
+        if (FailureState.GetException(activity) is { } exception && _recorder is not null)
+        {
+            return _recorder.ForException(exception).Definition.Code;
+        }
+
+        return FailureState.Of(activity)?.Definition.Code;
     }
 }

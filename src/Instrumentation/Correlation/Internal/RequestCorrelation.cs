@@ -13,7 +13,9 @@ namespace ErrorTelemetry.Correlation.Internal;
 /// </summary>
 internal sealed class RequestCorrelation
 {
-    private const string DecisionItem = "ErrorTelemetry.CorrelationDecision";
+    // An object, not a string: Items finds an object key by reference, where it hashes a string key character by
+    // character (this key is looked up twice and written once per request).
+    private static readonly object DecisionItem = new DecisionKey();
 
     private readonly string _headerName;
     private readonly DistributedContextPropagator _propagator;
@@ -41,7 +43,7 @@ internal sealed class RequestCorrelation
         var id = FromHeader(context.Request.Headers, ref headerRejection)
             ?? FromBaggage(context.Request.Headers, activity, ref baggageRejection)
             ?? CorrelationIds.New();
-        decision = new CorrelationDecision(this, id, headerRejection, baggageRejection);
+        decision = new CorrelationDecision(this, context, id, headerRejection, baggageRejection);
         context.Items[DecisionItem] = decision;
         context.Items[CorrelationKeys.CorrelationIdItem] = id;
         if (activity is not null)
@@ -130,10 +132,19 @@ internal sealed class RequestCorrelation
 
         return total;
     }
+
+    private sealed class DecisionKey
+    {
+        public override string ToString() => "ErrorTelemetry.CorrelationDecision";
+    }
 }
 
-/// <summary>A request's correlation id and why incoming values were refused (reported by the middleware, inside the request's scope).</summary>
-internal sealed record CorrelationDecision(RequestCorrelation Owner, string Id, CorrelationRejection HeaderRejection, CorrelationRejection BaggageRejection);
+/// <summary>
+/// A request's correlation id and why incoming values were refused (reported by the middleware, inside the request's
+/// scope). Also the state of the request's response-start callback, which writes the id into the response header, so
+/// a request allocates one object for both.
+/// </summary>
+internal sealed record CorrelationDecision(RequestCorrelation Owner, HttpContext Context, string Id, CorrelationRejection HeaderRejection, CorrelationRejection BaggageRejection);
 
 /// <summary>Why an incoming correlation id was refused, and its length; never the value.</summary>
 internal readonly record struct CorrelationRejection(string? Reason, int Length);

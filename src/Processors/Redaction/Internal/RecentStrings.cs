@@ -8,7 +8,13 @@ namespace ErrorTelemetry.Redaction.Internal;
 internal static class RecentStrings
 {
     /// <summary>The slot of <paramref name="value"/> in a table of <c>mask + 1</c> slots.</summary>
-    public static int Slot(string value, int mask)
+    public static int Slot(string value, int mask) => (int)(Hash(value) & (uint)mask);
+
+    /// <summary>
+    /// The hash <see cref="Slot"/> takes its slot from, all 32 bits: a table that keeps it beside each string tells a
+    /// different value from the one in the slot without reading that string.
+    /// </summary>
+    public static uint Hash(string value)
     {
         var length = value.Length;
         if (length == 0)
@@ -23,8 +29,7 @@ internal static class RecentStrings
         hash = (hash ^ value[length - 1]) * 0xC2B2AE35u;
         hash = (hash ^ value[length >> 1]) * 0x27D4EB2Fu;
         hash = (hash ^ value[length >> 2]) * 0x165667B1u;
-        hash ^= hash >> 15;
-        return (int)(hash & (uint)mask);
+        return hash ^ (hash >> 15);
     }
 
     /// <summary>
@@ -70,6 +75,13 @@ internal sealed class CleanValueCache
 
     private readonly string?[] _slots = new string?[SlotCount];
 
+    // Each slot's string's hash. A value seen for the first time (a new correlation id on every request) is nearly
+    // always told apart here: reading the slot's string instead, usually long out of the processor's caches, cost a
+    // memory access of ~200 ns per request in the request benchmark. Only ever a filter: a slot and its hash are
+    // written one after the other, so a reader may see one without the other, and the answer is still the string
+    // comparison (at worst a clean value is scanned again).
+    private readonly uint[] _hashes = new uint[SlotCount];
+
     private string? _lastLong;
 
     /// <summary>Returns whether <paramref name="value"/> (non-empty) is known to be clean.</summary>
@@ -80,7 +92,14 @@ internal sealed class CleanValueCache
             return ReferenceEquals(Volatile.Read(ref _lastLong), value);
         }
 
-        var known = Volatile.Read(ref _slots[RecentStrings.Slot(value, Mask)]);
+        var hash = RecentStrings.Hash(value);
+        var slot = (int)(hash & Mask);
+        if (Volatile.Read(ref _hashes[slot]) != hash)
+        {
+            return false;
+        }
+
+        var known = Volatile.Read(ref _slots[slot]);
         return known is not null && (ReferenceEquals(known, value) || string.Equals(known, value, StringComparison.Ordinal));
     }
 
@@ -89,7 +108,10 @@ internal sealed class CleanValueCache
     {
         if (value.Length <= MaxValueLength)
         {
-            Volatile.Write(ref _slots[RecentStrings.Slot(value, Mask)], value);
+            var hash = RecentStrings.Hash(value);
+            var slot = (int)(hash & Mask);
+            Volatile.Write(ref _slots[slot], value);
+            Volatile.Write(ref _hashes[slot], hash);
         }
         else
         {
