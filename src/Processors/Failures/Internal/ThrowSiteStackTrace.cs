@@ -171,7 +171,7 @@ internal static class ThrowSiteStackTrace
     {
         try
         {
-            ThrowAfterYieldAsync().GetAwaiter().GetResult();
+            ThrowInAsyncMethodAsync().GetAwaiter().GetResult();
             return new InvalidOperationException("unreachable");
         }
         catch (Exception caught)
@@ -180,9 +180,12 @@ internal static class ThrowSiteStackTrace
         }
     }
 
-    private static async Task ThrowAfterYieldAsync()
+    // Runs to completion on the calling thread: the probe runs on the first failure's thread, which must not wait for
+    // the thread pool (an await that yields would, and under load the pool may have no thread to spare). The exception
+    // still unwinds through an async method's state machine and is rethrown from its task, as after a real await.
+    private static async Task ThrowInAsyncMethodAsync()
     {
-        await Task.Yield();
+        await Task.CompletedTask.ConfigureAwait(false);
         throw new InvalidOperationException("probe");
     }
 
