@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Net.Sockets;
@@ -14,13 +13,8 @@ internal static class BuiltInRules
     internal const int MaxCachedTypes = 1024;
 
     // A pure function of the type (its name and its base types' names), decided once per type: reading the namespaces
-    // up the hierarchy cost more than the rest of the match. Bounded, so a process minting exception types (dynamic
-    // assemblies) cannot grow it; past the bound, decided each time.
-    private static readonly ConcurrentDictionary<Type, ResilienceAnswer> ResilienceByType = new();
-
-    // Failures come in runs of one type: the last answer is read without the dictionary's lookup. The answers are the
-    // dictionary's own, so switching between types allocates nothing.
-    private static ResilienceAnswer? _lastResilience;
+    // up the hierarchy cost more than the rest of the match. Past the bound, decided each time.
+    private static readonly TypeAnswers<ErrorDefinition?> ResilienceByType = new(MaxCachedTypes, Resilience);
 
     /// <summary>Gets the number of exception types whose Polly rejection is remembered.</summary>
     internal static int CachedTypes => ResilienceByType.Count;
@@ -103,24 +97,7 @@ internal static class BuiltInRules
     private static ErrorDefinition? Resilience(Exception exception)
     {
         var type = exception.GetType();
-        if (Volatile.Read(ref _lastResilience) is { } last && last.Type == type)
-        {
-            return last.Definition;
-        }
-
-        if (ResilienceByType.TryGetValue(type, out var known))
-        {
-            Volatile.Write(ref _lastResilience, known);
-            return known.Definition;
-        }
-
-        var decided = Resilience(type);
-        if (ResilienceByType.Count < MaxCachedTypes)
-        {
-            Volatile.Write(ref _lastResilience, ResilienceByType.GetOrAdd(type, new ResilienceAnswer(type, decided)));
-        }
-
-        return decided;
+        return ResilienceByType.TryGet(type, out var definition) ? definition : Resilience(type);
     }
 
     private static ErrorDefinition? Resilience(Type exceptionType)
@@ -170,7 +147,4 @@ internal static class BuiltInRules
                 return BuiltInErrors.DependencyHttpFailure;
         }
     }
-
-    // Whether one exception type is a Polly rejection, and which.
-    private sealed record ResilienceAnswer(Type Type, ErrorDefinition? Definition);
 }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using ErrorTelemetry.Classification.Internal;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -26,11 +26,9 @@ internal static class PlainRendering
     /// <summary>The most types whose printing is remembered.</summary>
     internal const int MaxCachedTypes = 1024;
 
-    private static readonly ConcurrentDictionary<Type, bool> Types = new();
+    private static readonly TypeAnswers<bool> Types = new(MaxCachedTypes, Decide);
 
     private static readonly bool Matches = RuntimeFeature.IsDynamicCodeSupported && MatchesToString();
-
-    private static TypeAnswer? _last;
 
     private static Printed? _lastPrinted;
 
@@ -53,27 +51,7 @@ internal static class PlainRendering
     }
 
     /// <summary>Whether exceptions of <paramref name="type"/> are printed here rather than by their <see cref="Exception.ToString"/>.</summary>
-    internal static bool Applies(Type type)
-    {
-        var last = Volatile.Read(ref _last);
-        if (last is not null && last.Type == type)
-        {
-            return last.Plain;
-        }
-
-        if (!Types.TryGetValue(type, out var plain))
-        {
-            if (Types.Count >= MaxCachedTypes)
-            {
-                return false;
-            }
-
-            plain = Types.GetOrAdd(type, Decide(type));
-        }
-
-        Volatile.Write(ref _last, new TypeAnswer(type, plain));
-        return plain;
-    }
+    internal static bool Applies(Type type) => Types.TryGet(type, out var plain) && plain;
 
     private static string Print(Exception exception, string message, out int stackStart)
     {
@@ -154,8 +132,6 @@ internal static class PlainRendering
             return false;
         }
     }
-
-    private sealed record TypeAnswer(Type Type, bool Plain);
 
     private sealed record Printed(string Trace, string ClassName, string Message, string Text, int StackStart);
 }

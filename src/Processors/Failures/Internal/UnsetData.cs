@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using ErrorTelemetry.Classification.Internal;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -24,11 +24,9 @@ internal static class UnsetData
     /// <summary>The most types whose getter is remembered.</summary>
     internal const int MaxCachedTypes = 1024;
 
-    private static readonly ConcurrentDictionary<Type, TypeAnswer> OwnGetter = new();
+    private static readonly TypeAnswers<bool> OwnGetter = new(MaxCachedTypes, Decide, keepRuntimeTypes: true);
 
     private static bool _available = RuntimeFeature.IsDynamicCodeSupported;
-
-    private static TypeAnswer? _last;
 
     /// <summary>Gets the number of types whose getter is remembered.</summary>
     internal static int CachedTypes => OwnGetter.Count;
@@ -54,29 +52,7 @@ internal static class UnsetData
     }
 
     /// <summary>Whether exceptions of <paramref name="type"/> read their data through <see cref="Exception"/>'s own getter.</summary>
-    internal static bool KeepsOwnGetter(Type type)
-    {
-        var last = Volatile.Read(ref _last);
-        if (last is not null && last.Type == type)
-        {
-            return last.Own;
-        }
-
-        // The answers themselves are kept, so that switching between types allocates nothing.
-        if (!OwnGetter.TryGetValue(type, out var answer))
-        {
-            // The runtime library's own exception types (a fixed few hundred) are always kept.
-            if (OwnGetter.Count >= MaxCachedTypes && type.Assembly != typeof(Exception).Assembly)
-            {
-                return false;
-            }
-
-            answer = OwnGetter.GetOrAdd(type, new TypeAnswer(type, Decide(type)));
-        }
-
-        Volatile.Write(ref _last, answer);
-        return answer.Own;
-    }
+    internal static bool KeepsOwnGetter(Type type) => OwnGetter.TryGet(type, out var own) && own;
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_data")]
     private static extern ref System.Collections.IDictionary? DataField(Exception exception);
@@ -97,6 +73,4 @@ internal static class UnsetData
             return false;
         }
     }
-
-    private sealed record TypeAnswer(Type Type, bool Own);
 }
