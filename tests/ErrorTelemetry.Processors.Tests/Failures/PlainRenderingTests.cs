@@ -108,6 +108,55 @@ public sealed class PlainRenderingTests
         }
     }
 
+    [Fact]
+    public void Failure_UnthrownAndThrownFailuresInTurn_ExporterGetsEachExceptionsOwnText()
+    {
+        using var pipeline = new TelemetryPipeline();
+        Exception[] exceptions =
+        [
+            new InvalidOperationException("order 42 is out of stock"),
+            new InvalidOperationException("order 42 is out of stock"),
+            TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
+            new InvalidOperationException("order 42 is out of stock"),
+            new InvalidOperationException("order 43 is out of stock"),
+            new KeyNotFoundException("order 43 is out of stock"),
+            new KeyNotFoundException(string.Empty),
+            new InvalidOperationException(string.Empty),
+        ];
+
+        using (var activity = pipeline.Source.StartActivity("checkout"))
+        {
+            foreach (var exception in exceptions)
+            {
+                activity!.AddException(exception);
+            }
+        }
+
+        var printed = pipeline.Span("checkout").Events.Where(e => e.Name == "exception").Select(e => e.Tags["exception.stacktrace"]);
+        Assert.Equal(exceptions.Select(e => (object?)e.ToString()), printed);
+    }
+
+    [Fact]
+    public void TryRender_SameUnthrownFailureAgain_ReusesTheText()
+    {
+        // Tests running in parallel render exceptions too and may take the one slot in between: a few tries.
+        var reused = false;
+        for (var attempt = 0; attempt < 20 && !reused; attempt++)
+        {
+            var first = new TimeoutException("The database did not answer within 30 seconds.");
+            var again = new TimeoutException(string.Concat("The database did not answer ", "within 30 seconds."));
+
+            var firstText = PlainRendering.TryRender(first, first.Message, out _);
+            var againText = PlainRendering.TryRender(again, again.Message, out var stackStart);
+
+            Assert.Equal(again.ToString(), againText);
+            Assert.Equal(-1, stackStart);
+            reused = ReferenceEquals(firstText, againText);
+        }
+
+        Assert.True(reused);
+    }
+
     private static Type Nest(int depth)
     {
         var type = typeof(int);

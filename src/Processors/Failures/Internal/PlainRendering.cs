@@ -32,6 +32,8 @@ internal static class PlainRendering
 
     private static Printed? _lastPrinted;
 
+    private static Printed? _lastHead;
+
     /// <summary>Gets the number of types whose printing is remembered.</summary>
     internal static int CachedTypes => Types.Count;
 
@@ -67,18 +69,33 @@ internal static class PlainRendering
             return last.Text;
         }
 
-        var head = message.Length == 0 ? className : string.Concat(className, ": ", message);
+        stackStart = -1;
         if (trace is null)
         {
-            stackStart = -1;
-            return head;
+            // An exception created, not thrown, prints as its type and message alone: the same type and message as last
+            // time (a run of one failure) give the same text, not a new copy per failure. A slot of its own, so that
+            // thrown and unthrown failures in turn do not take each other's.
+            var lastHead = Volatile.Read(ref _lastHead);
+            if (lastHead is not null && string.Equals(lastHead.ClassName, className, StringComparison.Ordinal)
+                && string.Equals(lastHead.Message, message, StringComparison.Ordinal))
+            {
+                return lastHead.Text;
+            }
+
+            var printed = Head(className, message);
+            Volatile.Write(ref _lastHead, new Printed(string.Empty, className, message, printed, -1));
+            return printed;
         }
 
+        var head = Head(className, message);
         stackStart = head.Length + Environment.NewLine.Length;
         var text = string.Concat(head, Environment.NewLine, trace);
         Volatile.Write(ref _lastPrinted, new Printed(trace, className, message, text, stackStart));
         return text;
     }
+
+    private static string Head(string className, string message) =>
+        message.Length == 0 ? className : string.Concat(className, ": ", message);
 
     [UnconditionalSuppressMessage(
         "Trimming",
