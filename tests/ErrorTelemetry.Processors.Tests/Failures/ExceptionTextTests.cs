@@ -157,6 +157,29 @@ public sealed class ExceptionTextTests : IDisposable
     }
 
     [Fact]
+    public void Raw_UnthrownExceptionsThatPrintAlike_ShareOneTextAnotherMessageGetsItsOwn()
+    {
+        // Tests running in parallel render exceptions too and may take the last-rendered slot in between: a few tries.
+        var shared = false;
+        for (var attempt = 0; attempt < 20 && !shared; attempt++)
+        {
+            var first = new TimeoutException("The database did not answer within 30 seconds.");
+            var again = new TimeoutException("The database did not answer within 30 seconds.");
+            var other = new TimeoutException("The cache did not answer within 30 seconds.");
+
+            var firstText = ExceptionText.Raw(first);
+            var againText = ExceptionText.Raw(again);
+            var otherText = ExceptionText.Raw(other);
+
+            Assert.Equal((again.Message, again.ToString()), (againText.Message, againText.Text));
+            Assert.Equal((other.Message, other.ToString()), (otherText.Message, otherText.Text));
+            shared = ReferenceEquals(firstText, againText);
+        }
+
+        Assert.True(shared);
+    }
+
+    [Fact]
     public void Raw_DeepInnerChain_RenderedBoundedWithMarker()
     {
         Exception chain = new InvalidOperationException("root cause");

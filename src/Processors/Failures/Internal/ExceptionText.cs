@@ -4,7 +4,10 @@ using ErrorTelemetry.Diagnostics;
 
 namespace ErrorTelemetry.Failures.Internal;
 
-/// <summary>An exception's text as rendered (and, for a redacting pipeline, redacted) once.</summary>
+/// <summary>
+/// An exception's text as rendered (and, for a redacting pipeline, redacted) once. Immutable: exceptions that print
+/// the same text may share one.
+/// </summary>
 internal sealed class RenderedException
 {
     public RenderedException(string message, string text, int stackStart = -1)
@@ -54,6 +57,8 @@ internal static class ExceptionText
 
     private const string InnerSeparator = " ---> ";
     private const string EndOfInner = "   --- End of inner exception stack trace ---";
+
+    private static RenderedException? _lastRendered;
 
     /// <summary>The raw text of <paramref name="exception"/>, rendered on first use.</summary>
     public static RenderedException Raw(Exception exception) => Raw(exception, ExceptionFacts.Of(exception));
@@ -175,7 +180,18 @@ internal static class ExceptionText
             stackStart = -1;
         }
 
-        return new RenderedException(message, text, stackStart);
+        // The same failure again (a run of one failure prints the same text instance, see PlainRendering): the same
+        // rendered text, instead of a new one per exception. It never changes once made, so exceptions may share it.
+        var last = Volatile.Read(ref _lastRendered);
+        if (last is not null && ReferenceEquals(last.Text, text) && last.StackStart == stackStart
+            && string.Equals(last.Message, message, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        var rendered = new RenderedException(message, text, stackStart);
+        Volatile.Write(ref _lastRendered, rendered);
+        return rendered;
     }
 
     private static int Depth(Exception exception)
