@@ -220,6 +220,54 @@ public class LogRecordRedactionTests
     }
 
     [Fact]
+    public void Redact_CodeDetectorThatStartsMatchingAnExceptionText_TextRedactedFromThen()
+    {
+        // Exceptions that print alike share their rendering; a code detector's answer about it is not kept.
+        var detector = new SwitchedDetector("did not answer");
+        var redactor = TestRedactors.Create(o => o.Detectors.Add(detector));
+        var records = ExportErrors(redactor, logger =>
+        {
+            OrderFailed(logger, 1, new TimeoutException("The database did not answer within 30 seconds."));
+            OrderFailed(logger, 2, new TimeoutException("The database did not answer within 30 seconds."));
+            detector.On = true;
+            OrderFailed(logger, 3, new TimeoutException("The database did not answer within 30 seconds."));
+        });
+
+        Assert.Equal("The database did not answer within 30 seconds.", records[1].Attribute("exception.message"));
+        Assert.Equal("The database [REDACTED:switched] within 30 seconds.", records[2].Attribute("exception.message"));
+        Assert.DoesNotContain("did not answer", records[2].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_ExceptionsThatPrintAlike_EachRedactorDecidesForItself()
+    {
+        // One pipeline's redactor keeps e-mail addresses; what it found clean must not answer for another's.
+        var keepsEmails = TestRedactors.Create(o => o.DisabledDetectors.Add("email"));
+        const string Message = "Order for bob@example.com failed";
+
+        var kept = ExportErrors(keepsEmails, logger =>
+        {
+            OrderFailed(logger, 1, new InvalidOperationException(Message));
+            OrderFailed(logger, 2, new InvalidOperationException(Message));
+        });
+        var redacted = ExportErrors(TestRedactors.Default, logger =>
+        {
+            OrderFailed(logger, 3, new InvalidOperationException(Message));
+            OrderFailed(logger, 4, new InvalidOperationException(Message));
+        });
+        var keptAgain = ExportErrors(keepsEmails, logger => OrderFailed(logger, 5, new InvalidOperationException(Message)));
+
+        Assert.All(kept.Concat(keptAgain), r => Assert.Equal(Message, r.Attribute("exception.message")));
+        Assert.All(kept.Concat(keptAgain), r => Assert.Equal("System.InvalidOperationException: " + Message, r.Attribute("exception.stacktrace")));
+        Assert.Equal(2, redacted.Count);
+        Assert.All(redacted, r =>
+        {
+            Assert.Equal("Order for [REDACTED:email] failed", r.Attribute("exception.message"));
+            Assert.DoesNotContain("bob@example.com", r.Text, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public void Redact_ExceptionKeysSensitiveOrFailClosed_KeyPolicyApplies()
     {
         var failure = new TimeoutException("order 42 timed out");

@@ -1,15 +1,18 @@
 using System.Collections;
 using System.Text;
 using ErrorTelemetry.Diagnostics;
+using ErrorTelemetry.Redaction.Internal;
 
 namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
-/// An exception's text as rendered (and, for a redacting pipeline, redacted) once. Immutable: exceptions that print
-/// the same text may share one.
+/// An exception's text as rendered (and, for a redacting pipeline, redacted) once. Its text never changes:
+/// exceptions that print the same text may share one.
 /// </summary>
 internal sealed class RenderedException
 {
+    private object? _cleanFor;
+
     public RenderedException(string message, string text, int stackStart = -1)
     {
         Message = message;
@@ -28,6 +31,17 @@ internal sealed class RenderedException
     /// <see cref="PlainRendering"/>'s layout (no inner exception, not cut); otherwise -1.
     /// </summary>
     public int StackStart { get; }
+
+    /// <summary>
+    /// Gets or sets the redactor (the target of its delegate) whose detectors are pure and that found
+    /// <see cref="Message"/> and <see cref="Text"/> clean, or <see langword="null"/>: the same text gets the same
+    /// answer from it, so another exception sharing this rendering is not redacted again. One redactor at most.
+    /// </summary>
+    public object? CleanFor
+    {
+        get => Volatile.Read(ref _cleanFor);
+        set => Volatile.Write(ref _cleanFor, value);
+    }
 }
 
 /// <summary>
@@ -96,11 +110,24 @@ internal static class ExceptionText
             return entry.Value;
         }
 
+        // Exceptions that print alike share their rendering (a run of one failure): what this redactor found clean for
+        // one of them it finds clean for the next, when its detectors are pure (their answer depends on the text alone).
+        if (ReferenceEquals(raw.CleanFor, key))
+        {
+            facts.RedactedText = key;
+            return raw;
+        }
+
         var message = RedactSafely(redact, raw.Message);
         var text = RedactSafely(redact, raw.Text);
         if (ReferenceEquals(message, raw.Message) && ReferenceEquals(text, raw.Text))
         {
             facts.RedactedText = key;
+            if (key is Redactor { RemembersCleanValues: true })
+            {
+                raw.CleanFor = key;
+            }
+
             return raw;
         }
 
