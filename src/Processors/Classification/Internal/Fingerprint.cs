@@ -46,6 +46,9 @@ internal static class Fingerprint
 
     private static readonly ConcurrentDictionary<(string Type, string Method), string> FrameNames = new();
 
+    private static readonly TypeAnswers<bool> RuntimeTypes =
+        new(MaxCached, static type => type.Assembly == typeof(Exception).Assembly, keepRuntimeTypes: true);
+
     private static StacklessKey? _lastWithoutStack;
 
     // Throw sites by printed stack: bounded in count and in the length of a stack kept, so at most about 4 MB.
@@ -154,10 +157,14 @@ internal static class Fingerprint
     /// </summary>
     private static bool RenderedWithoutStack(Exception exception, string? text) =>
         exception.InnerException is null
-        && exception.GetType().Assembly == typeof(Exception).Assembly
+        && IsRuntimeType(exception.GetType())
         && text is not null
         && text.Length < ExceptionText.MaxLength
         && !text.Contains('\n', StringComparison.Ordinal);
+
+    // Whether the runtime library defines the type, decided once per type (reading a type's assembly is a call into the
+    // runtime); every runtime type is remembered, so a type the answers do not hold past their bound is not one.
+    private static bool IsRuntimeType(Type type) => RuntimeTypes.TryGet(type, out var runtime) && runtime;
 
     /// <summary>The fingerprint of explicit parts; what <see cref="Compute(ErrorDefinition, Exception?)"/> hashes.</summary>
     public static string Compute(string code, string? exceptionType, IReadOnlyList<string> frames)
