@@ -142,6 +142,23 @@ public class ExceptionClassifierTests
     }
 
     [Fact]
+    public void Classify_CodesInTurnWithConfigOverrides_EachTheCatalogsDefinition()
+    {
+        var classifier = Classifier(o =>
+        {
+            o.Catalog["OPERATION_TIMEOUT"] = new ErrorDefinitionOptions { Owner = "platform" };
+            o.Catalog["VALIDATION_FORMAT"] = new ErrorDefinitionOptions { Owner = "api" };
+        });
+        Exception[] failures = [new TimeoutException(), new TimeoutException(), new FormatException(), new TimeoutException(), new NotImplementedException()];
+
+        var owners = failures.Select(e => classifier.Classify(e).Definition).Select(d => (d.Code, d.Owner));
+
+        Assert.Equal(
+            [("OPERATION_TIMEOUT", "platform"), ("OPERATION_TIMEOUT", "platform"), ("VALIDATION_FORMAT", "api"), ("OPERATION_TIMEOUT", "platform"), ("NOT_IMPLEMENTED", BuiltInErrors.NotImplemented.Owner)],
+            owners);
+    }
+
+    [Fact]
     public void Classify_CodedExceptionAtTop_WinsOverUserAndBuiltInRulesForItsCause()
     {
         var exception = OrderFailed.ToException(innerException: new TimeoutException());

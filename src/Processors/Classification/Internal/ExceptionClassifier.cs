@@ -37,6 +37,8 @@ internal sealed class ExceptionClassifier
     private readonly ErrorCatalog _catalog;
     private readonly ResolvedRule[] _userRules;
     private readonly ConcurrentDictionary<Type, ResolvedRule[]> _rulesByType = new();
+    private readonly Dictionary<ErrorDefinition, ResolvedDefinition> _builtIns = new(ReferenceEqualityComparer.Instance);
+    private ResolvedDefinition? _lastResolved;
 
     /// <summary>Creates a classifier with the built-in rules only.</summary>
     public ExceptionClassifier(ErrorCatalog catalog)
@@ -50,6 +52,11 @@ internal sealed class ExceptionClassifier
     {
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
+        foreach (var builtIn in BuiltInErrors.All())
+        {
+            _builtIns[builtIn] = new ResolvedDefinition(builtIn, catalog.Resolve(builtIn));
+        }
+
         var rules = new List<ResolvedRule>();
         if (options is not null)
         {
@@ -96,7 +103,7 @@ internal sealed class ExceptionClassifier
         {
             if (current is CodedException coded)
             {
-                return Decide(_catalog.Resolve(coded.Definition), coded);
+                return Decide(Resolve(coded.Definition), coded);
             }
 
             if (_userRules.Length > 0 && MatchUserRule(current) is { } user)
@@ -126,17 +133,17 @@ internal sealed class ExceptionClassifier
 
         if (cancellation is not null)
         {
-            return Decide(_catalog.Resolve(BuiltInErrors.RequestCancelled), cancellation);
+            return Decide(Resolve(BuiltInErrors.RequestCancelled), cancellation);
         }
 
         if (builtInMatch is not null)
         {
-            return Decide(_catalog.Resolve(builtIn!), builtInMatch);
+            return Decide(Resolve(builtIn!), builtInMatch);
         }
 
         if (weakMatch is not null)
         {
-            return Decide(_catalog.Resolve(weak!), weakMatch);
+            return Decide(Resolve(weak!), weakMatch);
         }
 
         return Decide(_catalog.Unclassified, exception);
@@ -182,6 +189,26 @@ internal sealed class ExceptionClassifier
             ErrorTelemetryEventSource.Log.ExceptionReadFailed(nameof(Exception.Data), ex);
             return null;
         }
+    }
+
+    // The catalog's own definition for a matched one (which carries configuration overrides). The catalog never
+    // changes: a built-in definition's answer is decided once, and failures come in runs of one code, so the last
+    // answer is read first. No lookup by code string, and nothing allocated when the code changes.
+    private ErrorDefinition Resolve(ErrorDefinition definition)
+    {
+        var last = Volatile.Read(ref _lastResolved);
+        if (last is not null && ReferenceEquals(last.Matched, definition))
+        {
+            return last.Resolved;
+        }
+
+        if (!_builtIns.TryGetValue(definition, out var known))
+        {
+            return _catalog.Resolve(definition);
+        }
+
+        Volatile.Write(ref _lastResolved, known);
+        return known.Resolved;
     }
 
     private static ErrorClassification Decide(ErrorDefinition definition, Exception matched) =>
@@ -260,4 +287,6 @@ internal sealed class ExceptionClassifier
     }
 
     private sealed record ResolvedRule(MappingRule Rule, ErrorDefinition Definition);
+
+    private sealed record ResolvedDefinition(ErrorDefinition Matched, ErrorDefinition Resolved);
 }
