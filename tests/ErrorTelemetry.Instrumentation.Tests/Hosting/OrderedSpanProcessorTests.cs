@@ -235,6 +235,31 @@ public sealed class OrderedSpanProcessorTests : IDisposable
         Assert.Equal(["lookup", "lookup [REDACTED:email]"], spans.Select(s => s.DisplayName));
     }
 
+    [Fact]
+    public void OnEnd_SameTagInstancesAgain_SameFailureDecisionAndRedaction()
+    {
+        // Spans that end with the very tag instances of an earlier kept span are answered from the remembered list:
+        // the status code read from it still decides the failure, and a changed value is still redacted.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        object failed = 503;
+        object ok = 200;
+        using (Build(source.Name, new AlwaysOnSampler(), spans))
+        {
+            foreach (var (status, note) in new[] { (failed, "order shipped"), (failed, "order shipped"), (ok, "order shipped"), (ok, "order shipped"), (ok, "mail dave@example.com") })
+            {
+                using var span = source.StartActivity("GET /orders/{id}", ActivityKind.Server);
+                span!.SetTag("http.route", "/orders/{id}");
+                span.SetTag("note", note);
+                span.SetTag("http.response.status_code", status);
+            }
+        }
+
+        Assert.Equal(["SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE", null, null, null], spans.Select(s => s.GetTagItem("error.code")));
+        Assert.Equal(["order shipped", "order shipped", "order shipped", "order shipped", "mail [REDACTED:email]"], spans.Select(s => s.GetTagItem("note")));
+        Assert.Equal(2, Count("SERVICE_UNAVAILABLE"));
+    }
+
     public void Dispose()
     {
         _failures.Dispose();

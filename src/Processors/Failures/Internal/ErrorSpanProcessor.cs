@@ -33,6 +33,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     // Whether the redactor last asked preserves every key in ErrorTagKeys (its key rules never change).
     private PreservedKeys? _errorTagsPreserved;
 
+    // The tag lists the redactor last asked keeps as they are (see KeptTagLists).
+    private KeptTagLists? _keptTagLists;
+
     /// <param name="recorder">Classifies and counts failures.</param>
     /// <param name="redactExceptionText">Redacts exception text as it is recorded.</param>
     /// <param name="provider">The tracer provider served, when this processor runs inside another one; else its own.</param>
@@ -52,7 +55,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         try
         {
-            Enrich(data, ReadTags(data, redactor: null), out _);
+            Enrich(data, WalkTags(data, redactor: null), out _);
         }
         catch (Exception ex)
         {
@@ -105,7 +108,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         try
         {
-            Enrich(activity, ReadTags(activity, redactor: null), out _);
+            Enrich(activity, WalkTags(activity, redactor: null), out _);
         }
         catch (Exception ex)
         {
@@ -287,9 +290,22 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         return false;
     }
 
+    /// <summary>Reads the tag if it is one the failure decision reads: the first status code and the first error code.</summary>
+    internal static void ReadDecisionTag(in KeyValuePair<string, object?> tag, ref object? status, ref object? code)
+    {
+        if (status is null && tag.Key == FailureRecorder.HttpResponseStatusCode)
+        {
+            status = tag.Value;
+        }
+        else if (code is null && tag.Key == ErrorTelemetryAttributes.Code)
+        {
+            code = tag.Value;
+        }
+    }
+
     // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return); with a
     // redactor, the same pass asks whether it keeps each tag as remembered (no longer once one is not known).
-    private static SpanTags ReadTags(Activity activity, Redactor? redactor)
+    private static SpanTags WalkTags(Activity activity, Redactor? redactor)
     {
         object? status = null;
         object? code = null;
@@ -297,17 +313,35 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             kept = kept && redactor!.KeepsAsRemembered(tag.Key, tag.Value);
-            if (status is null && tag.Key == FailureRecorder.HttpResponseStatusCode)
-            {
-                status = tag.Value;
-            }
-            else if (code is null && tag.Key == ErrorTelemetryAttributes.Code)
-            {
-                code = tag.Value;
-            }
+            ReadDecisionTag(tag, ref status, ref code);
         }
 
         return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, kept);
+    }
+
+    // WalkTags with a redactor, answered from the tag lists it kept before when the span's tags are one of them
+    // (instance for instance); a list found kept by the walk is remembered.
+    private SpanTags ReadTags(Activity activity, Redactor redactor)
+    {
+        var lists = Volatile.Read(ref _keptTagLists);
+        if (lists is null || !ReferenceEquals(lists.Redactor, redactor))
+        {
+            lists = new KeptTagLists(redactor);
+            Volatile.Write(ref _keptTagLists, lists);
+        }
+
+        if (lists.TryMatch(activity, out var status, out var code))
+        {
+            return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, Kept: true);
+        }
+
+        var tags = WalkTags(activity, redactor);
+        if (tags.Kept)
+        {
+            lists.Remember(activity);
+        }
+
+        return tags;
     }
 
     // What the failure decision reads from the span's tags, and whether the redactor keeps all of them as remembered.
