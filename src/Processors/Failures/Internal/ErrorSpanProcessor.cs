@@ -143,8 +143,10 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         recorded = SpanFailure.Of(activity);
         var explicitDefinition = recorded?.Explicit;
         var exception = recorded?.Exception;
-        if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
-            && UnwindingException.Of(activity) is { } unwinding)
+        // A thread known to handle no exception (nearly every span) is told by one per-thread flag, asked before the
+        // source check compares the source's name with two others.
+        if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error
+            && UnwindingException.MayBeHandling && IsApplicationSpan(activity) && UnwindingException.Of(activity) is { } unwinding)
         {
             // The application's own span ends because a failure passes through it (a using block): it failed with it.
             recorded = SpanFailure.For(activity);
