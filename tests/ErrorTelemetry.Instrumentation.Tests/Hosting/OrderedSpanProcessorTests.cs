@@ -260,6 +260,29 @@ public sealed class OrderedSpanProcessorTests : IDisposable
         Assert.Equal(2, Count("SERVICE_UNAVAILABLE"));
     }
 
+    [Fact]
+    public void OnEnd_CodeDetectorStartsMatchingTheNameOfARememberedTagList_NameRedacted()
+    {
+        // A code detector need not be a pure function of the text: a name it once left alone is scanned again, even
+        // on a span whose tags are a list remembered as kept.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        var detector = new SwitchedDetector();
+        var options = new RedactionOptions();
+        options.Detectors.Add(detector);
+        using (Build(source.Name, new AlwaysOnSampler(), spans, new Redactor(options)))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                detector.On = i == 2;
+                using var span = source.StartActivity("shipped");
+                span!.SetTag("http.route", "/orders/{id}");
+            }
+        }
+
+        Assert.Equal(["shipped", "shipped", "[REDACTED:switched]"], spans.Select(s => s.DisplayName));
+    }
+
     public void Dispose()
     {
         _failures.Dispose();
@@ -278,4 +301,18 @@ public sealed class OrderedSpanProcessorTests : IDisposable
 
     private long Count(string code) =>
         _failures.GetMeasurementSnapshot().Where(m => Equals(m.Tags[ErrorTelemetryAttributes.Code], code)).Sum(m => m.Value);
+
+    private sealed class SwitchedDetector() : RedactionDetector("switched")
+    {
+        public volatile bool On;
+
+        public override bool CanMatch(ReadOnlySpan<char> text) => On;
+
+        public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+        {
+            index = On ? startAt : -1;
+            length = text.Length - startAt;
+            return On && length > 0;
+        }
+    }
 }

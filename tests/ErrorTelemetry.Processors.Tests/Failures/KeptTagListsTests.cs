@@ -18,9 +18,33 @@ public class KeptTagListsTests
         lists.Remember(first);
 
         var again = Span(redactor, ("http.route", "/orders/{id}"), ("note", "order shipped"), ("http.response.status_code", Status500), ("error.code", "ORDER_LATE"));
-        Assert.True(lists.TryMatch(again, out var status, out var code));
+        Assert.True(lists.TryMatch(again, out var status, out var code, out _));
         Assert.Same(Status500, status);
         Assert.Equal("ORDER_LATE", code);
+    }
+
+    [Fact]
+    public void TryMatch_NameFoundClean_RememberedWithTheList()
+    {
+        var redactor = new Redactor(new RedactionOptions());
+        var lists = new KeptTagLists(redactor);
+        lists.Remember(Span(redactor, ("note", "order shipped")));
+
+        Assert.True(lists.TryMatch(Span(redactor, ("note", "order shipped")), out _, out _, out var cleanName));
+        Assert.Equal("work", cleanName);
+    }
+
+    [Fact]
+    public void TryMatch_NameWithASecret_NoCleanName()
+    {
+        var redactor = new Redactor(new RedactionOptions());
+        var lists = new KeptTagLists(redactor);
+        var span = Span(redactor, ("note", "order shipped"));
+        span.DisplayName = "mail dave@example.com";
+        lists.Remember(span);
+
+        Assert.True(lists.TryMatch(span, out _, out _, out var cleanName));
+        Assert.Null(cleanName);
     }
 
     [Fact]
@@ -30,7 +54,7 @@ public class KeptTagListsTests
         var lists = new KeptTagLists(redactor);
         lists.Remember(Span(redactor, ("http.response.status_code", Status500), ("http.response.status_code", Status200)));
 
-        Assert.True(lists.TryMatch(Span(redactor, ("http.response.status_code", Status500), ("http.response.status_code", Status200)), out var status, out _));
+        Assert.True(lists.TryMatch(Span(redactor, ("http.response.status_code", Status500), ("http.response.status_code", Status200)), out var status, out _, out _));
         Assert.Same(Status500, status);
     }
 
@@ -42,7 +66,7 @@ public class KeptTagListsTests
         lists.Remember(Span(redactor, ("http.route", "/orders/{id}"), ("note", "order shipped")));
 
         var copy = new string("order shipped".AsSpan());
-        Assert.False(lists.TryMatch(Span(redactor: null, ("http.route", "/orders/{id}"), ("note", copy)), out _, out _));
+        Assert.False(lists.TryMatch(Span(redactor: null, ("http.route", "/orders/{id}"), ("note", copy)), out _, out _, out _));
     }
 
     [Fact]
@@ -52,10 +76,10 @@ public class KeptTagListsTests
         var lists = new KeptTagLists(redactor);
         lists.Remember(Span(redactor, ("http.route", "/orders/{id}"), ("note", "order shipped")));
 
-        Assert.False(lists.TryMatch(Span(redactor, ("http.route", "/orders/{id}"), ("note", "order shipped"), ("url.scheme", "https")), out _, out _));
-        Assert.False(lists.TryMatch(Span(redactor, ("http.route", "/orders/{id}")), out _, out _));
-        Assert.False(lists.TryMatch(Span(redactor, ("note", "order shipped"), ("http.route", "/orders/{id}")), out _, out _));
-        Assert.False(lists.TryMatch(Span(redactor), out _, out _));
+        Assert.False(lists.TryMatch(Span(redactor, ("http.route", "/orders/{id}"), ("note", "order shipped"), ("url.scheme", "https")), out _, out _, out _));
+        Assert.False(lists.TryMatch(Span(redactor, ("http.route", "/orders/{id}")), out _, out _, out _));
+        Assert.False(lists.TryMatch(Span(redactor, ("note", "order shipped"), ("http.route", "/orders/{id}")), out _, out _, out _));
+        Assert.False(lists.TryMatch(Span(redactor), out _, out _, out _));
     }
 
     [Fact]
@@ -68,7 +92,7 @@ public class KeptTagListsTests
         var span = Span(redactor: null, ("http.route", "/orders/{id}"), ("note", "mail dave@example.com"));
         lists.Remember(span);
 
-        Assert.False(lists.TryMatch(span, out _, out _));
+        Assert.False(lists.TryMatch(span, out _, out _, out _));
     }
 
     [Fact]
@@ -81,7 +105,7 @@ public class KeptTagListsTests
         var span = Span(other, ("note", "order shipped"));
         lists.Remember(span);
 
-        Assert.False(lists.TryMatch(span, out _, out _));
+        Assert.False(lists.TryMatch(span, out _, out _, out _));
     }
 
     [Fact]
@@ -93,7 +117,7 @@ public class KeptTagListsTests
         var span = Span(redactor, tags);
         lists.Remember(span);
 
-        Assert.False(lists.TryMatch(span, out _, out _));
+        Assert.False(lists.TryMatch(span, out _, out _, out _));
     }
 
     [Fact]
@@ -106,20 +130,20 @@ public class KeptTagListsTests
         var c = Span(redactor, ("http.route", "/c"));
         lists.Remember(a);
         lists.Remember(b);
-        Assert.True(lists.TryMatch(a, out _, out _));
-        Assert.True(lists.TryMatch(b, out _, out _));
+        Assert.True(lists.TryMatch(a, out _, out _, out _));
+        Assert.True(lists.TryMatch(b, out _, out _, out _));
 
         // Both were matched: the first miss only takes the hand past one of them.
         lists.Remember(c);
-        Assert.False(lists.TryMatch(c, out _, out _));
+        Assert.False(lists.TryMatch(c, out _, out _, out _));
 
         // The hand then points at b, matched since it was written: spared too; then at a, not matched since the hand
         // passed it: replaced by c.
         lists.Remember(c);
         lists.Remember(c);
-        Assert.False(lists.TryMatch(a, out _, out _));
-        Assert.True(lists.TryMatch(b, out _, out _));
-        Assert.True(lists.TryMatch(c, out _, out _));
+        Assert.False(lists.TryMatch(a, out _, out _, out _));
+        Assert.True(lists.TryMatch(b, out _, out _, out _));
+        Assert.True(lists.TryMatch(c, out _, out _, out _));
     }
 
     [Fact]
@@ -143,7 +167,7 @@ public class KeptTagListsTests
             {
                 var index = random.Next(spans.Length);
                 var span = spans[index];
-                if (lists.TryMatch(span, out var status, out var code))
+                if (lists.TryMatch(span, out var status, out var code, out _))
                 {
                     Interlocked.Increment(ref matched);
                     var expected = index == 1 ? Status500 : Status200;

@@ -74,17 +74,24 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     /// What was recorded on the span as this processor read it (<see cref="SpanFailure.Of"/>), so that redaction need
     /// not read it again; <see langword="null"/> when nothing was or it is not known.
     /// </param>
+    /// <param name="cleanName">
+    /// The span's name as the redactor found it clean when it kept these very tags before (remembered with them,
+    /// <see cref="KeptTagLists"/>), so that redaction need not scan it again while the span still has that name;
+    /// <see langword="null"/> when not known.
+    /// </param>
     /// <returns>
     /// Whether the span's tags are known to need no redaction: every tag it ended with is kept as remembered, and the
     /// only tags this added, if any, are the catalog's error attributes, under keys the redactor preserves whatever
     /// their value. When <see langword="false"/>, the tags are redacted as usual.
     /// </returns>
-    internal bool OnEndTagsKept(Activity data, Redactor redactor, out SpanFailure? recorded)
+    internal bool OnEndTagsKept(Activity data, Redactor redactor, out SpanFailure? recorded, out string? cleanName)
     {
         recorded = null;
+        cleanName = null;
         try
         {
             var tags = ReadTags(data, redactor);
+            cleanName = tags.CleanName;
             var added = Enrich(data, tags, out recorded);
             return tags.Kept && (added == AddedTags.None || (added == AddedTags.ErrorAttributes && PreservesErrorTags(redactor)));
         }
@@ -332,9 +339,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
             Volatile.Write(ref _keptTagLists, lists);
         }
 
-        if (lists.TryMatch(activity, out var status, out var code))
+        if (lists.TryMatch(activity, out var status, out var code, out var cleanName))
         {
-            return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, Kept: true);
+            return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, Kept: true, cleanName);
         }
 
         var tags = WalkTags(activity, redactor);
@@ -346,8 +353,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         return tags;
     }
 
-    // What the failure decision reads from the span's tags, and whether the redactor keeps all of them as remembered.
-    private readonly record struct SpanTags(int StatusCode, string? Code, bool Kept);
+    // What the failure decision reads from the span's tags, whether the redactor keeps all of them as remembered, and the
+    // span's name if it was remembered clean with them.
+    private readonly record struct SpanTags(int StatusCode, string? Code, bool Kept, string? CleanName = null);
 
     // Whether one redactor preserves every key of ErrorTagKeys.
     private sealed record PreservedKeys(Redactor Redactor, bool All);

@@ -40,12 +40,15 @@ internal sealed class KeptTagLists
 
     /// <summary>
     /// Returns whether <paramref name="activity"/>'s tags are one of the remembered lists, instance for instance in
-    /// order, and if so what the failure decision reads from them. Never throws; marks the list matched.
+    /// order, and if so what the failure decision reads from them, and the span name remembered with the list if the
+    /// redactor found it clean (<paramref name="cleanName"/>, else <see langword="null"/>). Never throws; marks the list
+    /// matched.
     /// </summary>
-    public bool TryMatch(Activity activity, out object? status, out object? code)
+    public bool TryMatch(Activity activity, out object? status, out object? code, out string? cleanName)
     {
         status = null;
         code = null;
+        cleanName = null;
         var tags = activity.EnumerateTagObjects();
         if (!tags.MoveNext())
         {
@@ -53,13 +56,15 @@ internal sealed class KeptTagLists
         }
 
         var set = SetOf(tags.Current.Key);
-        return Matches(_lists[set * 2], activity, ref status, ref code) || Matches(_lists[(set * 2) + 1], activity, ref status, ref code);
+        return Matches(_lists[set * 2], activity, ref status, ref code, ref cleanName)
+            || Matches(_lists[(set * 2) + 1], activity, ref status, ref code, ref cleanName);
     }
 
     /// <summary>
     /// Remembers <paramref name="activity"/>'s tags, which the caller has just found kept as the redactor remembers
     /// them, with what the failure decision reads from them. Each pair is asked again as it is copied, and the
-    /// decision's values are read from the copied pairs, so what is remembered is true of the list remembered.
+    /// decision's values are read from the copied pairs, so what is remembered is true of the list remembered. The span's
+    /// name is remembered with it when the redactor leaves it as it is and its answers never change (pure detectors).
     /// Skipped when another thread is writing the same list.
     /// </summary>
     public void Remember(Activity activity)
@@ -109,6 +114,8 @@ internal sealed class KeptTagLists
             count++;
         }
 
+        var name = activity.DisplayName;
+        Volatile.Write(ref list.Name, count > 0 && Redactor.RemembersCleanValues && ReferenceEquals(Redactor.Redact(name), name) ? name : null);
         Volatile.Write(ref list.Count, count);
         Volatile.Write(ref list.Status, status);
         Volatile.Write(ref list.Code, code);
@@ -119,7 +126,7 @@ internal sealed class KeptTagLists
     // Keys set on spans are mostly literals of different lengths; a collision only costs a walk.
     private static int SetOf(string? key) => (key?.Length ?? 0) & (Sets - 1);
 
-    private static bool Matches(TagList list, Activity activity, ref object? status, ref object? code)
+    private static bool Matches(TagList list, Activity activity, ref object? status, ref object? code, ref string? cleanName)
     {
         var version = Volatile.Read(ref list.Version);
         var count = Volatile.Read(ref list.Count);
@@ -153,6 +160,7 @@ internal sealed class KeptTagLists
 
         var listStatus = Volatile.Read(ref list.Status);
         var listCode = Volatile.Read(ref list.Code);
+        var listName = Volatile.Read(ref list.Name);
 
         // Every read above happened before this one (each is an acquire): an unchanged version means no write overlapped.
         if (Volatile.Read(ref list.Version) != version)
@@ -167,6 +175,7 @@ internal sealed class KeptTagLists
 
         status = listStatus;
         code = listCode;
+        cleanName = listName;
         return true;
     }
 
@@ -183,6 +192,7 @@ internal sealed class KeptTagLists
         public int Count;
         public object? Status;
         public object? Code;
+        public string? Name;
         public bool Used;
 
         // The clock's hand of the set, kept on its first list.
