@@ -12,9 +12,10 @@ namespace ErrorTelemetry.Failures.Internal;
 /// <remarks>
 /// Sound because what is remembered never stops being true: a pair is remembered only after the redactor answered that
 /// it keeps it as remembered, a redactor's key rules never change, a text it found clean is clean forever (it remembers
-/// clean text only when its detectors are pure), and the failure decision's values are instances of the list. Bounded and allocation-free after construction: <see cref="Sets"/> sets of two
-/// lists of at most <see cref="MaxTags"/> tags, overwritten in place (a list matched recently is kept). Thread-safe: each list has a version that is odd
-/// while it is written; a reader that sees it odd or changed falls back to the full walk.
+/// clean text, the span's name included, only when its detectors are pure), and the failure decision's values are
+/// instances of the list. Bounded and allocation-free after construction: <see cref="Sets"/> sets of two lists of at
+/// most <see cref="MaxTags"/> tags, overwritten in place (a list matched recently is kept). Thread-safe: each list has a
+/// version that is odd while it is written; a reader that sees it odd or changed falls back to the full walk.
 /// </remarks>
 internal sealed class KeptTagLists
 {
