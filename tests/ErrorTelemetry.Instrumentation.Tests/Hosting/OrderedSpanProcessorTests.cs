@@ -235,6 +235,54 @@ public sealed class OrderedSpanProcessorTests : IDisposable
         Assert.Equal(["lookup", "lookup [REDACTED:email]"], spans.Select(s => s.DisplayName));
     }
 
+    [Fact]
+    public void OnEnd_SameTagInstancesAgain_SameFailureDecisionAndRedaction()
+    {
+        // Spans that end with the very tag instances of an earlier kept span are answered from the remembered list:
+        // the status code read from it still decides the failure, and a changed value is still redacted.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        object failed = 503;
+        object ok = 200;
+        using (Build(source.Name, new AlwaysOnSampler(), spans))
+        {
+            foreach (var (status, note) in new[] { (failed, "order shipped"), (failed, "order shipped"), (ok, "order shipped"), (ok, "order shipped"), (ok, "mail dave@example.com") })
+            {
+                using var span = source.StartActivity("GET /orders/{id}", ActivityKind.Server);
+                span!.SetTag("http.route", "/orders/{id}");
+                span.SetTag("note", note);
+                span.SetTag("http.response.status_code", status);
+            }
+        }
+
+        Assert.Equal(["SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE", null, null, null], spans.Select(s => s.GetTagItem("error.code")));
+        Assert.Equal(["order shipped", "order shipped", "order shipped", "order shipped", "mail [REDACTED:email]"], spans.Select(s => s.GetTagItem("note")));
+        Assert.Equal(2, Count("SERVICE_UNAVAILABLE"));
+    }
+
+    [Fact]
+    public void OnEnd_CodeDetectorStartsMatchingTheNameOfARememberedTagList_NameRedacted()
+    {
+        // A code detector need not be a pure function of the text: a name it once left alone is scanned again, even
+        // on a span whose tags are a list remembered as kept.
+        using var source = new ActivitySource("Ordered.Tests." + _id);
+        var spans = new List<Activity>();
+        var detector = new SwitchedDetector();
+        var options = new RedactionOptions();
+        options.Detectors.Add(detector);
+        using (Build(source.Name, new AlwaysOnSampler(), spans, new Redactor(options)))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                detector.On = i == 2;
+                using var span = source.StartActivity("shipped");
+                span!.SetTag("http.route", "/orders/{id}");
+            }
+        }
+
+        Assert.Equal(["shipped", "shipped", "[REDACTED:switched]"], spans.Select(s => s.DisplayName));
+    }
+
     public void Dispose()
     {
         _failures.Dispose();
@@ -253,4 +301,18 @@ public sealed class OrderedSpanProcessorTests : IDisposable
 
     private long Count(string code) =>
         _failures.GetMeasurementSnapshot().Where(m => Equals(m.Tags[ErrorTelemetryAttributes.Code], code)).Sum(m => m.Value);
+
+    private sealed class SwitchedDetector() : RedactionDetector("switched")
+    {
+        public volatile bool On;
+
+        public override bool CanMatch(ReadOnlySpan<char> text) => On;
+
+        public override bool TryFind(ReadOnlySpan<char> text, int startAt, out int index, out int length)
+        {
+            index = On ? startAt : -1;
+            length = text.Length - startAt;
+            return On && length > 0;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Tests.TestSupport;
 
 namespace ErrorTelemetry.Tests.Failures;
@@ -36,6 +37,33 @@ public class UnwindingExceptionTests
         }
 
         Assert.Equal(1, p.FailureCount("PAYMENT_DECLINED"));
+    }
+
+    [Fact]
+    public void MayBeHandling_ThrowOnTheThread_TrueUntilASpanStartsOutsideHandling()
+    {
+        using var p = new TelemetryPipeline();
+        using (p.Source.StartActivity("ok"))
+        {
+        }
+
+        Assert.False(UnwindingException.MayBeHandling);
+        try
+        {
+            throw new InvalidOperationException("probe");
+        }
+        catch (InvalidOperationException)
+        {
+            Assert.True(UnwindingException.MayBeHandling);
+        }
+
+        Assert.True(UnwindingException.MayBeHandling);
+        using (p.Source.StartActivity("after"))
+        {
+        }
+
+        Assert.False(UnwindingException.MayBeHandling);
+        Assert.Equal(0, p.FailureCount());
     }
 
     [Fact]

@@ -39,8 +39,9 @@ internal sealed class OrderedSpanProcessor : OrderedProcessor<Activity>
 
         // One walk over the tags serves the failure decision and tells whether redaction would leave every tag as it
         // is (each kept as the redactor remembers it, and a failure's own under keys it preserves): then redaction
-        // skips the tags only. What was recorded on the span, read by the enrichment, is not read again.
-        var tagsKept = _enrichment.OnEndTagsKept(data, _redaction.Redactor, out var recorded);
-        _redaction.OnEnd(data, tagsKept, recorded);
+        // skips the tags only. What was recorded on the span, read by the enrichment, is not read again, nor is a name
+        // remembered clean with the very same tags scanned again.
+        var tagsKept = _enrichment.OnEndTagsKept(data, _redaction.Redactor, out var recorded, out var cleanName);
+        _redaction.OnEnd(data, tagsKept, recorded, cleanName);
     }
 }

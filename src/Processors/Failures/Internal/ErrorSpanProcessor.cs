@@ -33,6 +33,9 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     // Whether the redactor last asked preserves every key in ErrorTagKeys (its key rules never change).
     private PreservedKeys? _errorTagsPreserved;
 
+    // The tag lists the redactor last asked keeps as they are (see KeptTagLists).
+    private KeptTagLists? _keptTagLists;
+
     /// <param name="recorder">Classifies and counts failures.</param>
     /// <param name="redactExceptionText">Redacts exception text as it is recorded.</param>
     /// <param name="provider">The tracer provider served, when this processor runs inside another one; else its own.</param>
@@ -52,7 +55,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     {
         try
         {
-            Enrich(data, ReadTags(data, redactor: null), out _);
+            Enrich(data, WalkTags(data, redactor: null), out _);
         }
         catch (Exception ex)
         {
@@ -71,17 +74,24 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
     /// What was recorded on the span as this processor read it (<see cref="SpanFailure.Of"/>), so that redaction need
     /// not read it again; <see langword="null"/> when nothing was or it is not known.
     /// </param>
+    /// <param name="cleanName">
+    /// The span's name as the redactor found it clean when it kept these very tags before (remembered with them,
+    /// <see cref="KeptTagLists"/>), so that redaction need not scan it again while the span still has that name;
+    /// <see langword="null"/> when not known.
+    /// </param>
     /// <returns>
     /// Whether the span's tags are known to need no redaction: every tag it ended with is kept as remembered, and the
     /// only tags this added, if any, are the catalog's error attributes, under keys the redactor preserves whatever
     /// their value. When <see langword="false"/>, the tags are redacted as usual.
     /// </returns>
-    internal bool OnEndTagsKept(Activity data, Redactor redactor, out SpanFailure? recorded)
+    internal bool OnEndTagsKept(Activity data, Redactor redactor, out SpanFailure? recorded, out string? cleanName)
     {
         recorded = null;
+        cleanName = null;
         try
         {
             var tags = ReadTags(data, redactor);
+            cleanName = tags.CleanName;
             var added = Enrich(data, tags, out recorded);
             return tags.Kept && (added == AddedTags.None || (added == AddedTags.ErrorAttributes && PreservesErrorTags(redactor)));
         }
@@ -105,7 +115,7 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
 
         try
         {
-            Enrich(activity, ReadTags(activity, redactor: null), out _);
+            Enrich(activity, WalkTags(activity, redactor: null), out _);
         }
         catch (Exception ex)
         {
@@ -140,8 +150,10 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         recorded = SpanFailure.Of(activity);
         var explicitDefinition = recorded?.Explicit;
         var exception = recorded?.Exception;
-        if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error && IsApplicationSpan(activity)
-            && UnwindingException.Of(activity) is { } unwinding)
+        // A thread known to handle no exception (nearly every span) is told by one per-thread flag, asked before the
+        // source check compares the source's name with two others.
+        if (exception is null && explicitDefinition is null && activity.Status != ActivityStatusCode.Error
+            && UnwindingException.MayBeHandling && IsApplicationSpan(activity) && UnwindingException.Of(activity) is { } unwinding)
         {
             // The application's own span ends because a failure passes through it (a using block): it failed with it.
             recorded = SpanFailure.For(activity);
@@ -287,9 +299,22 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         return false;
     }
 
+    /// <summary>Reads the tag if it is one the failure decision reads: the first status code and the first error code.</summary>
+    internal static void ReadDecisionTag(in KeyValuePair<string, object?> tag, ref object? status, ref object? code)
+    {
+        if (status is null && tag.Key == FailureRecorder.HttpResponseStatusCode)
+        {
+            status = tag.Value;
+        }
+        else if (code is null && tag.Key == ErrorTelemetryAttributes.Code)
+        {
+            code = tag.Value;
+        }
+    }
+
     // One pass over the tags for the two the decision reads (the first of each, as GetTagItem would return); with a
     // redactor, the same pass asks whether it keeps each tag as remembered (no longer once one is not known).
-    private static SpanTags ReadTags(Activity activity, Redactor? redactor)
+    private static SpanTags WalkTags(Activity activity, Redactor? redactor)
     {
         object? status = null;
         object? code = null;
@@ -297,21 +322,40 @@ internal sealed class ErrorSpanProcessor : BaseProcessor<Activity>
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             kept = kept && redactor!.KeepsAsRemembered(tag.Key, tag.Value);
-            if (status is null && tag.Key == FailureRecorder.HttpResponseStatusCode)
-            {
-                status = tag.Value;
-            }
-            else if (code is null && tag.Key == ErrorTelemetryAttributes.Code)
-            {
-                code = tag.Value;
-            }
+            ReadDecisionTag(tag, ref status, ref code);
         }
 
         return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, kept);
     }
 
-    // What the failure decision reads from the span's tags, and whether the redactor keeps all of them as remembered.
-    private readonly record struct SpanTags(int StatusCode, string? Code, bool Kept);
+    // WalkTags with a redactor, answered from the tag lists it kept before when the span's tags are one of them
+    // (instance for instance); a list found kept by the walk is remembered.
+    private SpanTags ReadTags(Activity activity, Redactor redactor)
+    {
+        var lists = Volatile.Read(ref _keptTagLists);
+        if (lists is null || !ReferenceEquals(lists.Redactor, redactor))
+        {
+            lists = new KeptTagLists(redactor);
+            Volatile.Write(ref _keptTagLists, lists);
+        }
+
+        if (lists.TryMatch(activity, out var status, out var code, out var cleanName))
+        {
+            return new SpanTags(FailureRecorder.HttpStatusFrom(status), code as string, Kept: true, cleanName);
+        }
+
+        var tags = WalkTags(activity, redactor);
+        if (tags.Kept)
+        {
+            lists.Remember(activity);
+        }
+
+        return tags;
+    }
+
+    // What the failure decision reads from the span's tags, whether the redactor keeps all of them as remembered, and the
+    // span's name if it was remembered clean with them.
+    private readonly record struct SpanTags(int StatusCode, string? Code, bool Kept, string? CleanName = null);
 
     // Whether one redactor preserves every key of ErrorTagKeys.
     private sealed record PreservedKeys(Redactor Redactor, bool All);

@@ -47,6 +47,12 @@ internal static class UnwindingException
         }
     }
 
+    /// <summary>
+    /// Gets whether the current thread may be handling an exception; <see langword="false"/> when it is known to handle
+    /// none, without asking the runtime (then <see cref="Of"/> returns null).
+    /// </summary>
+    public static bool MayBeHandling => !_quiet;
+
     /// <summary>The exception unwinding through the span as it ends, or null when the span ends normally.</summary>
     public static Exception? Of(Activity activity)
     {

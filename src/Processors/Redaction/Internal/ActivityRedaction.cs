@@ -35,7 +35,8 @@ internal static class ActivityRedaction
     /// <param name="redactor">The redactor.</param>
     /// <param name="tagsKept">Whether the caller found that every tag is kept as it is.</param>
     /// <param name="recorded">What was recorded on the span (<see cref="SpanFailure.Of"/>), if the caller has just read it; else read here.</param>
-    public static void Redact(Activity activity, Redactor redactor, bool tagsKept, SpanFailure? recorded)
+    /// <param name="cleanName">A name this redactor is known to leave as it is (remembered clean); a display name that is this very string is not scanned again.</param>
+    public static void Redact(Activity activity, Redactor redactor, bool tagsKept, SpanFailure? recorded, string? cleanName = null)
     {
         if (activity is null || redactor is null)
         {
@@ -71,10 +72,13 @@ internal static class ActivityRedaction
             }
 
             var displayName = activity.DisplayName;
-            var redactedName = redactor.Redact(displayName);
-            if (!ReferenceEquals(redactedName, displayName))
+            if (!ReferenceEquals(displayName, cleanName))
             {
-                activity.DisplayName = redactedName;
+                var redactedName = redactor.Redact(displayName);
+                if (!ReferenceEquals(redactedName, displayName))
+                {
+                    activity.DisplayName = redactedName;
+                }
             }
         }
         catch (Exception ex)

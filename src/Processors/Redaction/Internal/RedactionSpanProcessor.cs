@@ -23,9 +23,11 @@ internal sealed class RedactionSpanProcessor : BaseProcessor<Activity>
     public override void OnEnd(Activity data) => ActivityRedaction.Redact(data, _redactor);
 
     /// <summary>
-    /// Redacts <paramref name="data"/>; with <paramref name="tagsKept"/>, without walking its tags, and with
-    /// <paramref name="recorded"/>, without reading what was recorded on it again
-    /// (<see cref="ActivityRedaction.Redact(Activity, Redactor, bool, Failures.Internal.SpanFailure?)"/>).
+    /// Redacts <paramref name="data"/>; with <paramref name="tagsKept"/>, without walking its tags, with
+    /// <paramref name="recorded"/>, without reading what was recorded on it again, and with
+    /// <paramref name="cleanName"/>, without scanning a name that is that very string
+    /// (<see cref="ActivityRedaction.Redact(Activity, Redactor, bool, Failures.Internal.SpanFailure?, string?)"/>).
     /// </summary>
-    internal void OnEnd(Activity data, bool tagsKept, Failures.Internal.SpanFailure? recorded) => ActivityRedaction.Redact(data, _redactor, tagsKept, recorded);
+    internal void OnEnd(Activity data, bool tagsKept, Failures.Internal.SpanFailure? recorded, string? cleanName = null) =>
+        ActivityRedaction.Redact(data, _redactor, tagsKept, recorded, cleanName);
 }
