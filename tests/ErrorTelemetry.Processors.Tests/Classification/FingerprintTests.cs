@@ -107,6 +107,28 @@ public class FingerprintTests
     }
 
     [Fact]
+    public void Compute_OneRenderedTextForARunOfFailures_EachAsWithoutTheSiteCache()
+    {
+        // A storm of one failure: every exception is rendered as one text (PlainRendering), which answers the next one by
+        // its identity.
+        var first = Capture(SiteA);
+        var second = Capture(SiteA);
+        var rendered = ExceptionText.Raw(first);
+        var other = new ErrorDefinition("OTHER_CODE", ErrorCategory.Internal, "Other.");
+
+        var fromFirst = Fingerprint.Compute(OrderFailed, first, rendered);
+        var fromSecond = Fingerprint.Compute(OrderFailed, second, rendered);
+        var underOtherCode = Fingerprint.Compute(other, second, rendered);
+        var again = Fingerprint.Compute(OrderFailed, second, rendered);
+
+        Assert.Equal(Fingerprint.Compute(OrderFailed, first, (string?)null), fromFirst);
+        Assert.Equal(fromFirst, fromSecond);
+        Assert.Equal(Fingerprint.Compute(other, second, (string?)null), underOtherCode);
+        Assert.NotEqual(fromSecond, underOtherCode);
+        Assert.Equal(fromFirst, again);
+    }
+
+    [Fact]
     public void Compute_TwoCallSites_Differ()
     {
         Assert.NotEqual(Fingerprint.Compute(OrderFailed, Capture(SiteA)), Fingerprint.Compute(OrderFailed, Capture(SiteB)));

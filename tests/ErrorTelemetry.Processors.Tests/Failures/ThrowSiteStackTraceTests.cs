@@ -1,5 +1,7 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Tests.TestSupport;
@@ -56,6 +58,7 @@ public sealed class ThrowSiteStackTraceTests
         Assert.Equal(rethrown.StackTrace, ThrowSiteStackTrace.Of(rethrown));
         Assert.True(ThrowSiteStackTrace.Remembers(rethrownAgain));
         Assert.Equal(rethrownAgain.StackTrace, ThrowSiteStackTrace.Of(rethrownAgain));
+        Assert.True(ThrowSiteStackTrace.RemembersRecord(rethrownAgain));
         Assert.Contains("--- End of stack trace from previous location ---", ThrowSiteStackTrace.Of(rethrownAgain), StringComparison.Ordinal);
     }
 
@@ -80,6 +83,68 @@ public sealed class ThrowSiteStackTraceTests
         Assert.True(ThrowSiteStackTrace.Remembers(withRemote));
         Assert.Equal(withRemote.StackTrace, ThrowSiteStackTrace.Of(withRemote));
         Assert.StartsWith("   at Warehouse.Reserve()", ThrowSiteStackTrace.Of(withRemote), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadsRecord_64BitRuntime_ReadsTheRuntimesRecordOfFrames()
+    {
+        // The other tests go through the record only where it is read: on this runtime it must be.
+        Assert.Equal(Environment.Is64BitProcess, ThrowSiteStackTrace.ReadsRecord);
+    }
+
+    [Fact]
+    public void Failure_SameThrowSiteAtAnotherStackDepth_FoundByTheRecordAndExporterGetsEachExceptionsOwnText()
+    {
+        var shallow = FailOrder(42);
+        var deep = Deeper(6, () => FailOrder(43));
+
+        AssertSecondFoundByRecordAndEachExported(shallow, deep);
+    }
+
+    [Fact]
+    public void Of_TwoThrowsInOneMethodSeenBefore_EachFoundByTheRecordWithItsOwnLine()
+    {
+        ThrowSiteStackTrace.Of(FailOrder(42, early: true));
+        ThrowSiteStackTrace.Of(FailOrder(42, early: false));
+        var early = FailOrder(43, early: true);
+        var late = FailOrder(43, early: false);
+
+        Assert.True(ThrowSiteStackTrace.RemembersRecord(early));
+        Assert.True(ThrowSiteStackTrace.RemembersRecord(late));
+        Assert.Equal(early.StackTrace, ThrowSiteStackTrace.Of(early));
+        Assert.Equal(late.StackTrace, ThrowSiteStackTrace.Of(late));
+        Assert.NotEqual(ThrowSiteStackTrace.Of(early), ThrowSiteStackTrace.Of(late));
+    }
+
+    [Fact]
+    public void Failure_ThroughACompiledExpression_FoundByTheRecordAndExporterGetsEachExceptionsOwnText()
+    {
+        // Minimal-API handlers are called from a compiled expression: a dynamic method the runtime keeps alive beside
+        // the exception's record of its frames.
+        var order = Expression.Parameter(typeof(int), "order");
+        var fail = Expression.Lambda<Action<int>>(
+            Expression.Call(typeof(Orders).GetMethod(nameof(Orders.Fail))!, order, Expression.Constant(true), Expression.Constant(null, typeof(string))),
+            order).Compile();
+        var first = Catch(() => fail(42));
+        var second = Catch(() => fail(43));
+
+        AssertSecondFoundByRecordAndEachExported(first, second);
+    }
+
+    [Fact]
+    public void Of_ThroughTwoDynamicMethodsWithTheSameCode_EachFoundOnlyByItsOwnRecord()
+    {
+        var first = Thrower(new DynamicMethod("Reserve", null, Type.EmptyTypes));
+        var second = Thrower(new DynamicMethod("Reserve", null, Type.EmptyTypes));
+        ThrowSiteStackTrace.Of(Catch(first));
+
+        var again = Catch(first);
+        var other = Catch(second);
+
+        Assert.True(ThrowSiteStackTrace.RemembersRecord(again));
+        Assert.False(ThrowSiteStackTrace.RemembersRecord(other));
+        Assert.Equal(again.StackTrace, ThrowSiteStackTrace.Of(again));
+        Assert.Equal(other.StackTrace, ThrowSiteStackTrace.Of(other));
     }
 
     [Fact]
@@ -127,7 +192,12 @@ public sealed class ThrowSiteStackTraceTests
         Assert.Equal(first.StackTrace, ThrowSiteStackTrace.Of(first));
         Assert.Equal(second.StackTrace, ThrowSiteStackTrace.Of(second));
         Assert.False(ThrowSiteStackTrace.Remembers(second));
+        Assert.False(ThrowSiteStackTrace.RemembersRecord(second));
     }
+
+    // Calls action below depth frames of its own: the frames an exception caught inside action passes stay the same.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Exception Deeper(int depth, Func<Exception> action) => depth > 0 ? Deeper(depth - 1, action) : action();
 
     private static Action Thrower(DynamicMethod method)
     {
@@ -140,6 +210,20 @@ public sealed class ThrowSiteStackTraceTests
         il.Emit(OpCodes.Ldstr, "out of stock");
         il.Emit(OpCodes.Newobj, typeof(InvalidOperationException).GetConstructor([typeof(string)])!);
         il.Emit(OpCodes.Throw);
+    }
+
+    // Two failures of order 42 and 43 from one site: the second is found by its record, and each span's exception event
+    // carries that exception's own text.
+    private static void AssertSecondFoundByRecordAndEachExported(Exception first, Exception second)
+    {
+        using var pipeline = new TelemetryPipeline();
+        Record(pipeline, "first", first);
+        Record(pipeline, "second", second);
+
+        Assert.True(ThrowSiteStackTrace.RemembersRecord(second));
+        Assert.Equal(first.ToString(), StackTraceOf(pipeline, "first"));
+        Assert.Equal(second.ToString(), StackTraceOf(pipeline, "second"));
+        Assert.Contains("order 43", StackTraceOf(pipeline, "second"), StringComparison.Ordinal);
     }
 
     private static void Record(TelemetryPipeline pipeline, string name, Exception exception)

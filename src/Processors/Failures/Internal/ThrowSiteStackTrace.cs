@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace ErrorTelemetry.Failures.Internal;
 
@@ -22,6 +24,17 @@ namespace ErrorTelemetry.Failures.Internal;
 /// runtime, as is an exception that was never thrown. Telling them apart reads the exception's private fields; once
 /// per process, probe exceptions (thrown, rethrown, async, with a remote stack trace) are printed both ways, and if the
 /// fields cannot be read or any text differs, the runtime prints every stack trace, as it does without this class.</para>
+/// <para>Reading the frames as <see cref="StackFrame"/> objects still costs 1–3 µs per failure (the runtime maps each
+/// frame's native offset to an IL offset and makes a method object for it). So a site already printed is found first
+/// by what the runtime recorded as the exception passed each frame: the frame's method (its runtime handle) and the
+/// instruction pointer in that method's compiled code, which fix the method and IL offset that would be read. That
+/// record is private to the runtime; it is read only on a 64-bit runtime and only after probe exceptions read both
+/// ways agree (the same frames thrown at different stack depths give one key, two throws in one method give two, a
+/// rethrow is marked, a dynamic method is kept alive beside the record), otherwise every failure reads its frames as
+/// before. A method and its code stay where they are for the life of the process, except a dynamic method's (the
+/// compiled expressions that call minimal-API handlers) or a collectible assembly's: the runtime keeps those alive
+/// beside the record, and a key holds what the runtime kept, so it finds only the same dynamic methods, which cannot be
+/// collected (and their code reused) while the key holds them. A collectible assembly's site is never remembered.</para>
 /// <para>Bounded: at most <see cref="MaxSites"/> throw sites of at most <see cref="MaxFrames"/> frames and
 /// <see cref="MaxLength"/> characters are remembered; any other stack trace is printed each time. A site whose frames
 /// belong to a collectible assembly is never remembered, so an unloaded plug-in is not kept alive. Thread-safe.</para>
@@ -41,6 +54,15 @@ internal static class ThrowSiteStackTrace
 
     private static readonly bool Usable = RuntimeFeature.IsDynamicCodeSupported && PrintsAsRuntime();
 
+    // The same sites found by their recorded frames; a site's code compiled again (tiering) is a new key, so the index
+    // may hold more keys than there are sites, and is emptied when full.
+    private static readonly ConcurrentDictionary<RecordedFrames, string> Recorded = new(RecordedFrames.Comparer.Instance);
+
+    private static readonly ConcurrentDictionary<RecordedFrames, string>.AlternateLookup<RecordedFramesSpan> RecordedLookup =
+        Recorded.GetAlternateLookup<RecordedFramesSpan>();
+
+    private static readonly bool RecordReadable = Usable && Environment.Is64BitProcess && ReadsRecordAsFrames();
+
     /// <summary>Gets the number of throw sites remembered.</summary>
     internal static int CachedSites => Sites.Count;
 
@@ -54,17 +76,66 @@ internal static class ThrowSiteStackTrace
         && new Site(new StackTrace(exception, fNeedFileInfo: false).GetFrames(), CultureInfo.CurrentUICulture.Name) is { IsKnownMethods: true } site
         && Sites.ContainsKey(site);
 
+    /// <summary>Gets the number of keys of recorded frames that find a remembered site (for tests).</summary>
+    internal static int RecordedKeys => Recorded.Count;
+
+    /// <summary>Whether the runtime's record of an exception's frames is read to find its site (for tests).</summary>
+    internal static bool ReadsRecord => RecordReadable;
+
+    /// <summary>Whether the throw site of <paramref name="exception"/> is found by the runtime's record of its frames, without reading them (for tests).</summary>
+    internal static bool RemembersRecord(Exception exception)
+    {
+        Span<ulong> words = stackalloc ulong[MaxFrames * RecordedFramesSpan.WordsPerFrame];
+        return RecordReadable
+            && StackTraceField(exception) is { } record
+            && RecordedFramesSpan.TryRead(record, words, CultureInfo.CurrentUICulture.Name, out var key)
+            && RecordedLookup.ContainsKey(key);
+    }
+
     /// <summary>Forgets every throw site (for tests that fill the table).</summary>
-    internal static void Forget() => Sites.Clear();
+    internal static void Forget()
+    {
+        Recorded.Clear();
+        Sites.Clear();
+    }
 
     private static string? Cached(Exception exception)
     {
-        if (StackTraceField(exception) is null || RemoteStackTraceField(exception) is not null || StackTraceStringField(exception) is not null)
+        if (StackTraceField(exception) is not { } record || RemoteStackTraceField(exception) is not null || StackTraceStringField(exception) is not null)
         {
             // Never thrown (no frames), or with text of its own ahead of its frames.
             return exception.StackTrace;
         }
 
+        Span<ulong> words = stackalloc ulong[MaxFrames * RecordedFramesSpan.WordsPerFrame];
+        if (!RecordReadable || !RecordedFramesSpan.TryRead(record, words, CultureInfo.CurrentUICulture.Name, out var key))
+        {
+            return FromFrames(exception, out _);
+        }
+
+        if (RecordedLookup.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var text = FromFrames(exception, out var remembered);
+        if (remembered && text is not null)
+        {
+            if (Recorded.Count >= 2 * MaxSites)
+            {
+                Recorded.Clear();
+            }
+
+            RecordedLookup.TryAdd(key, text);
+        }
+
+        return text;
+    }
+
+    // The site found by reading the exception's frames; remembered says whether the text is the site's remembered one.
+    private static string? FromFrames(Exception exception, out bool remembered)
+    {
+        remembered = false;
         var frames = new StackTrace(exception, fNeedFileInfo: false).GetFrames();
         if (frames.Length is 0 or > MaxFrames)
         {
@@ -79,13 +150,14 @@ internal static class ThrowSiteStackTrace
 
         if (Sites.TryGetValue(site, out var known))
         {
+            remembered = true;
             return known;
         }
 
         var text = exception.StackTrace;
         if (text is { Length: <= MaxLength } && Sites.Count < MaxSites && !site.IsCollectible())
         {
-            Sites.TryAdd(site, text);
+            remembered = Sites.TryAdd(site, text);
         }
 
         return text;
@@ -138,6 +210,192 @@ internal static class ThrowSiteStackTrace
         {
             Sites.Clear();
             return false;
+        }
+    }
+
+    // The runtime's record read for probes whose frames are known: one element per frame, each recorded method is the
+    // frame's method (except an async method's, whose state machine's method the runtime records through the stub that
+    // unboxes it: still one method per frame), the same frames at two stack depths are one key, two throws in one method
+    // are two, and a rethrow marks the frame it joined.
+    private static bool ReadsRecordAsFrames()
+    {
+        try
+        {
+            Exception[] probes = [Thrown(new InvalidOperationException("probe")), Rethrown(), Async(), AtDepth(8, early: true)];
+            foreach (var probe in probes)
+            {
+                if (StackTraceField(probe) is not byte[] || !ReadRecord(probe, out var words)
+                    || !RecordsFramesOf(probe, words, compareMethods: !ReferenceEquals(probe, probes[2])))
+                {
+                    return false;
+                }
+            }
+
+            if (!KeepsDynamicMethodsApart())
+            {
+                return false;
+            }
+
+            var shallowProbe = AtDepth(1, early: true);
+            var deepProbe = AtDepth(8, early: true);
+            if (!ReadRecord(shallowProbe, out var shallow) || !ReadRecord(deepProbe, out var deep)
+                || !ReadRecord(AtDepth(8, early: false), out var other) || !ReadRecord(probes[0], out var plain)
+                || !ReadRecord(probes[1], out var rethrown))
+            {
+                return false;
+            }
+
+            return shallow.AsSpan().SequenceEqual(deep)
+                && RecordedFramesSpan.FirstStackPointer((byte[])StackTraceField(shallowProbe)!) != RecordedFramesSpan.FirstStackPointer((byte[])StackTraceField(deepProbe)!)
+                && !deep.AsSpan().SequenceEqual(other)
+                && !HasForeignMark(plain) && HasForeignMark(rethrown);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ReadRecord(Exception exception, out ulong[] words) => ReadRecord(exception, out words, out _);
+
+    private static bool ReadRecord(Exception exception, out ulong[] words, out object?[] keptAlive)
+    {
+        words = [];
+        keptAlive = [];
+        Span<ulong> buffer = stackalloc ulong[MaxFrames * RecordedFramesSpan.WordsPerFrame];
+        if (StackTraceField(exception) is not { } record || !RecordedFramesSpan.TryRead(record, buffer, string.Empty, out var key))
+        {
+            return false;
+        }
+
+        words = key.Words.ToArray();
+        keptAlive = key.KeptAlive.ToArray();
+        return true;
+    }
+
+    // A dynamic method's frame: the runtime keeps the method alive beside the record. Two throws through one dynamic
+    // method are one key; through another with the same code, another key.
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only run where dynamic code is supported (see Usable).")]
+    private static bool KeepsDynamicMethodsApart()
+    {
+        var first = DynamicThrower();
+        var second = DynamicThrower();
+        if (!ReadRecord(Caught(first), out var words, out var keptAlive) || keptAlive.Length == 0
+            || !ReadRecord(Caught(first), out var again, out var keptAgain)
+            || !ReadRecord(Caught(second), out var other, out var keptOther))
+        {
+            return false;
+        }
+
+        GC.KeepAlive(first);
+        GC.KeepAlive(second);
+        return words.AsSpan().SequenceEqual(again) && SameReferences(keptAlive, keptAgain)
+            && keptOther.Length == keptAlive.Length && !SameReferences(keptAlive, keptOther)
+            && !(words.AsSpan().SequenceEqual(other) && SameReferences(keptAlive, keptOther));
+    }
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only run where dynamic code is supported (see Usable).")]
+    private static Action DynamicThrower()
+    {
+        var method = new DynamicMethod("Probe", null, Type.EmptyTypes, typeof(ThrowSiteStackTrace).Module);
+        var il = method.GetILGenerator();
+        il.Emit(OpCodes.Ldstr, "probe");
+        il.Emit(OpCodes.Newobj, typeof(InvalidOperationException).GetConstructor([typeof(string)])!);
+        il.Emit(OpCodes.Throw);
+        return method.CreateDelegate<Action>();
+    }
+
+    private static Exception Caught(Action action)
+    {
+        try
+        {
+            action();
+            return new InvalidOperationException("unreachable");
+        }
+        catch (Exception caught)
+        {
+            return caught;
+        }
+    }
+
+    private static bool SameReferences(ReadOnlySpan<object?> x, ReadOnlySpan<object?> y)
+    {
+        if (x.Length != y.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!ReferenceEquals(x[i], y[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only run where dynamic code is supported (see Usable); the probes' own methods are compared.")]
+    private static bool RecordsFramesOf(Exception probe, ulong[] words, bool compareMethods)
+    {
+        var frames = new StackTrace(probe, fNeedFileInfo: false).GetFrames();
+        if (frames.Length * RecordedFramesSpan.WordsPerFrame != words.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < frames.Length && compareMethods; i++)
+        {
+            if (frames[i].GetMethod() is not { } method
+                || (ulong)method.MethodHandle.Value != words[(i * RecordedFramesSpan.WordsPerFrame) + 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasForeignMark(ulong[] words)
+    {
+        for (var i = 2; i < words.Length; i += RecordedFramesSpan.WordsPerFrame)
+        {
+            if ((words[i] & RecordedFramesSpan.LastFrameOfForeignTrace) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The same frames, thrown and caught below depth calls of its own: the stack pointers differ with depth (the call is
+    // not the last thing the method does, so it is not made a tail call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Exception AtDepth(int depth, bool early)
+    {
+        var caught = depth > 1 ? AtDepth(depth - 1, early) : ThrownAtOneOfTwoPlaces(early);
+        GC.KeepAlive(early);
+        return caught;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Exception ThrownAtOneOfTwoPlaces(bool early)
+    {
+        try
+        {
+            if (early)
+            {
+                throw new InvalidOperationException("probe");
+            }
+
+            GC.KeepAlive(early);
+            throw new InvalidOperationException("probe");
+        }
+        catch (Exception caught)
+        {
+            return caught;
         }
     }
 
@@ -252,5 +510,124 @@ internal static class ThrowSiteStackTrace
         public override bool Equals(object? obj) => obj is Site other && Equals(other);
 
         public override int GetHashCode() => _hash;
+    }
+
+    /// <summary>
+    /// The runtime's record of the frames an exception passed, as read here: per frame, the instruction pointer, the
+    /// method's runtime handle and the frame's flags (whether a rethrow joined another stack after it); what the runtime
+    /// keeps alive beside the record (dynamic methods, collectible assemblies); and the name of the culture that prints
+    /// them. The record is bytes: a header (frame count, keep-alive count, owning thread) followed by one element per
+    /// frame (instruction pointer, stack pointer, method, flags), laid out for a 64-bit process; the stack pointer
+    /// differs from one throw to the next and is left out. With anything to keep alive, the bytes are the first item of
+    /// an object array whose next items are what is kept alive.
+    /// </summary>
+    private readonly ref struct RecordedFramesSpan
+    {
+        public const int WordsPerFrame = 3;
+
+        public const ulong LastFrameOfForeignTrace = 1;
+
+        private const int HeaderSize = 16;
+        private const int ElementSize = 32;
+        private const int MethodOffset = 16;
+        private const int FlagsOffset = 24;
+
+        public RecordedFramesSpan(ReadOnlySpan<ulong> words, ReadOnlySpan<object?> keptAlive, string culture)
+        {
+            Words = words;
+            KeptAlive = keptAlive;
+            Culture = culture;
+        }
+
+        public ReadOnlySpan<ulong> Words { get; }
+
+        public ReadOnlySpan<object?> KeptAlive { get; }
+
+        public string Culture { get; }
+
+        /// <summary>The stack pointer recorded for the first frame (which the key leaves out), to check the layout with probes.</summary>
+        public static ulong FirstStackPointer(byte[] record) => MemoryMarshal.Read<ulong>(record.AsSpan(HeaderSize + sizeof(ulong)));
+
+        /// <summary>Reads <paramref name="record"/> into <paramref name="words"/>: false when it has no frames, more than fit, or not the shape expected.</summary>
+        public static bool TryRead(object record, Span<ulong> words, string culture, out RecordedFramesSpan key)
+        {
+            key = default;
+            ReadOnlySpan<object?> items = [];
+            if (record is not byte[] bytes)
+            {
+                if (record is not object?[] { Length: > 1 } array || array[0] is not byte[] first)
+                {
+                    return false;
+                }
+
+                bytes = first;
+                items = array;
+            }
+
+            if (bytes.Length < HeaderSize)
+            {
+                return false;
+            }
+
+            var frames = MemoryMarshal.Read<uint>(bytes);
+            var keepAlive = MemoryMarshal.Read<uint>(bytes.AsSpan(sizeof(uint)));
+            if (frames == 0 || frames > (uint)(words.Length / WordsPerFrame)
+                || bytes.Length < HeaderSize + ((int)frames * ElementSize)
+                || (items.IsEmpty ? keepAlive != 0 : keepAlive == 0 || keepAlive >= (uint)items.Length))
+            {
+                return false;
+            }
+
+            var count = (int)frames;
+            var keptAlive = items.IsEmpty ? items : items.Slice(1, (int)keepAlive);
+            var elements = bytes.AsSpan(HeaderSize);
+            for (var i = 0; i < count; i++)
+            {
+                var element = elements.Slice(i * ElementSize, ElementSize);
+                words[i * WordsPerFrame] = MemoryMarshal.Read<ulong>(element);
+                words[(i * WordsPerFrame) + 1] = MemoryMarshal.Read<ulong>(element[MethodOffset..]);
+                words[(i * WordsPerFrame) + 2] = MemoryMarshal.Read<uint>(element[FlagsOffset..]);
+            }
+
+            key = new RecordedFramesSpan(words[..(count * WordsPerFrame)], keptAlive, culture);
+            return true;
+        }
+    }
+
+    /// <summary>A <see cref="RecordedFramesSpan"/> kept as a key.</summary>
+    private sealed class RecordedFrames(ulong[] words, object?[] keptAlive, string culture)
+    {
+        public ulong[] Words { get; } = words;
+
+        // Held so that a dynamic method in the key is not collected and its method and code reused by another.
+        public object?[] KeptAlive { get; } = keptAlive;
+
+        public string Culture { get; } = culture;
+
+        public sealed class Comparer : IEqualityComparer<RecordedFrames>, IAlternateEqualityComparer<RecordedFramesSpan, RecordedFrames>
+        {
+            public static readonly Comparer Instance = new();
+
+            public bool Equals(RecordedFrames? x, RecordedFrames? y) =>
+                ReferenceEquals(x, y) || (x is not null && y is not null && Equals(new RecordedFramesSpan(x.Words, x.KeptAlive, x.Culture), y));
+
+            public int GetHashCode(RecordedFrames obj) => GetHashCode(new RecordedFramesSpan(obj.Words, obj.KeptAlive, obj.Culture));
+
+            public bool Equals(RecordedFramesSpan alternate, RecordedFrames other) =>
+                alternate.Words.SequenceEqual(other.Words)
+                && SameReferences(alternate.KeptAlive, other.KeptAlive)
+                && string.Equals(alternate.Culture, other.Culture, StringComparison.Ordinal);
+
+            // What is kept alive and the culture are compared, not hashed: the frames' words tell sites apart, and one
+            // process prints in one or a few cultures.
+            public int GetHashCode(RecordedFramesSpan alternate)
+            {
+                var hash = default(HashCode);
+                hash.AddBytes(MemoryMarshal.AsBytes(alternate.Words));
+                return hash.ToHashCode();
+            }
+
+            public RecordedFrames Create(RecordedFramesSpan alternate) => new(alternate.Words.ToArray(), alternate.KeptAlive.ToArray(), alternate.Culture);
+        }
     }
 }
