@@ -24,6 +24,9 @@ namespace ErrorTelemetry.Tests.Otlp;
 /// </summary>
 public class OtlpTestReceiverTests
 {
+    // ForceFlush returns as soon as the export is done, so a generous bound costs nothing on a fast machine.
+    private const int FlushTimeoutMilliseconds = 30_000;
+
     [Fact]
     public async Task Spans_RealExporter_DecodesNameKindIdsAttributesEventsLinksStatusResourceAndScope()
     {
@@ -59,10 +62,9 @@ public class OtlpTestReceiverTests
             childId = child.SpanId.ToHexString();
         }
 
-        Assert.True(tracerProvider.ForceFlush(5000));
+        Assert.True(tracerProvider.ForceFlush(FlushTimeoutMilliseconds));
 
-        // No wait: ForceFlush returns only after the exporter's HTTP request completed.
-        var spans = receiver.Spans;
+        var spans = await receiver.WaitForSpansAsync(s => s.Count >= 2);
         Assert.Equal(2, spans.Count);
         var p = Assert.Single(spans, s => s.Name == "parent-op");
         var c = Assert.Single(spans, s => s.Name == "child-op");
@@ -188,7 +190,7 @@ public class OtlpTestReceiverTests
         duration.Record(0.2);
         duration.Record(4.0, new KeyValuePair<string, object?>("slow", true));
 
-        Assert.True(meterProvider.ForceFlush(5000));
+        Assert.True(meterProvider.ForceFlush(FlushTimeoutMilliseconds));
 
         var points = receiver.MetricPoints;
         var timeout = Assert.Single(points, m => m.MetricName == "test.failures" && Equals(m.Attributes["error.code"], "DEPENDENCY_DB_TIMEOUT"));
@@ -251,9 +253,9 @@ public class OtlpTestReceiverTests
         {
         }
 
-        Assert.True(tracerProvider.ForceFlush(5000));
+        Assert.True(tracerProvider.ForceFlush(FlushTimeoutMilliseconds));
 
-        var request = Assert.Single(receiver.Requests);
+        var request = Assert.Single(await receiver.WaitForRequestsAsync(1));
         Assert.Equal("secret-1", request.Header("x-api-key"));
         Assert.Equal("acme", request.Header("x-tenant"));
         Assert.Equal("gzip", request.Header("Content-Encoding"));
@@ -288,9 +290,9 @@ public class OtlpTestReceiverTests
         {
         }
 
-        Assert.True(tracerProvider.ForceFlush(5000));
+        Assert.True(tracerProvider.ForceFlush(FlushTimeoutMilliseconds));
 
-        var request = Assert.Single(receiver.Requests);
+        var request = Assert.Single(await receiver.WaitForRequestsAsync(1));
         Assert.Equal("/v1/traces", request.Path);
         Assert.Equal("Bearer abc", request.Header("authorization"));
         Assert.Equal("gzip", request.Header("Content-Encoding"));
@@ -423,9 +425,9 @@ public class OtlpTestReceiverTests
         {
         }
 
-        tracerProvider.ForceFlush(5000);
+        tracerProvider.ForceFlush(FlushTimeoutMilliseconds);
 
-        var request = Assert.Single(receiver.Requests);
+        var request = Assert.Single(await receiver.WaitForRequestsAsync(1));
         Assert.Equal(400, request.StatusCode);
         Assert.Empty(receiver.Spans);
     }

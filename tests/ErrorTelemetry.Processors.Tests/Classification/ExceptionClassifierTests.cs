@@ -85,9 +85,10 @@ public class ExceptionClassifierTests
     [Fact]
     public async Task Classify_RealConnectionRefused_IsConnectivitySocket()
     {
+        using var closed = LoopbackHttpServer.ClosedPort(out var port);
         using var client = new HttpClient();
 
-        var exception = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}/")));
+        var exception = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri($"http://127.0.0.1:{port}/")));
 
         var result = Classifier().Classify(exception);
         Assert.Equal("CONNECTIVITY_SOCKET", result.Definition.Code);

@@ -25,14 +25,16 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
-    /// <summary>A loopback port nothing listens on: bound, then released.</summary>
-    public static int FreePort()
+    /// <summary>
+    /// Returns a socket bound to a loopback port without listening, and the port: a connection to it is refused, and
+    /// while the socket lives no other test can take the port (one that was bound and released could be by then).
+    /// </summary>
+    public static Socket ClosedPort(out int port)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        return socket;
     }
 
     public async ValueTask DisposeAsync()

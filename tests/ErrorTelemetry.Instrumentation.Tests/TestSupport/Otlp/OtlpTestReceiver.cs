@@ -22,12 +22,16 @@ namespace ErrorTelemetry.Tests.TestSupport.Otlp;
 /// Thread-safe: requests are recorded under a lock and every view returns a snapshot. Every request is recorded
 /// in <see cref="Requests"/> (also 404/415/400 ones, so a wrong exporter path is visible); only accepted requests
 /// (answered 200) feed <see cref="Spans"/>, <see cref="LogRecords"/> and <see cref="MetricPoints"/>. Data is recorded
-/// before the response is written, so once the exporter's ForceFlush returns the data is already here.
+/// before the response is written. A tracer or logger provider's ForceFlush does not mean it arrived: the SDK's batch
+/// processor reports the flush done once the exporter has taken the batch out of its queue, and after waiting a
+/// second it no longer waits for the HTTP request (a first request on a loaded machine takes longer). Wait for what
+/// the test needs (<see cref="WaitForRequestsAsync"/>, <see cref="WaitForSpansAsync"/>, …), or dispose the provider,
+/// which waits for its export thread. A meter provider's ForceFlush exports on the calling thread.
 /// </remarks>
 internal sealed class OtlpTestReceiver : IAsyncDisposable
 {
-    /// <summary>The default bound for the Wait* helpers.</summary>
-    public static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>The default bound for the Wait* helpers: generous, since they return as soon as the data is here.</summary>
+    public static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(30);
 
     private const string ProtobufContentType = "application/x-protobuf";
 
@@ -156,6 +160,14 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
                 throw new TimeoutException($"OTLP receiver condition not met within {timeout ?? DefaultWaitTimeout}. {Describe()}");
             }
         }
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> requests arrived and returns every request so far.</summary>
+    public async Task<IReadOnlyList<OtlpRequest>> WaitForRequestsAsync(int count, TimeSpan? timeout = null)
+    {
+        IReadOnlyList<OtlpRequest> result = [];
+        await WaitUntilAsync(r => (result = r.Requests).Count >= count, timeout);
+        return result;
     }
 
     /// <summary>Waits until the accepted spans satisfy <paramref name="condition"/> and returns them.</summary>
