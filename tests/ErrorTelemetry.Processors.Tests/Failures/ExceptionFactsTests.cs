@@ -3,6 +3,10 @@ using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Tests.Failures;
 
+// Some of these tests fill the process-wide table past its capacity, which makes it forget the exceptions of tests
+// running at the same time (a failure classified twice): they run alone.
+[CollectionDefinition(nameof(ExceptionFactsTests), DisableParallelization = true)]
+[Collection(nameof(ExceptionFactsTests))]
 public sealed class ExceptionFactsTests
 {
     private const int Capacity = ExceptionFacts.BucketCount * ExceptionFacts.Ways;
