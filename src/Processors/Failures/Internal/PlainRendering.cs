@@ -58,11 +58,12 @@ internal static class PlainRendering
         var className = exception.GetType().ToString();
         var trace = ThrowSiteStackTrace.Of(exception);
         var last = Volatile.Read(ref _lastPrinted);
-        if (trace is not null && last is not null && ReferenceEquals(last.Trace, trace)
+        if (last is not null && ReferenceEquals(last.Trace, trace)
             && string.Equals(last.ClassName, className, StringComparison.Ordinal) && string.Equals(last.Message, message, StringComparison.Ordinal))
         {
             // The same failure again (a storm): one text for all of them, neither built again nor kept alive once per
-            // failure until the batch export. A throw site's stack trace is one instance (ThrowSiteStackTrace).
+            // failure until the batch export. A throw site's stack trace is one instance (ThrowSiteStackTrace); an
+            // exception never thrown has none, and its text is its type and message alone.
             stackStart = last.StackStart;
             return last.Text;
         }
@@ -71,6 +72,7 @@ internal static class PlainRendering
         if (trace is null)
         {
             stackStart = -1;
+            Volatile.Write(ref _lastPrinted, new Printed(null, className, message, head, stackStart));
             return head;
         }
 
@@ -133,5 +135,5 @@ internal static class PlainRendering
         }
     }
 
-    private sealed record Printed(string Trace, string ClassName, string Message, string Text, int StackStart);
+    private sealed record Printed(string? Trace, string ClassName, string Message, string Text, int StackStart);
 }
