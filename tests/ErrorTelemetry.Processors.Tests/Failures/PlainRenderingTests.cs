@@ -86,7 +86,6 @@ public sealed class PlainRenderingTests
     [Fact]
     public void Failure_SameFailureTwiceThenAnotherMessage_ExporterGetsEachExceptionsOwnText()
     {
-        using var pipeline = new TelemetryPipeline();
         Exception[] exceptions =
         [
             TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
@@ -95,6 +94,49 @@ public sealed class PlainRenderingTests
             TestExceptions.Thrown(new KeyNotFoundException("order 43 is out of stock")),
         ];
 
+        AssertEachExportsItsOwnText(exceptions);
+    }
+
+    [Fact]
+    public void Failure_NeverThrownSameFailureTwiceThenOthers_ExporterGetsEachExceptionsOwnText()
+    {
+        Exception[] exceptions =
+        [
+            new InvalidOperationException("order 42 is out of stock"),
+            new InvalidOperationException("order 42 is out of stock"),
+            TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
+            new InvalidOperationException("order 42 is out of stock"),
+            new InvalidOperationException("order 43 is out of stock"),
+            new KeyNotFoundException("order 43 is out of stock"),
+            new KeyNotFoundException(string.Empty),
+            new KeyNotFoundException(string.Empty),
+        ];
+
+        AssertEachExportsItsOwnText(exceptions);
+    }
+
+    [Fact]
+    public void TryRender_NeverThrownSameTypeAndMessageInTurn_SharesOneText()
+    {
+        // Other tests print at the same time, so a run of the same failure is asked to share, not every pair of it.
+        var texts = new HashSet<string>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < 50; i++)
+        {
+            var exception = new TimeoutException("The database did not answer within 30 seconds.");
+            var text = PlainRendering.TryRender(exception, exception.Message, out var stackStart);
+
+            Assert.Equal(exception.ToString(), text);
+            Assert.Equal(-1, stackStart);
+            texts.Add(text!);
+        }
+
+        Assert.InRange(texts.Count, 1, 25);
+    }
+
+    // Each exception on a span of its own, in turn: the exporter gets each exception's own ToString().
+    private static void AssertEachExportsItsOwnText(Exception[] exceptions)
+    {
+        using var pipeline = new TelemetryPipeline();
         for (var i = 0; i < exceptions.Length; i++)
         {
             using var activity = pipeline.Source.StartActivity("checkout " + i);

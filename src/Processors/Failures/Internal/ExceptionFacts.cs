@@ -18,8 +18,8 @@ namespace ErrorTelemetry.Failures.Internal;
 /// live exceptions, the least recently added is forgotten; if that exception then reaches another signal, it is
 /// classified and rendered again (and could be counted again). That takes more than a thousand failures in flight at
 /// once.</para>
-/// <para>Thread-safe: each bucket is read and written under its own lock; each fact is set once, the first writer
-/// wins.</para>
+/// <para>Thread-safe: each bucket is read and written under its own gate (a compare-and-swap; a thread that finds it
+/// taken spins, then yields, as <see cref="SpinWait"/> does); each fact is set once, the first writer wins.</para>
 /// </remarks>
 internal sealed class ExceptionFacts
 {
@@ -29,7 +29,7 @@ internal sealed class ExceptionFacts
     /// <summary>The entries per bucket.</summary>
     internal const int Ways = 4;
 
-    private static readonly Bucket[] Buckets = CreateBuckets();
+    private static readonly Bucket[] Buckets = new Bucket[BucketCount];
 
     private FailureState? _failure;
     private RenderedException? _text;
@@ -71,38 +71,32 @@ internal sealed class ExceptionFacts
     /// <summary>Records the rendered text unless one is recorded already; returns the one recorded.</summary>
     public RenderedException SetText(RenderedException text) => Interlocked.CompareExchange(ref _text, text, null) ?? text;
 
-    private static Bucket[] CreateBuckets()
+    // A bucket's ways side by side in one struct (one or two cache lines), in one array for the whole table: a lookup
+    // touches the bucket's own memory only, not a bucket object, its gate and three arrays.
+    private struct Bucket
     {
-        var buckets = new Bucket[BucketCount];
-        for (var i = 0; i < buckets.Length; i++)
-        {
-            buckets[i] = new Bucket();
-        }
-
-        return buckets;
-    }
-
-    private sealed class Bucket
-    {
-        // A dependent handle keeps the facts alive exactly as long as the exception: they die young together,
-        // instead of the facts being promoted while they wait in the table.
-        private readonly DependentHandle[] _handles = new DependentHandle[Ways];
-        private readonly int[] _hashes = new int[Ways];
-        private readonly long[] _added = new long[Ways];
-        private readonly Lock _gate = new();
-        private long _clock;
+        // 0 free, 1 taken: a compare-and-swap, without the thread id (a thread-local read) that a Lock takes.
+        public int Gate;
+        public int Clock;
+        public WayArray Slots;
 
         public ExceptionFacts? Find(Exception exception, int hash)
         {
-            lock (_gate)
+            Enter();
+            try
             {
                 return Lookup(exception, hash);
+            }
+            finally
+            {
+                Volatile.Write(ref Gate, 0);
             }
         }
 
         public ExceptionFacts GetOrAdd(Exception exception, int hash)
         {
-            lock (_gate)
+            Enter();
+            try
             {
                 // Most calls find the exception (every signal after its first).
                 if (Lookup(exception, hash) is { } found)
@@ -110,52 +104,85 @@ internal sealed class ExceptionFacts
                     return found;
                 }
 
-                // Not here: a free way (never used, or its exception collected), else the least recently added.
-                var victim = -1;
-                for (var i = 0; i < Ways; i++)
+                // Not here: a free way (never used, or its exception collected), else the least recently added. The
+                // oldest way is asked first, as the likeliest to be dead (reading a target is a read in the runtime's
+                // handle table, often not in the CPU's caches); the others only when it is alive.
+                var oldest = Oldest();
+                var victim = oldest;
+                if (Slots[oldest].Handle.IsAllocated && Slots[oldest].Handle.Target is not null)
                 {
-                    if (!_handles[i].IsAllocated)
+                    for (var i = 0; i < Ways; i++)
                     {
-                        victim = i;
-                        break;
-                    }
-
-                    if (_handles[i].Target is null)
-                    {
-                        // Collected, and its facts with it: the way is free.
-                        _handles[i].Dispose();
-                        _handles[i] = default;
-                        victim = i;
-                        break;
-                    }
-
-                    if (victim < 0 || _added[i] < _added[victim])
-                    {
-                        victim = i;
+                        if (i != oldest && (!Slots[i].Handle.IsAllocated || Slots[i].Handle.Target is null))
+                        {
+                            victim = i;
+                            break;
+                        }
                     }
                 }
 
-                if (_handles[victim].IsAllocated)
+                ref var way = ref Slots[victim];
+                if (way.Handle.IsAllocated)
                 {
-                    _handles[victim].Dispose();
+                    way.Handle.Dispose();
+                    way.Handle = default;
                 }
 
                 var created = new ExceptionFacts();
-                _handles[victim] = new DependentHandle(exception, created);
-                _hashes[victim] = hash;
-                _added[victim] = ++_clock;
+                way.Handle = new DependentHandle(exception, created);
+                way.Hash = hash;
+                way.Added = ++Clock;
                 return created;
+            }
+            finally
+            {
+                Volatile.Write(ref Gate, 0);
             }
         }
 
-        // Under the lock: only a way with the exception's hash is opened (reading a handle is a runtime call).
+        private void Enter()
+        {
+            if (Interlocked.CompareExchange(ref Gate, 1, 0) != 0)
+            {
+                Contended();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Contended()
+        {
+            // Held for a handle's allocation at most: spin, then yield, as SpinWait does.
+            var spinner = default(SpinWait);
+            do
+            {
+                spinner.SpinOnce();
+            }
+            while (Interlocked.CompareExchange(ref Gate, 1, 0) != 0);
+        }
+
+        private readonly int Oldest()
+        {
+            var oldest = 0;
+            for (var i = 1; i < Ways; i++)
+            {
+                if (Slots[i].Added - Slots[oldest].Added < 0)
+                {
+                    oldest = i;
+                }
+            }
+
+            return oldest;
+        }
+
+        // Under the gate: only a way with the exception's hash is opened (reading a handle is a runtime call).
         private ExceptionFacts? Lookup(Exception exception, int hash)
         {
             for (var i = 0; i < Ways; i++)
             {
-                if (_hashes[i] == hash && _handles[i].IsAllocated)
+                ref var way = ref Slots[i];
+                if (way.Hash == hash && way.Handle.IsAllocated)
                 {
-                    var (target, facts) = _handles[i].TargetAndDependent;
+                    var (target, facts) = way.Handle.TargetAndDependent;
                     if (ReferenceEquals(target, exception))
                     {
                         return (ExceptionFacts?)facts;
@@ -165,5 +192,20 @@ internal sealed class ExceptionFacts
 
             return null;
         }
+    }
+
+    private struct Way
+    {
+        // A dependent handle keeps the facts alive exactly as long as the exception: they die young together,
+        // instead of the facts being promoted while they wait in the table.
+        public DependentHandle Handle;
+        public int Hash;
+        public int Added;
+    }
+
+    [InlineArray(Ways)]
+    private struct WayArray
+    {
+        private Way _first;
     }
 }
