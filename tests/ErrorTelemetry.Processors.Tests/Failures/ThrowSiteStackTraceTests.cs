@@ -195,6 +195,37 @@ public sealed class ThrowSiteStackTraceTests
         Assert.False(ThrowSiteStackTrace.RemembersRecord(second));
     }
 
+    [Fact]
+    public void Failure_CaughtEarlierThanAnExceptionReadWhileOtherThreadsThrewIt_ExporterGetsItsOwnText()
+    {
+        // One exception object thrown on other threads while it is read (a cached exception; a faulted task awaited by
+        // many requests rethrows its one exception): the runtime records its frames as each throw passes them, so a
+        // read may find them halfway (Inner and Mid, not yet Outer). Such a record must not be remembered with the text
+        // of all three frames, which every later failure whose frames are Inner and Mid would then be exported with.
+        var shared = new InvalidOperationException("out of stock");
+        ThrowSiteStackTrace.Of(Nested.Outer(shared));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var throwers = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Nested.Outer(shared);
+            }
+        })).ToList();
+        throwers.ForEach(thread => thread.Start());
+        while (!stop.IsCancellationRequested)
+        {
+            ThrowSiteStackTrace.Of(shared);
+        }
+
+        throwers.ForEach(thread => thread.Join());
+        var caughtInMid = Nested.Mid(new ArgumentException("order 43 is invalid"));
+        using var pipeline = new TelemetryPipeline();
+        Record(pipeline, "caught in mid", caughtInMid);
+
+        Assert.Equal(caughtInMid.ToString(), StackTraceOf(pipeline, "caught in mid"));
+    }
+
     // Calls action below depth frames of its own: the frames an exception caught inside action passes stay the same.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Exception Deeper(int depth, Func<Exception> action) => depth > 0 ? Deeper(depth - 1, action) : action();
@@ -268,6 +299,41 @@ public sealed class ThrowSiteStackTraceTests
         }
 
         throw new InvalidOperationException("Nothing was thrown.");
+    }
+
+    // An exception thrown in Inner passes Mid, which catches an ArgumentException, and Outer, which catches the rest.
+    private static class Nested
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static Exception Outer(Exception exception)
+        {
+            try
+            {
+                return Mid(exception);
+            }
+            catch (InvalidOperationException caught)
+            {
+                return caught;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static Exception Mid(Exception exception)
+        {
+            try
+            {
+                Inner(exception);
+            }
+            catch (ArgumentException caught)
+            {
+                return caught;
+            }
+
+            throw new InvalidOperationException("Nothing was thrown.");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Inner(Exception exception) => throw exception;
     }
 
     private static class Orders

@@ -107,6 +107,7 @@ internal static class ThrowSiteStackTrace
             return exception.StackTrace;
         }
 
+        var stamp = Stamp(record);
         Span<ulong> words = stackalloc ulong[MaxFrames * RecordedFramesSpan.WordsPerFrame];
         if (!RecordReadable || !RecordedFramesSpan.TryRead(record, words, CultureInfo.CurrentUICulture.Name, out var key))
         {
@@ -119,7 +120,7 @@ internal static class ThrowSiteStackTrace
         }
 
         var text = FromFrames(exception, out var remembered);
-        if (remembered && text is not null)
+        if (remembered && text is not null && Stamp(StackTraceField(exception)) == stamp)
         {
             if (Recorded.Count >= 2 * MaxSites)
             {
@@ -136,6 +137,7 @@ internal static class ThrowSiteStackTrace
     private static string? FromFrames(Exception exception, out bool remembered)
     {
         remembered = false;
+        var stamp = Stamp(StackTraceField(exception));
         var frames = new StackTrace(exception, fNeedFileInfo: false).GetFrames();
         if (frames.Length is 0 or > MaxFrames)
         {
@@ -155,12 +157,24 @@ internal static class ThrowSiteStackTrace
         }
 
         var text = exception.StackTrace;
-        if (text is { Length: <= MaxLength } && Sites.Count < MaxSites && !site.IsCollectible())
+        if (text is { Length: <= MaxLength } && Sites.Count < MaxSites && !site.IsCollectible()
+            && Stamp(StackTraceField(exception)) == stamp)
         {
             remembered = Sites.TryAdd(site, text);
         }
 
         return text;
+    }
+
+    // The record as it stands: the runtime's record of frames and, in its layout (the same at either bitness), its counts
+    // of frames and of what it keeps alive. An exception object thrown on another thread while it is read here (a
+    // cached exception, a faulted task's exception rethrown by each awaiter) has its record replaced, or appended to
+    // in place as the throw passes each frame: what was read from it is remembered only if the record stood still
+    // meanwhile, or a record read halfway would be remembered with the text of all its frames.
+    private static (object? Record, ulong Counts) Stamp(object? record)
+    {
+        var bytes = record as byte[] ?? (record is object?[] { Length: > 0 } array ? array[0] as byte[] : null);
+        return (record, bytes is { Length: >= sizeof(ulong) } ? MemoryMarshal.Read<ulong>(bytes) : 0);
     }
 
     // Private to the runtime's Exception; PrintsAsRuntime checks they are there and mean what they are read for.
