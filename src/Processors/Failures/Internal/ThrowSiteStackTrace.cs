@@ -541,6 +541,12 @@ internal static class ThrowSiteStackTrace
 
         public const ulong LastFrameOfForeignTrace = 1;
 
+        // The frame flags this runtime writes (last frame of a foreign trace, instruction pointer adjusted, keeps
+        // something alive). A frame with any other flag is of a kind the key may not tell apart (later runtimes record
+        // an await point of a runtime-async method where the key leaves out the stack pointer), so such a record is
+        // not read: its frames are read as StackFrame objects instead.
+        private const uint KnownFlags = 0b111;
+
         private const int HeaderSize = 16;
         private const int ElementSize = 32;
         private const int MethodOffset = 16;
@@ -600,7 +606,13 @@ internal static class ThrowSiteStackTrace
                 var element = elements.Slice(i * ElementSize, ElementSize);
                 words[i * WordsPerFrame] = MemoryMarshal.Read<ulong>(element);
                 words[(i * WordsPerFrame) + 1] = MemoryMarshal.Read<ulong>(element[MethodOffset..]);
-                words[(i * WordsPerFrame) + 2] = MemoryMarshal.Read<uint>(element[FlagsOffset..]);
+                var flags = MemoryMarshal.Read<uint>(element[FlagsOffset..]);
+                if ((flags & ~KnownFlags) != 0)
+                {
+                    return false;
+                }
+
+                words[(i * WordsPerFrame) + 2] = flags;
             }
 
             key = new RecordedFramesSpan(words[..(count * WordsPerFrame)], keptAlive, culture);
