@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace ErrorTelemetry.Tests.Classification;
 
+[Collection(nameof(BuiltInRulesTests))]
 public class ExceptionClassifierTests
 {
     private static readonly ErrorDefinition OrderFailed = new("ORDER_FAILED", ErrorCategory.Internal, "The order failed.");

@@ -19,6 +19,9 @@ internal static class BuiltInRules
     /// <summary>Gets the number of exception types whose Polly rejection is remembered.</summary>
     internal static int CachedTypes => ResilienceByType.Count;
 
+    /// <summary>Forgets every remembered type (for tests that fill the bound).</summary>
+    internal static void ForgetCachedTypes() => ResilienceByType.Forget();
+
     /// <summary>
     /// Returns the built-in definition for one exception (not its causes), or <see langword="null"/>.
     /// </summary>

@@ -51,5 +51,12 @@ internal sealed class TypeAnswers<T>(int maxTypes, Func<Type, T> decide, bool ke
         return true;
     }
 
+    /// <summary>Forgets every answer (for tests that fill the bound of a process-wide instance, so that the tests after them see it with room).</summary>
+    internal void Forget()
+    {
+        _answers.Clear();
+        Volatile.Write(ref _last, null);
+    }
+
     private sealed record Answer(Type Type, T Value);
 }
