@@ -98,22 +98,8 @@ public sealed class PlainRenderingTests
     }
 
     [Fact]
-    public void Failure_NeverThrownSameFailureTwiceThenOthers_ExporterGetsEachExceptionsOwnText()
-    {
-        Exception[] exceptions =
-        [
-            new InvalidOperationException("order 42 is out of stock"),
-            new InvalidOperationException("order 42 is out of stock"),
-            TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
-            new InvalidOperationException("order 42 is out of stock"),
-            new InvalidOperationException("order 43 is out of stock"),
-            new KeyNotFoundException("order 43 is out of stock"),
-            new KeyNotFoundException(string.Empty),
-            new KeyNotFoundException(string.Empty),
-        ];
-
-        AssertEachExportsItsOwnText(exceptions);
-    }
+    public void Failure_NeverThrownSameFailureTwiceThenOthers_ExporterGetsEachExceptionsOwnText() =>
+        AssertEachExportsItsOwnText(NeverThrownAndThrownInTurn());
 
     [Fact]
     public void TryRender_NeverThrownSameTypeAndMessageInTurn_SharesOneText()
@@ -132,6 +118,21 @@ public sealed class PlainRenderingTests
 
         Assert.InRange(texts.Count, 1, 25);
     }
+
+    // Never-thrown failures of one type and message in a run, a thrown one between them, then other messages, other
+    // types and empty messages: what both the span-per-exception and the one-span tests send.
+    private static Exception[] NeverThrownAndThrownInTurn() =>
+    [
+        new InvalidOperationException("order 42 is out of stock"),
+        new InvalidOperationException("order 42 is out of stock"),
+        TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
+        new InvalidOperationException("order 42 is out of stock"),
+        new InvalidOperationException("order 43 is out of stock"),
+        new KeyNotFoundException("order 43 is out of stock"),
+        new KeyNotFoundException(string.Empty),
+        new KeyNotFoundException(string.Empty),
+        new InvalidOperationException(string.Empty),
+    ];
 
     // Each exception on a span of its own, in turn: the exporter gets each exception's own ToString().
     private static void AssertEachExportsItsOwnText(Exception[] exceptions)
@@ -154,17 +155,7 @@ public sealed class PlainRenderingTests
     public void Failure_UnthrownAndThrownFailuresInTurn_ExporterGetsEachExceptionsOwnText()
     {
         using var pipeline = new TelemetryPipeline();
-        Exception[] exceptions =
-        [
-            new InvalidOperationException("order 42 is out of stock"),
-            new InvalidOperationException("order 42 is out of stock"),
-            TestExceptions.Thrown(new InvalidOperationException("order 42 is out of stock")),
-            new InvalidOperationException("order 42 is out of stock"),
-            new InvalidOperationException("order 43 is out of stock"),
-            new KeyNotFoundException("order 43 is out of stock"),
-            new KeyNotFoundException(string.Empty),
-            new InvalidOperationException(string.Empty),
-        ];
+        var exceptions = NeverThrownAndThrownInTurn();
 
         using (var activity = pipeline.Source.StartActivity("checkout"))
         {
