@@ -37,6 +37,9 @@ internal static class PlainRendering
     /// <summary>Gets the number of types whose printing is remembered.</summary>
     internal static int CachedTypes => Types.Count;
 
+    /// <summary>Forgets every remembered type (for tests that fill the bound).</summary>
+    internal static void ForgetCachedTypes() => Types.Forget();
+
     /// <summary>What <see cref="Exception.ToString"/> prints for <paramref name="exception"/>, or <see langword="null"/> when it must be asked.</summary>
     /// <param name="exception">The exception.</param>
     /// <param name="message">Its <see cref="Exception.Message"/>, already read (never a stand-in for a failed read).</param>

@@ -31,6 +31,9 @@ internal static class UnsetData
     /// <summary>Gets the number of types whose getter is remembered.</summary>
     internal static int CachedTypes => OwnGetter.Count;
 
+    /// <summary>Forgets every remembered type (for tests that fill the bound).</summary>
+    internal static void ForgetCachedTypes() => OwnGetter.Forget();
+
     /// <summary>Whether <paramref name="exception"/>'s data was never written, so that reading it would find it empty.</summary>
     public static bool Of(Exception exception)
     {
