@@ -17,8 +17,13 @@ public class StopTimeFlushTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
-    // Stop and disposal together, including thread-pool scheduling on a loaded machine.
-    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1.5);
+    // Stop and disposal together, including thread-pool scheduling on a loaded machine. Less than the 5 s that disposing
+    // one provider waits for an export still in flight (the SDK's own bound), so a stop that waits for the backend after
+    // the shutdown timeout (12 s here: 5 s for the traces, 5 s for the logs) still fails.
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(3);
+
+    // How long the exporter may take to reach the black hole before the stop is timed, on a loaded machine.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task StopAndDispose_BackendAcceptsAndNeverAnswers_FinishWithinShutdownTimeout()
@@ -39,15 +44,20 @@ public class StopTimeFlushTests
         using (var job = source.StartActivity("job"))
         {
             job!.AddException(new TimeoutException());
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Job").LogError(new TimeoutException(), "Job failed");
         }
+
+        // The span's export is sent now and left hanging on the black hole (a flush that does not wait), so the stop is
+        // timed with an export already in flight, however slowly a loaded machine connects; the log record below is
+        // first exported by the stop itself.
+        host.Services.GetRequiredService<TracerProvider>().ForceFlush(0);
+        await blackHole.FirstAccepted.WaitAsync(ConnectTimeout);
+        host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Job").LogError(new TimeoutException(), "Job failed");
 
         var stopwatch = Stopwatch.StartNew();
         await host.StopAsync();
         host.Dispose();
         stopwatch.Stop();
 
-        Assert.True(blackHole.Accepted > 0, "The exporter never reached the black hole, so the test proves nothing.");
         Assert.True(
             stopwatch.Elapsed < ShutdownTimeout + Margin,
             $"Stop and dispose took {stopwatch.Elapsed.TotalSeconds:F1} s with a shutdown timeout of {ShutdownTimeout.TotalSeconds} s.");
@@ -59,7 +69,8 @@ public class StopTimeFlushTests
         var spans = new InMemoryExporter<Activity, SpanSnapshot>(SpanSnapshot.From);
         var source = new ActivitySource("Healthy." + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var shutdownTimeout = TimeSpan.FromSeconds(30);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
         builder.AddErrorTelemetry().WithTracing(t => t
             .AddSource(source.Name)
             .AddProcessor(new BatchActivityExportProcessor(spans, scheduledDelayMilliseconds: 600_000)));
@@ -76,7 +87,8 @@ public class StopTimeFlushTests
         stopwatch.Stop();
 
         Assert.Single(spans.Items);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"Stop took {stopwatch.Elapsed.TotalSeconds:F1} s.");
+        // A third of the timeout: room for a loaded machine, and a stop that waited for the timeout still fails.
+        Assert.True(stopwatch.Elapsed < shutdownTimeout / 3, $"Stop took {stopwatch.Elapsed.TotalSeconds:F1} s.");
     }
 
     /// <summary>A TCP listener on 127.0.0.1 that accepts every connection and never sends a byte.</summary>
@@ -85,7 +97,7 @@ public class StopTimeFlushTests
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly List<TcpClient> _clients = [];
         private readonly CancellationTokenSource _stop = new();
-        private int _accepted;
+        private readonly TaskCompletionSource _firstAccepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public BlackHole()
         {
@@ -96,7 +108,8 @@ public class StopTimeFlushTests
 
         public string Endpoint { get; }
 
-        public int Accepted => Volatile.Read(ref _accepted);
+        /// <summary>Gets a task that completes when the first connection is accepted.</summary>
+        public Task FirstAccepted => _firstAccepted.Task;
 
         public void Dispose()
         {
@@ -125,7 +138,7 @@ public class StopTimeFlushTests
                         _clients.Add(client);
                     }
 
-                    Interlocked.Increment(ref _accepted);
+                    _firstAccepted.TrySetResult();
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
