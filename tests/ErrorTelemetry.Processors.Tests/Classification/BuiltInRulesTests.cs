@@ -1,11 +1,13 @@
 using ErrorTelemetry.Classification.Internal;
+using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Tests.Classification;
 
 // One of these tests fills the process-wide cache of Polly answers past its bound; past it, an answer is decided each
 // time, reading the type's names, which allocates whenever the runtime has collected its own cache of them. So the
 // tests that assert a repeated classification allocates nothing (ExceptionClassifierTests) run alone with these, and
-// the filling test forgets what it filled.
+// the filling test forgets what it filled (the classifications also fill the cache of data getters, UnsetData's: each
+// minted type's data is looked for a cause code).
 [CollectionDefinition(nameof(BuiltInRulesTests), DisableParallelization = true)]
 [Collection(nameof(BuiltInRulesTests))]
 public class BuiltInRulesTests
@@ -49,6 +51,7 @@ public class BuiltInRulesTests
         finally
         {
             BuiltInRules.ForgetCachedTypes();
+            UnsetData.ForgetCachedTypes();
         }
     }
 
