@@ -4,6 +4,10 @@ using ErrorTelemetry.Failures.Internal;
 
 namespace ErrorTelemetry.Tests.Failures;
 
+// The recorded failure is found again through the process-wide table of exception facts, which forgets the oldest
+// exception of a bucket that other tests fill with live exceptions in between (ExceptionFactsTests does on purpose):
+// these tests run alone with those.
+[Collection(nameof(ExceptionFactsTests))]
 public sealed class FailureRecorderTests : IDisposable
 {
     private readonly FailureCounter _counter = new(100, meterName: "ErrorTelemetry.Tests.FailureRecorder." + Guid.NewGuid().ToString("N"));
