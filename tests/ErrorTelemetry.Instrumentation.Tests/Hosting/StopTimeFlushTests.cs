@@ -17,9 +17,9 @@ public class StopTimeFlushTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
-    // Stop and disposal together, including thread-pool scheduling on a loaded machine. Less than the 5 s that disposing
-    // one provider waits for an export still in flight (the SDK's own bound), so a stop that waits for the backend after
-    // the shutdown timeout (12 s here: 5 s for the traces, 5 s for the logs) still fails.
+    // Stop and disposal together, including thread-pool scheduling on a loaded machine. Less than the 5 s that
+    // disposing one provider waits for an export still in flight (the SDK's own bound), so a stop that waits for the
+    // backend after the shutdown timeout (12 s here: 5 s for the traces, 5 s for the logs) still fails.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(3);
 
     // How long the exporter may take to reach the black hole before the stop is timed, on a loaded machine.

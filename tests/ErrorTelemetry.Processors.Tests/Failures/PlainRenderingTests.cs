@@ -4,9 +4,9 @@ using ErrorTelemetry.Tests.TestSupport;
 
 namespace ErrorTelemetry.Tests.Failures;
 
-// One of these tests fills the process-wide cache of plain types past its bound; past it, no other type is printed here,
-// so a test printing a type not remembered yet gets ToString's text, never one shared by a run of failures. So these
-// tests run alone, and the filling test forgets what it filled.
+// One of these tests fills the process-wide cache of plain types past its bound; past it, no other type is printed
+// here, so a test printing a type not remembered yet gets ToString's text, never one shared by a run of failures. So
+// these tests run alone, and the filling test forgets what it filled.
 [CollectionDefinition(nameof(PlainRenderingTests), DisableParallelization = true)]
 [Collection(nameof(PlainRenderingTests))]
 public sealed class PlainRenderingTests
