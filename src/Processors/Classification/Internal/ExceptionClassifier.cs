@@ -153,6 +153,18 @@ internal sealed class ExceptionClassifier
         return Decide(_catalog.Unclassified, exception);
     }
 
+    /// <summary>
+    /// Whether every exception of <paramref name="type"/> without causes is given the same definition, whatever its
+    /// instance holds: not a coded exception (its definition is its own), no user rule for the type (a predicate reads
+    /// the instance), and no built-in rule that reads the instance (<see cref="BuiltInRules.ReadsInstance"/>). The
+    /// cause code read from the exception's data is not part of this answer.
+    /// </summary>
+    public bool DecidesByTypeAlone(Type type) =>
+        !typeof(CodedException).IsAssignableFrom(type)
+        && !typeof(AggregateException).IsAssignableFrom(type)
+        && (_userRules.Length == 0 || RulesFor(type).Length == 0)
+        && !BuiltInRules.ReadsInstance(type);
+
     // Most failures are one exception without causes: the walk would visit it alone, so it is decided here in the
     // walk's order of precedence (coded, user rule, client abort, built-in match, weak or not), without the walk's
     // buffers on the stack (zeroed on every call, and once more for the cause code).
