@@ -93,6 +93,20 @@ public sealed class FailureRecorderTests : IDisposable
         Assert.Equal(2, p.FailureCount("OPERATION_TIMEOUT"));
     }
 
+    [Fact]
+    public void ExceptionAttributes_LoneExceptions_ContextAndDetailsExportedAndNoneForAPlainOne()
+    {
+        var declined = new ErrorDefinition("PAYMENT_DECLINED", ErrorCategory.BusinessRule, "The payment was declined.");
+        using var p = new TelemetryPipeline(o => o.AddDefinition(declined));
+        p.Logger().LogError(new TimeoutException("slow").WithContext("order_id", 42L), "Order failed");
+        p.Logger().LogError(declined.ToException().WithDetail("attempt", 3L), "Payment failed");
+        p.Logger().LogError(new TimeoutException("slow"), "Order failed");
+
+        Assert.Equal(42L, p.Logs.Items[0].Attribute("error.context.order_id"));
+        Assert.Equal(3L, p.Logs.Items[1].Attribute("error.detail.attempt"));
+        Assert.DoesNotContain(p.Logs.Items[2].Attributes.Keys, k => k.StartsWith("error.context.", StringComparison.Ordinal) || k.StartsWith("error.detail.", StringComparison.Ordinal));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static HttpRequestException ThrownHttp(System.Net.HttpStatusCode status)
     {

@@ -162,6 +162,12 @@ internal sealed class FailureRecorder
     /// <returns>The attributes, or null when there are none.</returns>
     public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception)
     {
+        if (exception.InnerException is null && exception is not CodedException and not AggregateException && UnsetData.Of(exception))
+        {
+            // Most failures: one exception, not coded, whose data nothing wrote. It has neither context nor details.
+            return null;
+        }
+
         List<KeyValuePair<string, object?>>? attributes = null;
         var context = ExceptionContext.Read(exception);
         for (var i = 0; i < context.Count; i++)
