@@ -93,6 +93,16 @@ internal static class BuiltInRules
     }
 
     /// <summary>
+    /// Whether <see cref="Match"/> reads more of an exception of <paramref name="type"/> without an inner exception than
+    /// its type: an HTTP status or request error, a socket error, a database's transient flag. Keep in step with
+    /// <see cref="Match"/>: a failure run answers from the last definition only for types where this is false.
+    /// </summary>
+    public static bool ReadsInstance(Type type) =>
+        typeof(HttpRequestException).IsAssignableFrom(type)
+        || typeof(SocketException).IsAssignableFrom(type)
+        || typeof(DbException).IsAssignableFrom(type);
+
+    /// <summary>
     /// Polly's rejections (what <c>AddStandardResilienceHandler()</c> throws): matched by type name, so the core does
     /// not depend on Polly. Ahead of the other rules: a timeout rejection wraps the cancellation it caused, and the
     /// rejection, not the cancellation, says what happened.

@@ -91,6 +91,10 @@ internal sealed class ExceptionClassifier
     public ErrorClassification Classify(Exception exception, bool requestAborted)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (IsLone(exception))
+        {
+            return ClassifyLone(exception, requestAborted);
+        }
 
         Exception? cancellation = null;
         Exception? builtInMatch = null;
@@ -149,6 +153,47 @@ internal sealed class ExceptionClassifier
         return Decide(_catalog.Unclassified, exception);
     }
 
+    /// <summary>
+    /// Whether every exception of <paramref name="type"/> without causes is given the same definition, whatever its
+    /// instance holds: not a coded exception (its definition is its own), no user rule for the type (a predicate reads
+    /// the instance), and no built-in rule that reads the instance (<see cref="BuiltInRules.ReadsInstance"/>). The
+    /// cause code read from the exception's data is not part of this answer.
+    /// </summary>
+    public bool DecidesByTypeAlone(Type type) =>
+        !typeof(CodedException).IsAssignableFrom(type)
+        && !typeof(AggregateException).IsAssignableFrom(type)
+        && (_userRules.Length == 0 || RulesFor(type).Length == 0)
+        && !BuiltInRules.ReadsInstance(type);
+
+    // Most failures are one exception without causes: the walk would visit it alone, so it is decided here in the
+    // walk's order of precedence (coded, user rule, client abort, built-in match, weak or not), without the walk's
+    // buffers on the stack (zeroed on every call, and once more for the cause code).
+    private ErrorClassification ClassifyLone(Exception exception, bool requestAborted)
+    {
+        if (exception is CodedException coded)
+        {
+            return Decide(Resolve(coded.Definition), coded);
+        }
+
+        if (_userRules.Length > 0 && MatchUserRule(exception) is { } user)
+        {
+            return Decide(user, exception);
+        }
+
+        if (requestAborted && exception is OperationCanceledException or IOException)
+        {
+            return Decide(Resolve(BuiltInErrors.RequestCancelled), exception);
+        }
+
+        return BuiltInRules.Match(exception, out _) is { } match
+            ? Decide(Resolve(match), exception)
+            : Decide(_catalog.Unclassified, exception);
+    }
+
+    // An exception the walk visits alone: no inner exception, and not an AggregateException (whose inner exceptions
+    // are not its InnerException alone).
+    private static bool IsLone(Exception exception) => exception.InnerException is null && exception is not AggregateException;
+
     /// <summary>The definition for an HTTP response that failed without an exception; <see langword="null"/> below 400.</summary>
     public ErrorDefinition? ClassifyStatus(int status) => HttpStatusErrors.ForStatus(_catalog, status);
 
@@ -158,6 +203,12 @@ internal sealed class ExceptionClassifier
     /// </summary>
     private static string? FindCauseCode(Exception matched, string code)
     {
+        if (IsLone(matched))
+        {
+            // The walk would visit the exception alone, at depth 0, where only its data can name a cause.
+            return CauseCodeOf(matched, code);
+        }
+
         var walk = new ExceptionWalk(matched);
         while (walk.MoveNext(out var current, out var depth))
         {
@@ -166,10 +217,7 @@ internal sealed class ExceptionClassifier
                 return coded.Definition.Code;
             }
 
-            if (ExceptionText.Data(current) is { } data
-                && CauseCodeIn(data) is { } cause
-                && ErrorCodeRule.IsValid(cause)
-                && !string.Equals(cause, code, StringComparison.Ordinal))
+            if (CauseCodeOf(current, code) is { } cause)
             {
                 return cause;
             }
@@ -177,6 +225,15 @@ internal sealed class ExceptionClassifier
 
         return null;
     }
+
+    // A downstream code stored in the exception's data, when it is a valid code other than the decision's.
+    private static string? CauseCodeOf(Exception exception, string code) =>
+        ExceptionText.Data(exception) is { } data
+        && CauseCodeIn(data) is { } cause
+        && ErrorCodeRule.IsValid(cause)
+        && !string.Equals(cause, code, StringComparison.Ordinal)
+            ? cause
+            : null;
 
     private static string? CauseCodeIn(IDictionary data)
     {

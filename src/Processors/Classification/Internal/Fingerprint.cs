@@ -149,6 +149,14 @@ internal static class Fingerprint
         return fingerprint;
     }
 
+    /// <summary>
+    /// Whether the fingerprint of <paramref name="exception"/> follows from its code, its type and
+    /// <paramref name="rendered"/> alone, so that another exception of the same type sharing that rendering has the
+    /// same one: its stack was printed whole (the printed stack is the key), or the text shows it has none.
+    /// </summary>
+    public static bool IsFunctionOfText(Exception exception, RenderedException rendered) =>
+        TryPrintedStack(rendered, out _) || RenderedWithoutStack(exception, rendered.Text);
+
     // The stack part of a text PlainRendering printed whole; a long stack is not a key.
     private static bool TryPrintedStack(RenderedException rendered, out ReadOnlySpan<char> stack)
     {

@@ -16,6 +16,9 @@ internal sealed class FailureRecorder
     private readonly FailureCounter _counter;
     private readonly IFailureSink[] _sinks;
 
+    // The last failure whose code and fingerprint follow from its rendering and type alone (see ForException).
+    private RunOfOne? _lastRun;
+
     public FailureRecorder(ExceptionClassifier classifier, FailureCounter counter, IEnumerable<IFailureSink>? sinks = null)
     {
         _classifier = classifier;
@@ -38,6 +41,16 @@ internal sealed class FailureRecorder
         // Rendered now rather than later by the span event or the log record's redaction (it is rendered once per
         // exception), so that the fingerprint can read from it that a framework exception has no stack.
         var rendered = ExceptionText.Raw(exception, facts);
+        var type = exception.GetType();
+        if (Volatile.Read(ref _lastRun) is { } last && ReferenceEquals(last.Rendered, rendered) && last.Type == type
+            && exception.InnerException is null && UnsetData.Of(exception))
+        {
+            // The same failure again (a run of one failure): the same shared rendering (type name, message and stack
+            // printed alike), the same type, no cause and no data, and a type whose classification reads nothing of
+            // the instance. The code and fingerprint are those of the last one; the failure itself is its own.
+            return facts.SetFailure(new FailureState(last.Definition, last.Fingerprint, causeCode: null));
+        }
+
         var classification = _classifier.Classify(exception);
         var matched = classification.Matched ?? exception;
         var state = new FailureState(
@@ -46,6 +59,12 @@ internal sealed class FailureRecorder
                 ? Fingerprint.Compute(classification.Definition, exception, rendered)
                 : Fingerprint.Compute(classification.Definition, matched, ExceptionText.RenderedText(matched)),
             classification.CauseCode);
+        if (ReferenceEquals(matched, exception) && classification.CauseCode is null && exception.InnerException is null
+            && _classifier.DecidesByTypeAlone(type) && Fingerprint.IsFunctionOfText(exception, rendered))
+        {
+            Volatile.Write(ref _lastRun, new RunOfOne(rendered, type, classification.Definition, state.Fingerprint));
+        }
+
         return facts.SetFailure(state);
     }
 
@@ -143,6 +162,12 @@ internal sealed class FailureRecorder
     /// <returns>The attributes, or null when there are none.</returns>
     public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception)
     {
+        if (exception.InnerException is null && exception is not CodedException and not AggregateException && UnsetData.Of(exception))
+        {
+            // Most failures: one exception, not coded, whose data nothing wrote. It has neither context nor details.
+            return null;
+        }
+
         List<KeyValuePair<string, object?>>? attributes = null;
         var context = ExceptionContext.Read(exception);
         for (var i = 0; i < context.Count; i++)
@@ -289,6 +314,8 @@ internal sealed class FailureRecorder
             }
         }
     }
+
+    private sealed record RunOfOne(RenderedException Rendered, Type Type, ErrorDefinition Definition, string Fingerprint);
 
     /// <summary>The correlation id travels as W3C baggage; the span's own baggage is searched up to the root.</summary>
     public static string? CorrelationIdOf(Activity? activity) =>
