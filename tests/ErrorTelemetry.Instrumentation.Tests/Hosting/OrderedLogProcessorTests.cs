@@ -80,6 +80,44 @@ public sealed class OrderedLogProcessorTests
         Assert.Equal(20, exported[20]["OrderId"]);
     }
 
+    [Fact]
+    public void OnEnd_ExceptionBelowErrorLevel_EnrichedAndExceptionTextRedacted()
+    {
+        var exported = Export(logger =>
+        {
+#pragma warning disable CA1848, CA2254 // plain calls at the levels under test
+            logger.LogInformation(new TimeoutException("Customer erin@example.com timed out"), "Retrying for {Customer}", "erin");
+            logger.LogWarning(new TimeoutException("Customer erin@example.com timed out"), "Giving up for {Customer}", "erin");
+#pragma warning restore CA1848, CA2254
+        });
+
+        Assert.Equal(2, exported.Count);
+        Assert.All(exported, r => Assert.Equal("OPERATION_TIMEOUT", r["error.code"]));
+        Assert.All(exported, r => Assert.Equal("Customer [REDACTED:email] timed out", r["exception.message"]));
+        Assert.DoesNotContain(exported.SelectMany(r => r.Values), v => v is string text && text.Contains("erin@example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OnEnd_NoExceptionBelowErrorLevelWithCode_LeftUnenriched()
+    {
+        var exported = Export(logger =>
+        {
+#pragma warning disable CA1848, CA2254 // plain calls at the levels under test
+            logger.LogWarning("Payment {error.code} for {Customer}", "DEPENDENCY_TIMEOUT", "frank@example.com");
+            logger.LogError("Payment {error.code} for {Customer}", "DEPENDENCY_TIMEOUT", "frank@example.com");
+#pragma warning restore CA1848, CA2254
+        });
+
+        Assert.Equal(2, exported.Count);
+
+        // Below Error, a record without an exception is not a failure: no error attributes, but still redacted.
+        Assert.False(exported[0].ContainsKey("error.category"));
+        Assert.Equal("[REDACTED:email]", exported[0]["Customer"]);
+        Assert.Equal("DEPENDENCY_TIMEOUT", exported[1]["error.code"]);
+        Assert.True(exported[1].ContainsKey("error.category"));
+        Assert.Equal("[REDACTED:email]", exported[1]["Customer"]);
+    }
+
     private static List<Dictionary<string, object?>> Export(Action<ILogger> write)
     {
         var exported = new List<Dictionary<string, object?>>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ErrorTelemetry.Correlation.Internal;
 using ErrorTelemetry.Failures.Internal;
 using ErrorTelemetry.Redaction.Internal;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 
 namespace ErrorTelemetry.Hosting.Internal;
@@ -30,7 +31,9 @@ internal sealed class OrderedLogProcessor : OrderedProcessor<LogRecord>
         // looked up are handed to redaction, which would otherwise look the exception up again.
         var activity = Activity.Current;
         _correlation.Process(data, activity);
-        var exceptionFacts = _enrichment.Process(data, activity);
+
+        // Enrichment leaves a record without an exception below Error as it is (ErrorLogProcessor.OnEnd's own test).
+        var exceptionFacts = data.Exception is not null || data.LogLevel >= LogLevel.Error ? _enrichment.Process(data, activity) : null;
         _redaction.Redact(data, exceptionFacts);
     }
 }

@@ -104,15 +104,24 @@ internal static class CorrelationIds
     /// The valid correlation id in effect for a span: its baggage (searched up to the local root), else OpenTelemetry's
     /// ambient baggage. Allocates nothing when there is no baggage.
     /// </summary>
-    public static string? Current(Activity? activity)
+    public static string? Current(Activity? activity) =>
+        Current(activity, activity is not null && HasBaggage(activity));
+
+    /// <summary>
+    /// <see cref="Current(Activity?)"/> for a caller that has asked <see cref="HasBaggage"/> of
+    /// <paramref name="activity"/> already (<paramref name="hasBaggage"/>), so the span's chain is not walked again.
+    /// </summary>
+    public static string? Current(Activity? activity, bool hasBaggage)
     {
-        var id = activity is null || !HasBaggage(activity) ? null : activity.GetBaggageItem(Key);
+        var id = hasBaggage ? activity!.GetBaggageItem(Key) : null;
         if (IsValid(id))
         {
             return id;
         }
 
-        id = OpenTelemetry.Baggage.GetBaggage(Key);
+        // The ambient baggage read directly: Baggage.GetBaggage(key) first compares its optional baggage argument with
+        // the default one, and then reads this same Current.
+        id = OpenTelemetry.Baggage.Current.GetBaggage(Key);
         return IsValid(id) ? id : null;
     }
 }

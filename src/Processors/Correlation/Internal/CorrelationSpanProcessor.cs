@@ -25,13 +25,14 @@ internal sealed class CorrelationSpanProcessor : BaseProcessor<Activity>
             // At the end, a span with baggage nearly always carries the id already (tagged at start, or by the
             // request's decision on a server span): then the id need not be looked up and checked again. Asked only
             // of spans with baggage, so a span without any still pays no walk over its tags.
-            if (ending && CorrelationIds.HasBaggage(activity) && activity.GetTagItem(CorrelationIds.Key) is not null)
+            var hasBaggage = CorrelationIds.HasBaggage(activity);
+            if (ending && hasBaggage && activity.GetTagItem(CorrelationIds.Key) is not null)
             {
                 return;
             }
 
             // Most spans have no correlation id: the baggage answers that before any walk over the span's tags.
-            var id = CorrelationIds.Current(activity);
+            var id = CorrelationIds.Current(activity, hasBaggage);
             if (id is not null && activity.GetTagItem(CorrelationIds.Key) is null)
             {
                 activity.SetTag(CorrelationIds.Key, id);
