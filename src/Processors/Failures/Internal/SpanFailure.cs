@@ -1,16 +1,30 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace ErrorTelemetry.Failures.Internal;
 
 /// <summary>
 /// What ErrorTelemetry recorded on one span (the code the application stated, the exception it failed with, whether it
-/// is excluded, its failure), kept in one custom property: a failed span's processing reads it once instead of taking
-/// the span's property lock once per fact.
+/// is excluded, its failure), kept in one place: a failed span's processing reads it once instead of taking the span's
+/// property lock once per fact.
 /// </summary>
-/// <remarks>Thread-safe: created once per span under a lock; each fact is read and written whole.</remarks>
-internal sealed class SpanFailure
+/// <remarks>
+/// <para>Thread-safe: created once per span; each fact is read and written whole.</para>
+/// <para>The record is itself the span's custom-property dictionary when the span has none yet (the usual case):
+/// <see cref="Activity"/> keeps its custom properties in one dictionary it creates on first use, so a record stored as
+/// one property cost a dictionary with its buckets and entries (216 bytes) besides the record, and a lock and a lookup
+/// for every read. Installed in that field (compare-and-swap, as <see cref="Activity.SetCustomProperty"/> creates it),
+/// the record costs one object, is read without a lock, and every other property still lands in it as in any
+/// dictionary. When the span already has a dictionary (someone set a property first), the record is stored as an
+/// ordinary property, as before. The field is reached only after a once-per-process probe found that the runtime
+/// keeps the properties there (<see cref="InFieldAvailable"/>); otherwise every record is an ordinary property.</para>
+/// </remarks>
+internal sealed class SpanFailure : Dictionary<string, object>
 {
     private const string PropertyName = "ErrorTelemetry.SpanFailure";
+
+    /// <summary>Gets whether records are kept in the span's own property field (see remarks).</summary>
+    internal static readonly bool InFieldAvailable = ProbeField();
 
     private ErrorDefinition? _explicit;
     private Exception? _exception;
@@ -45,12 +59,46 @@ internal sealed class SpanFailure
     }
 
     /// <summary>What was recorded on <paramref name="activity"/>, or <see langword="null"/> when nothing was.</summary>
-    public static SpanFailure? Of(Activity activity) => activity.GetCustomProperty(PropertyName) as SpanFailure;
+    public static SpanFailure? Of(Activity activity)
+    {
+        if (InFieldAvailable)
+        {
+            var properties = Volatile.Read(ref CustomProperties(activity));
+            if (properties is null)
+            {
+                return null;
+            }
+
+            if (properties is SpanFailure inField)
+            {
+                return inField;
+            }
+        }
+
+        return activity.GetCustomProperty(PropertyName) as SpanFailure;
+    }
 
     /// <summary>What was recorded on <paramref name="activity"/>, created on first use.</summary>
     public static SpanFailure For(Activity activity)
     {
-        if (Of(activity) is { } existing)
+        if (InFieldAvailable)
+        {
+            ref var properties = ref CustomProperties(activity);
+            var current = Volatile.Read(ref properties);
+            if (current is null)
+            {
+                // As Activity creates its dictionary: whoever comes first, this or a property of anyone else, wins.
+                var created = new SpanFailure();
+                current = Interlocked.CompareExchange(ref properties, created, null) ?? created;
+            }
+
+            if (current is SpanFailure inField)
+            {
+                return inField;
+            }
+        }
+
+        if (activity.GetCustomProperty(PropertyName) is SpanFailure existing)
         {
             return existing;
         }
@@ -62,7 +110,7 @@ internal sealed class SpanFailure
         // Nothing is called under this lock but the span's own property methods, which take only their dictionary's.
         lock (activity)
         {
-            if (Of(activity) is { } raced)
+            if (activity.GetCustomProperty(PropertyName) is SpanFailure raced)
             {
                 return raced;
             }
@@ -87,4 +135,35 @@ internal sealed class SpanFailure
 
     /// <summary>Attaches the failure unless one is attached already; returns the one attached before, or null.</summary>
     public FailureState? AttachFailure(FailureState failure) => Interlocked.CompareExchange(ref _failure, failure, null);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_customProperties")]
+    private static extern ref Dictionary<string, object>? CustomProperties(Activity activity);
+
+    // The record may live in the span's property field only if the runtime's Activity keeps its custom properties in
+    // that field, reads it again after creating it (so that a record put there first is used) and finds properties in
+    // it: checked once on a span of its own, which no listener sees.
+    private static bool ProbeField()
+    {
+        try
+        {
+            var probe = new Activity(PropertyName);
+            ref var properties = ref CustomProperties(probe);
+            if (properties is not null)
+            {
+                return false;
+            }
+
+            var record = new SpanFailure();
+            properties = record;
+            var value = new object();
+            probe.SetCustomProperty(PropertyName, value);
+            return ReferenceEquals(CustomProperties(probe), record)
+                && record.Count == 1
+                && ReferenceEquals(probe.GetCustomProperty(PropertyName), value);
+        }
+        catch (Exception ex) when (ex is MissingMemberException or TypeLoadException or NotSupportedException)
+        {
+            return false;
+        }
+    }
 }
