@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using ErrorTelemetry.Redaction.Internal;
 
 namespace ErrorTelemetry.Tests.Redaction;
@@ -43,5 +45,117 @@ public class IbanDetectorTests
         Assert.Equal(1, IbanDetector.Mod97("DE89370400440532013000"));
         Assert.NotEqual(1, IbanDetector.Mod97("DE89370400440532013001"));
         Assert.NotEqual(1, IbanDetector.Mod97("DE88370400440532013000"));
+    }
+
+    // The anchor search skips the rest of a run of letters and digits once its one possible start is decided, and
+    // reads no further than the country's length: it must find exactly what the definition (class summary) finds, on
+    // texts of IBANs, hex ids and runs glued to them.
+    [Fact]
+    public void TryFind_RandomTexts_FindsWhatTheDefinitionFinds()
+    {
+        string[] fragments =
+        [
+            "DE89370400440532013000", "de89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432",
+            "gb82 west 1234 5698 7654 32", "NL91ABNA0417164300", "BE68539007547034", "be68539007547034", "GB82west12345698765432",
+            "DE8937040044053201300", "ad12", "be6853", "ee", "de89", " ", " ", "-", "/", ":", "x", "7", "42", "  ",
+        ];
+        var random = new Random(1313);
+        var detector = new IbanDetector();
+        var ibans = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new StringBuilder();
+            for (var count = random.Next(1, 7); count > 0; count--)
+            {
+                text.Append(random.Next(4) == 0
+                    ? Convert.ToHexStringLower(BitConverter.GetBytes(random.NextInt64()))[..random.Next(1, 17)]
+                    : fragments[random.Next(fragments.Length)]);
+            }
+
+            var value = text.ToString();
+            var expected = ByDefinition(value);
+            var found = new List<(int Index, int Length)>();
+            var start = 0;
+            while (start < value.Length && detector.TryFind(value, start, out var index, out var length))
+            {
+                found.Add((index, length));
+                start = index + length;
+            }
+
+            Assert.True(expected.SequenceEqual(found), string.Create(CultureInfo.InvariantCulture, $"'{value}': expected {string.Join(',', expected)}, found {string.Join(',', found)}"));
+            ibans += expected.Count;
+        }
+
+        // The texts held IBANs at boundaries and inside runs alike.
+        Assert.True(ibans > 2_000, $"{ibans} IBANs");
+    }
+
+    [Fact]
+    public void Redact_CorrelationIds_Unchanged()
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            var id = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+            Assert.Same(id, TestRedactors.Default.Redact(id));
+        }
+    }
+
+    private static List<(int Index, int Length)> ByDefinition(string text)
+    {
+        var found = new List<(int Index, int Length)>();
+        for (var start = 0; start + 4 <= text.Length; start++)
+        {
+            if (ByDefinitionAt(text, start) is > 0 and var length)
+            {
+                found.Add((start, length));
+                start += length - 1;
+            }
+        }
+
+        return found;
+    }
+
+    private static int ByDefinitionAt(string text, int start)
+    {
+        if ((start > 0 && char.IsAsciiLetterOrDigit(text[start - 1]))
+            || !char.IsAsciiLetter(text[start]) || !char.IsAsciiLetter(text[start + 1])
+            || char.IsAsciiLetterUpper(text[start]) != char.IsAsciiLetterUpper(text[start + 1])
+            || !char.IsAsciiDigit(text[start + 2]) || !char.IsAsciiDigit(text[start + 3]))
+        {
+            return 0;
+        }
+
+        var upper = char.IsAsciiLetterUpper(text[start]);
+        bool IsPart(char c) => char.IsAsciiDigit(c) || (upper ? char.IsAsciiLetterUpper(c) : char.IsAsciiLetterLower(c));
+        var characters = new StringBuilder();
+        var position = start;
+        var longest = 0;
+        var longestEnd = 0;
+        while (position < text.Length && characters.Length < 34)
+        {
+            if (IsPart(text[position]))
+            {
+                characters.Append(char.ToUpperInvariant(text[position++]));
+
+                // Every length the country could have, bounded by something other than a letter or digit.
+                if (characters.Length >= 2 && characters.Length == IbanCountries.LengthOf(characters[0], characters[1])
+                    && (position == text.Length || !char.IsAsciiLetterOrDigit(text[position]))
+                    && IbanDetector.Mod97(characters.ToString()) == 1)
+                {
+                    longest = characters.Length;
+                    longestEnd = position;
+                }
+            }
+            else if (text[position] == ' ' && characters.Length >= 4 && position + 1 < text.Length && IsPart(text[position + 1]))
+            {
+                position++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return longest > 0 ? longestEnd - start : 0;
     }
 }

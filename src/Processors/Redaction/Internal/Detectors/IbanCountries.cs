@@ -18,10 +18,9 @@ internal static class IbanCountries
 
     private static readonly byte[] Lengths = CreateLengths();
 
-    /// <summary>Returns whether <paramref name="iban"/> (no spaces) starts with an IBAN country and has its length.</summary>
-    internal static bool HasCountryLength(ReadOnlySpan<char> iban) =>
-        iban.Length >= 2 && char.IsAsciiLetterUpper(iban[0]) && char.IsAsciiLetterUpper(iban[1])
-        && Lengths[Index(iban[0], iban[1])] == iban.Length;
+    /// <summary>Returns the IBAN length of the country two ASCII letters of either case name, or 0 when they name none.</summary>
+    internal static int LengthOf(char first, char second) =>
+        Lengths[Index(char.ToUpperInvariant(first), char.ToUpperInvariant(second))];
 
     private static int Index(char first, char second) => ((first - 'A') * 26) + (second - 'A');
 

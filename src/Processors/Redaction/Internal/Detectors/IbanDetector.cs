@@ -27,49 +27,47 @@ internal sealed class IbanDetector : BuiltInDetector
     // The check digits are the anchor: the country code is the two letters before them.
     protected override int FindAnchor(ReadOnlySpan<char> text) => text.IndexOfAny(Digits);
 
-    // Reads at most MaximumLength characters from the anchor.
+    // Reads at most MaximumLength characters from the anchor. An IBAN starts a run of letters and digits (nothing or
+    // another character before it), with its check digit two into the run. The anchors are found in order, so when
+    // this anchor is not that check digit, the run's one possible start is already behind (or was never an IBAN's),
+    // and when it is but the run is no IBAN, every later start in the run has a letter or digit before it: either way
+    // nothing matches before the run ends. The next country code can start one past the run's end, so its check digit
+    // is two further (a 32-character hex id is checked once instead of per digit).
     protected override bool TryMatchAt(ReadOnlySpan<char> text, int digit, ref ScanCursor cursor, out DetectorMatch match)
     {
         var start = digit - 2;
-        if (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1]))
+        if (start >= 0 && (start == 0 || !char.IsAsciiLetterOrDigit(text[start - 1]))
+            && digit + 1 < text.Length && char.IsAsciiDigit(text[digit + 1])
+            && char.IsAsciiLetter(text[start]) && char.IsAsciiLetter(text[start + 1]))
         {
-            // Inside a run of letters and digits (a token, a hex id): no IBAN starts anywhere in the rest of the run,
-            // since each start there has a letter or digit before it. The next country code can start one past the
-            // run's end, so its check digit is two further (a 32-digit hex id is checked once instead of per digit).
-            var run = text[start..].IndexOfAnyExcept(AsciiLettersAndDigits);
-            cursor.Position = run < 0 ? text.Length : Math.Max(cursor.Position, start + run + 3);
-            return Miss(out match);
+            var upper = char.IsAsciiLetterUpper(text[start]);
+            if (char.IsAsciiLetterUpper(text[start + 1]) == upper
+                && IbanCountries.LengthOf(text[start], text[start + 1]) is > 0 and var ibanLength
+                && TryMeasure(text, start, upper, ibanLength, out var length))
+            {
+                return Hit(start, length, out match);
+            }
         }
 
-        if (start < 0 || digit + 1 >= text.Length
-            || !char.IsAsciiLetter(text[start]) || !char.IsAsciiDigit(text[digit + 1]))
-        {
-            return Miss(out match);
-        }
-
-        var upper = char.IsAsciiLetterUpper(text[start]);
-        if (char.IsAsciiLetterUpper(text[start + 1]) != upper || !char.IsAsciiLetter(text[start + 1]))
-        {
-            return Miss(out match);
-        }
-
-        return TryMeasure(text, start, upper, out var length) ? Hit(start, length, out match) : Miss(out match);
+        var run = text[digit..].IndexOfAnyExcept(AsciiLettersAndDigits);
+        cursor.Position = run < 0 ? text.Length : Math.Max(cursor.Position, digit + run + 3);
+        return Miss(out match);
     }
 
-    // Letters are read upper-cased, and only in the case of the country code.
-    private static bool TryMeasure(ReadOnlySpan<char> text, int start, bool upper, out int length)
+    // Letters are read upper-cased, and only in the case of the country code. Only the country's own length can be an
+    // IBAN, so no more characters are read than that.
+    private static bool TryMeasure(ReadOnlySpan<char> text, int start, bool upper, int ibanLength, out int length)
     {
         Span<char> characters = stackalloc char[MaximumLength];
-        Span<int> endAfter = stackalloc int[MaximumLength + 1];
         var count = 0;
         var position = start;
-        while (position < text.Length && count < MaximumLength)
+        while (position < text.Length && count < ibanLength)
         {
             var c = text[position];
             if (IsPart(c, upper))
             {
                 characters[count++] = char.ToUpperInvariant(c);
-                endAfter[count] = ++position;
+                position++;
             }
             else if (c == ' ' && count >= 4 && position + 1 < text.Length && IsPart(text[position + 1], upper))
             {
@@ -81,19 +79,11 @@ internal sealed class IbanDetector : BuiltInDetector
             }
         }
 
-        for (var candidate = count; candidate >= MinimumLength; candidate--)
+        if (count == ibanLength && (position == text.Length || !char.IsAsciiLetterOrDigit(text[position]))
+            && Mod97(characters[..count]) == 1)
         {
-            var end = endAfter[candidate];
-            if (end < text.Length && char.IsAsciiLetterOrDigit(text[end]))
-            {
-                continue;
-            }
-
-            if (IbanCountries.HasCountryLength(characters[..candidate]) && Mod97(characters[..candidate]) == 1)
-            {
-                length = end - start;
-                return true;
-            }
+            length = position - start;
+            return true;
         }
 
         length = 0;
