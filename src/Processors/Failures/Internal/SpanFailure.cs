@@ -23,6 +23,10 @@ internal sealed class SpanFailure : Dictionary<string, object>
 {
     private const string PropertyName = "ErrorTelemetry.SpanFailure";
 
+    // The newest System.Diagnostics.DiagnosticSource whose Activity was read to create its properties by
+    // compare-and-swap.
+    private const int MaxCheckedDiagnosticSourceMajor = 11;
+
     /// <summary>Gets whether records are kept in the span's own property field (see remarks).</summary>
     internal static readonly bool InFieldAvailable = ProbeField();
 
@@ -144,6 +148,15 @@ internal sealed class SpanFailure : Dictionary<string, object>
     // it: checked once on a span of its own, which no listener sees.
     private static bool ProbeField()
     {
+        // The probe checks behaviour on one thread, not that the runtime creates the field by compare-and-swap (which
+        // our record's installation relies on to never overwrite, or be overwritten by, another dictionary). That was
+        // read in System.Diagnostics.DiagnosticSource up to version 11; a later version gets ordinary properties until
+        // someone reads it again and raises this bound.
+        if (typeof(Activity).Assembly.GetName().Version is not { Major: <= MaxCheckedDiagnosticSourceMajor })
+        {
+            return false;
+        }
+
         try
         {
             var probe = new Activity(PropertyName);
@@ -161,8 +174,10 @@ internal sealed class SpanFailure : Dictionary<string, object>
                 && record.Count == 1
                 && ReferenceEquals(probe.GetCustomProperty(PropertyName), value);
         }
-        catch (Exception ex) when (ex is MissingMemberException or TypeLoadException or NotSupportedException)
+        catch (Exception)
         {
+            // Whatever the runtime throws here (a missing field, a changed type, anything else) turns the field off:
+            // the probe runs in a type initializer, and must not make every later use of a record throw.
             return false;
         }
     }
