@@ -98,6 +98,21 @@ public sealed class FailureRecorderTests : IDisposable
     }
 
     [Fact]
+    public void ForException_RunOfOneFailureThenOneWithContextThenAPlainOne_ContextExportedOnlyWithItsOwnRecord()
+    {
+        // The log path asks once whether the exception's data is unset, for its context attributes and its run of one.
+        using var p = new TelemetryPipeline();
+        p.Logger().LogError(new TimeoutException("The database did not answer."), "Order failed");
+        p.Logger().LogError(new TimeoutException("The database did not answer.").WithContext("order_id", 42L), "Order failed");
+        p.Logger().LogError(new TimeoutException("The database did not answer."), "Order failed");
+
+        Assert.Equal([null, 42L, null], p.Logs.Items.Select(l => l.Attribute("error.context.order_id")));
+        Assert.All(p.Logs.Items, log => Assert.Equal("OPERATION_TIMEOUT", log.Attribute("error.code")));
+        Assert.Single(p.Logs.Items.Select(l => l.Attribute("error.fingerprint")).Distinct());
+        Assert.Equal(3, p.FailureCount("OPERATION_TIMEOUT"));
+    }
+
+    [Fact]
     public void ExceptionAttributes_LoneExceptions_ContextAndDetailsExportedAndNoneForAPlainOne()
     {
         var declined = new ErrorDefinition("PAYMENT_DECLINED", ErrorCategory.BusinessRule, "The payment was declined.");

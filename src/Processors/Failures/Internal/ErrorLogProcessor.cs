@@ -70,6 +70,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         var attributes = record.Attributes;
         EnrichedAttributes? list = null;
         ExceptionFacts? facts = null;
+        var dataUnset = false;
         string? explicitCode;
         if (exception is null)
         {
@@ -78,7 +79,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
         else
         {
             // A record with an exception is always enriched: its attributes are read once, copied as they are read.
-            list = EnrichedAttributes.CopyOf(attributes, FailureRecorder.ExceptionAttributes(exception), withException: true, out explicitCode);
+            list = EnrichedAttributes.CopyOf(attributes, FailureRecorder.ExceptionAttributes(exception, out dataUnset), withException: true, out explicitCode);
             facts = ExceptionFacts.Of(exception);
         }
 
@@ -103,7 +104,7 @@ internal sealed class ErrorLogProcessor : BaseProcessor<LogRecord>
             }
         }
 
-        var state = _recorder.Resolve(named, explicitCode, exception, facts, inherited, span: null);
+        var state = _recorder.Resolve(named, explicitCode, exception, facts, inherited, span: null, dataUnset);
 
         // An uncoded record never becomes its span's failure, so an exception thrown afterwards keeps its own code.
         if (activity is not null && !uncoded)

@@ -28,10 +28,14 @@ internal sealed class FailureRecorder
 
     public ErrorCatalog Catalog => _classifier.Catalog;
 
-    public FailureState ForException(Exception exception) => ForException(exception, ExceptionFacts.Of(exception));
+    public FailureState ForException(Exception exception) => ForException(exception, ExceptionFacts.Of(exception), dataUnset: false);
 
-    /// <summary><see cref="ForException(Exception)"/> for a caller that holds the exception's facts already.</summary>
-    private FailureState ForException(Exception exception, ExceptionFacts facts)
+    /// <summary>
+    /// <see cref="ForException(Exception)"/> for a caller that holds the exception's facts already, and that may have
+    /// found the exception's data unset (<paramref name="dataUnset"/>, from <see cref="ExceptionAttributes(Exception, out bool)"/>;
+    /// <see langword="false"/>: not known, asked here).
+    /// </summary>
+    private FailureState ForException(Exception exception, ExceptionFacts facts, bool dataUnset)
     {
         if (facts.Failure is { } existing)
         {
@@ -43,11 +47,14 @@ internal sealed class FailureRecorder
         var rendered = ExceptionText.Raw(exception, facts);
         var type = exception.GetType();
         if (Volatile.Read(ref _lastRun) is { } last && ReferenceEquals(last.Rendered, rendered) && last.Type == type
-            && exception.InnerException is null && UnsetData.Of(exception))
+            && exception.InnerException is null && (dataUnset || UnsetData.Of(exception)))
         {
             // The same failure again (a run of one failure): the same shared rendering (type name, message and stack
             // printed alike), the same type, no cause and no data, and a type whose classification reads nothing of
-            // the instance. The code and fingerprint are those of the last one; the failure itself is its own.
+            // the instance. The code and fingerprint are those of the last one; the failure itself is its own. Data
+            // found unset by the caller's ExceptionAttributes is not asked again: data another thread writes in between
+            // then counts as written after both, as it would had it come a moment later, so the record's context
+            // attributes and its code come from the same data.
             return facts.SetFailure(new FailureState(last.Definition, last.Fingerprint, causeCode: null));
         }
 
@@ -89,9 +96,11 @@ internal sealed class FailureRecorder
 
     /// <summary>
     /// <see cref="Resolve(ErrorDefinition?, string?, Exception?, FailureState?, Activity?)"/> for a caller that may hold
-    /// the exception's facts already (<paramref name="exceptionFacts"/>; <see langword="null"/>: looked up).
+    /// the exception's facts already (<paramref name="exceptionFacts"/>; <see langword="null"/>: looked up), and may
+    /// know from <see cref="ExceptionAttributes(Exception, out bool)"/> that the exception's data is unset
+    /// (<paramref name="dataUnset"/>).
     /// </summary>
-    public FailureState Resolve(ErrorDefinition? explicitDefinition, string? explicitCode, Exception? exception, ExceptionFacts? exceptionFacts, FailureState? inherited, Activity? span)
+    public FailureState Resolve(ErrorDefinition? explicitDefinition, string? explicitCode, Exception? exception, ExceptionFacts? exceptionFacts, FailureState? inherited, Activity? span, bool dataUnset = false)
     {
         FailureState state;
         if (explicitDefinition is not null || explicitCode is not null)
@@ -101,7 +110,7 @@ internal sealed class FailureRecorder
         }
         else if (exception is not null)
         {
-            state = ForException(exception, exceptionFacts ?? ExceptionFacts.Of(exception));
+            state = ForException(exception, exceptionFacts ?? ExceptionFacts.Of(exception), dataUnset);
         }
         else if (inherited is not null)
         {
@@ -160,9 +169,19 @@ internal sealed class FailureRecorder
     /// (<c>error.context.*</c>) and a coded exception's structured details (<c>error.detail.*</c>).
     /// </summary>
     /// <returns>The attributes, or null when there are none.</returns>
-    public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception)
+    public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception) => ExceptionAttributes(exception, out _);
+
+    /// <summary><see cref="ExceptionAttributes(Exception)"/>, telling whether the exception's data was found unset.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <param name="dataUnset">
+    /// <see langword="true"/> when the exception has no cause and its data was never written (<see cref="UnsetData"/>);
+    /// <see langword="false"/> when it was, or was not asked.
+    /// </param>
+    /// <returns>The attributes, or null when there are none.</returns>
+    public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception, out bool dataUnset)
     {
-        if (exception.InnerException is null && exception is not CodedException and not AggregateException && UnsetData.Of(exception))
+        dataUnset = exception.InnerException is null && exception is not CodedException and not AggregateException && UnsetData.Of(exception);
+        if (dataUnset)
         {
             // Most failures: one exception, not coded, whose data nothing wrote. It has neither context nor details.
             return null;
