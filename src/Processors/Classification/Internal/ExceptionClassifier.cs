@@ -91,7 +91,7 @@ internal sealed class ExceptionClassifier
     public ErrorClassification Classify(Exception exception, bool requestAborted)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (IsLone(exception))
+        if (ExceptionWalk.VisitsAlone(exception))
         {
             return ClassifyLone(exception, requestAborted);
         }
@@ -190,10 +190,6 @@ internal sealed class ExceptionClassifier
             : Decide(_catalog.Unclassified, exception);
     }
 
-    // An exception the walk visits alone: no inner exception, and not an AggregateException (whose inner exceptions
-    // are not its InnerException alone).
-    private static bool IsLone(Exception exception) => exception.InnerException is null && exception is not AggregateException;
-
     /// <summary>The definition for an HTTP response that failed without an exception; <see langword="null"/> below 400.</summary>
     public ErrorDefinition? ClassifyStatus(int status) => HttpStatusErrors.ForStatus(_catalog, status);
 
@@ -203,7 +199,7 @@ internal sealed class ExceptionClassifier
     /// </summary>
     private static string? FindCauseCode(Exception matched, string code)
     {
-        if (IsLone(matched))
+        if (ExceptionWalk.VisitsAlone(matched))
         {
             // The walk would visit the exception alone, at depth 0, where only its data can name a cause.
             return CauseCodeOf(matched, code);

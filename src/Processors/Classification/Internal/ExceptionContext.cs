@@ -20,7 +20,7 @@ internal static class ExceptionContext
     {
         ArgumentNullException.ThrowIfNull(exception);
         List<KeyValuePair<string, object>>? entries = null;
-        if (exception.InnerException is null && exception is not AggregateException)
+        if (ExceptionWalk.VisitsAlone(exception))
         {
             // No causes (most failures): the walk, and its buffers, are not needed.
             ReadFrom(exception, ref entries);

@@ -21,6 +21,13 @@ internal ref struct ExceptionWalk
     private int _visitedCount;
     private int _stackCount;
 
+    /// <summary>
+    /// Whether a walk from <paramref name="exception"/> would visit it alone: no inner exception, and not an
+    /// <see cref="AggregateException"/> (whose inner exceptions are not its <see cref="Exception.InnerException"/>
+    /// alone). Such an exception (most failures) can be read without a walk and its buffers.
+    /// </summary>
+    public static bool VisitsAlone(Exception exception) => exception.InnerException is null && exception is not AggregateException;
+
     public ExceptionWalk(Exception root)
     {
         _stack[0] = root;

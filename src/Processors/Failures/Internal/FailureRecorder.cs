@@ -180,7 +180,7 @@ internal sealed class FailureRecorder
     /// <returns>The attributes, or null when there are none.</returns>
     public static List<KeyValuePair<string, object?>>? ExceptionAttributes(Exception exception, out bool dataUnset)
     {
-        dataUnset = exception.InnerException is null && exception is not CodedException and not AggregateException && UnsetData.Of(exception);
+        dataUnset = ExceptionWalk.VisitsAlone(exception) && exception is not CodedException && UnsetData.Of(exception);
         if (dataUnset)
         {
             // Most failures: one exception, not coded, whose data nothing wrote. It has neither context nor details.
